@@ -1,0 +1,156 @@
+"""The ``ach`` command line: a thin layer over the loader and the engine.
+
+User errors never show a traceback: they print one located line per problem on
+stderr and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .errors import CaseError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="A Bayesian workbench for Analysis of Competing Hypotheses.",
+)
+
+RootOption = Annotated[
+    Path, typer.Option("--root", help="Folder holding hypotheses/ and evidence/.")
+]
+UncertaintyOption = Annotated[
+    bool,
+    typer.Option("--uncertainty", help="Also sample the analyst's imprecision with PyMC."),
+]
+SeedOption = Annotated[int, typer.Option("--seed", help="Random seed of the uncertainty run.")]
+YardstickOption = Annotated[
+    str, typer.Option("--yardstick", help="Estimative language: icd203 or phia.")
+]
+
+
+def _fail(lines: list[str]) -> None:
+    for line in lines:
+        typer.echo(line, err=True)
+    raise typer.Exit(code=2)
+
+
+def _load(case: str, root: Path):
+    from .loader import load_case
+
+    try:
+        return load_case(case, root)
+    except CaseError as error:
+        _fail(error.lines())
+
+
+def _analyze(case_name: str, root: Path, uncertainty: bool, seed: int, yardstick: str):
+    from .engine import analyze
+    from .scales import YARDSTICKS
+
+    if yardstick not in YARDSTICKS:
+        _fail([f"--yardstick is '{yardstick}'; choose one of: {', '.join(YARDSTICKS)}"])
+    case = _load(case_name, root)
+    summary = None
+    if uncertainty:
+        from .uncertainty import run_uncertainty
+
+        summary = run_uncertainty(case, seed=seed)
+    return analyze(case, yardstick=yardstick, uncertainty=summary)
+
+
+@app.command("list")
+def list_command(root: RootOption = Path(".")) -> None:
+    """List the cases found under ROOT."""
+    from .loader import list_cases
+
+    for name in list_cases(root):
+        typer.echo(name)
+
+
+@app.command()
+def validate(case: str, root: RootOption = Path(".")) -> None:
+    """Check a case's two files; print every problem, one per line."""
+    loaded = _load(case, root)
+    typer.echo(
+        f"{loaded.name}: ok ({len(loaded.hypotheses)} hypotheses, {len(loaded.evidence)} "
+        f"evidence items, {len(loaded.indicators)} indicators, {len(loaded.sources)} sources)"
+    )
+
+
+@app.command()
+def analyze(
+    case: str,
+    root: RootOption = Path("."),
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    uncertainty: UncertaintyOption = False,
+    seed: SeedOption = 0,
+    yardstick: YardstickOption = "icd203",
+) -> None:
+    """Analyse a case: posterior, how each item moved it, Heuer's scores, indicators."""
+    result = _analyze(case, root, uncertainty, seed, yardstick)
+    if as_json:
+        from .report import to_json
+
+        typer.echo(json.dumps(to_json(result), indent=2, ensure_ascii=False))
+    else:
+        from .console import print_analysis
+
+        print_analysis(result)
+
+
+@app.command()
+def brief(
+    case: str,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the PDF.")],
+    root: RootOption = Path("."),
+    uncertainty: UncertaintyOption = False,
+    seed: SeedOption = 0,
+    yardstick: YardstickOption = "icd203",
+) -> None:
+    """Write a PDF brief of a case for readers who never open the tool."""
+    from .brief import write_brief
+
+    result = _analyze(case, root, uncertainty, seed, yardstick)
+    write_brief(result, output)
+    typer.echo(f"wrote {output}")
+
+
+@app.command("app")
+def app_command(
+    case: Annotated[str | None, typer.Argument(help="Case to open first.")] = None,
+    root: RootOption = Path("."),
+    host: Annotated[
+        str, typer.Option("--host", help="Address to serve on (default: this machine only).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to serve on.")] = 8501,
+) -> None:
+    """Start the dashboard (Streamlit) on CASE, or on the first case under ROOT."""
+    import subprocess
+
+    script = Path(__file__).resolve().parent.parent / "app" / "streamlit_app.py"
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(script),
+        "--server.address", host,
+        "--server.port", str(port),
+        "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+        "--", "--root", str(root.resolve()),
+    ]  # fmt: skip
+    if case:
+        command += ["--case", case]
+    raise typer.Exit(subprocess.call(command))
+
+
+def main() -> None:
+    """Entry point of the ``ach`` console script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

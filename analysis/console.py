@@ -1,0 +1,133 @@
+"""The readable terminal view of an analysis (``ach analyze`` without ``--json``)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from .engine import Analysis
+from .scales import format_percent
+
+
+def _conclusion(analysis: Analysis) -> str:
+    case = analysis.case
+    lead = analysis.leader
+    label = case.hypotheses[lead].label
+    return (
+        f"[bold]Bottom line:[/bold] {label} is {analysis.words()[lead]} "
+        f"({analysis.percent(lead)}). "
+        f"We have {analysis.confidence.level} confidence in this judgment."
+    )
+
+
+def _hypothesis_table(analysis: Analysis) -> Table:
+    table = Table(title="Hypotheses", title_justify="left")
+    table.add_column("Hypothesis")
+    table.add_column("Prior", justify="right")
+    table.add_column("Posterior", justify="right")
+    table.add_column("In words")
+    u = analysis.uncertainty
+    if u is not None:
+        table.add_column("90% interval", justify="right")
+    table.add_column("Heuer I", justify="right")
+    table.add_column("Weighted", justify="right")
+    words = analysis.words()
+    for k in analysis.ranking:
+        h = analysis.case.hypotheses[k]
+        row = [
+            f"{h.label} ({h.id})",
+            format_percent(float(analysis.prior[k])),
+            format_percent(float(analysis.posterior[k])),
+            words[k],
+        ]
+        if u is not None:
+            row.append(f"{format_percent(float(u.low[k]))}-{format_percent(float(u.high[k]))}")
+        row += [
+            f"{analysis.heuer.inconsistency[k]:g}",
+            f"{analysis.heuer.weighted_inconsistency[k]:.2f}",
+        ]
+        table.add_row(*row)
+    return table
+
+
+def _evidence_table(analysis: Analysis) -> Table:
+    case = analysis.case
+    lead, runner = analysis.leader, analysis.runner_up
+    table = Table(
+        title=(
+            f"Evidence, most diagnostic first (weight in dB for "
+            f"{case.hypotheses[lead].label} over {case.hypotheses[runner].label})"
+        ),
+        title_justify="left",
+    )
+    table.add_column("Item")
+    table.add_column("Source")
+    table.add_column("Date")
+    for h in case.hypotheses:
+        table.add_column(h.id, justify="right")
+    table.add_column("Diag. dB", justify="right")
+    table.add_column("Lead dB", justify="right")
+    table.add_column("Grade")
+    table.add_column("Linchpin")
+    woe = analysis.weight_of_evidence(lead, runner)
+    for i in sorted(range(len(case.evidence)), key=lambda i: -analysis.diagnosticity[i]):
+        item = case.evidence[i]
+        table.add_row(
+            item.id,
+            item.source or "-",
+            item.date or "-",
+            *[f"{c:+.1f}" for c in analysis.contribution[i]],
+            f"{analysis.diagnosticity[i]:.1f}",
+            f"{woe[i]:+.1f}",
+            analysis.grade(float(woe[i])),
+            "yes" if analysis.linchpin[i] else "",
+        )
+    return table
+
+
+def _indicator_table(analysis: Analysis) -> Table:
+    table = Table(title="Indicators to watch", title_justify="left")
+    table.add_column("Indicator")
+    table.add_column("Info (bits)", justify="right")
+    table.add_column("If seen")
+    table.add_column("If not seen")
+    ids = analysis.case.hypothesis_ids
+
+    def dist(p) -> str:
+        return ", ".join(f"{h} {format_percent(float(v))}" for h, v in zip(ids, p, strict=True))
+
+    for ind in analysis.indicators:
+        table.add_row(
+            ind.item.id,
+            f"{ind.expected_information_bits:.3f}",
+            dist(ind.if_seen),
+            dist(ind.if_not_seen),
+        )
+    return table
+
+
+def print_analysis(analysis: Analysis, console: Console | None = None) -> None:
+    """Print the whole analysis as tables."""
+    console = console or Console()
+    case = analysis.case
+    console.print(f"[bold]{case.title}[/bold]")
+    console.print(case.question)
+    console.print(_conclusion(analysis))
+    console.print(_hypothesis_table(analysis))
+    console.print(_evidence_table(analysis))
+    if analysis.indicators:
+        console.print(_indicator_table(analysis))
+    console.print(
+        "Confidence rules: "
+        + "; ".join(f"{r.name}: {r.cap} ({r.reason})" for r in analysis.confidence.rules)
+    )
+    if analysis.disagreement:
+        console.print(f"[bold]Heuer vs Bayes:[/bold] {analysis.disagreement.explanation}")
+    u = analysis.uncertainty
+    if u is not None:
+        console.print(
+            f"Uncertainty run: {u.sampler}, {u.chains} chains x {u.draws} draws, "
+            f"max R-hat {u.r_hat_max:.3f}, min ESS {u.ess_min:.0f}, {u.seconds:.1f} s"
+        )
+    for note in analysis.warnings:
+        console.print(f"[yellow]Note:[/yellow] {note}")

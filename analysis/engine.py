@@ -1,0 +1,263 @@
+"""The exact engine: one call turns a :class:`Case` into an :class:`Analysis`.
+
+Every view (CLI, dashboard, brief) renders from the :class:`Analysis`; none of them
+recomputes anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from . import bayes
+from .case import Case, Item
+from .confidence import SUPPORT_DB, Confidence, assess_confidence
+from .heuer import Disagreement, HeuerResult, explain_disagreement, heuer_scores
+from .scales import estimative_word, format_percent, jeffreys_grade
+
+#: One source is said to carry "much of the conclusion" from this share up.
+SOURCE_SHARE_WARNING = 0.5
+
+
+@dataclass(frozen=True)
+class UncertaintySummary:
+    """What the PyMC run adds: the spread of P(H | E, theta) over the analyst's numbers."""
+
+    mean: np.ndarray
+    low: np.ndarray  # 5th percentile
+    high: np.ndarray  # 95th percentile
+    r_hat_max: float
+    ess_min: float
+    draws: int = 0
+    chains: int = 0
+    sampler: str = ""
+    seconds: float = 0.0
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """An indicator to watch, scored under the current posterior."""
+
+    index: int  # position in case.indicators
+    item: Item
+    probability_seen: float
+    expected_information_bits: float
+    if_seen: np.ndarray
+    if_not_seen: np.ndarray
+
+
+@dataclass(frozen=True)
+class SourceLoad:
+    """How much of the conclusion rests on one source."""
+
+    source_id: str
+    name: str
+    items: tuple[int, ...]
+    #: signed weight of evidence for the leader over the runner-up, summed over its items
+    leader_weight_db: float
+    #: share of the absolute leader-versus-runner-up weight carried by this source
+    share: float
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything the engine knows about a case. Arrays follow hypothesis file order."""
+
+    case: Case
+    yardstick: str
+    likelihood: np.ndarray  # (N, K) L as used by the closed form
+    credibility: np.ndarray  # (N,)
+    unreliable: np.ndarray  # (N,) b
+    effective: np.ndarray  # (N, K) P
+    log_effective: np.ndarray  # (N, K)
+    posterior: np.ndarray  # (K,)
+    contribution: np.ndarray  # (N, K) centred decibans
+    prior_contribution: np.ndarray  # (K,) centred decibans of the prior
+    posterior_without: np.ndarray  # (N, K)
+    linchpin: np.ndarray  # (N,) bool
+    diagnosticity: np.ndarray  # (N,) decibans
+    trajectory_order: np.ndarray  # (N,) item indices in date order
+    trajectory: np.ndarray  # (N, K) posterior after each item of trajectory_order
+    indicators: tuple[Indicator, ...]  # ranked, most informative first
+    heuer: HeuerResult
+    disagreement: Disagreement | None
+    sources: tuple[SourceLoad, ...]
+    confidence: Confidence
+    warnings: tuple[str, ...]
+    uncertainty: UncertaintySummary | None = field(default=None)
+
+    # -- convenient views ------------------------------------------------------------
+    @property
+    def hypothesis_ids(self) -> tuple[str, ...]:
+        return self.case.hypothesis_ids
+
+    @property
+    def prior(self) -> np.ndarray:
+        return self.case.prior
+
+    @cached_property
+    def ranking(self) -> np.ndarray:
+        """Hypothesis indices, most probable first."""
+        return np.argsort(-self.posterior, kind="stable")
+
+    @property
+    def leader(self) -> int:
+        return int(self.ranking[0])
+
+    @property
+    def runner_up(self) -> int:
+        return int(self.ranking[1])
+
+    def words(self) -> list[str]:
+        """The estimative phrase of each hypothesis's posterior."""
+        return [estimative_word(p, self.yardstick) for p in self.posterior]
+
+    def percent(self, k: int) -> str:
+        return format_percent(float(self.posterior[k]))
+
+    def weight_of_evidence(self, h: int, g: int) -> np.ndarray:
+        """Per-item weight of evidence for hypothesis ``h`` over ``g``, in decibans."""
+        return bayes.weight_of_evidence(self.log_effective, h, g)
+
+    def grade(self, decibans: float) -> str:
+        """Jeffreys' grade of a weight of evidence."""
+        return jeffreys_grade(decibans)
+
+    @property
+    def linchpin_items(self) -> list[int]:
+        return [int(i) for i in np.flatnonzero(self.linchpin)]
+
+
+def _trajectory_order(items: tuple[Item, ...]) -> np.ndarray:
+    """Dated items by date (ISO strings sort as dates), then undated ones in file order."""
+    dated = sorted((item.date, i) for i, item in enumerate(items) if item.date)
+    undated = [i for i, item in enumerate(items) if not item.date]
+    return np.array([i for _, i in dated] + undated, dtype=int)
+
+
+def _case_arrays(case: Case, items: tuple[Item, ...]):
+    likelihood = case.likelihood_matrix(items)
+    credibility = case.credibility_vector(items)
+    unreliable = case.unreliable_vector(items)
+    effective = bayes.effective_likelihood(likelihood, credibility, unreliable)
+    return likelihood, credibility, unreliable, effective
+
+
+def _score_indicators(case: Case, posterior: np.ndarray) -> tuple[Indicator, ...]:
+    if not case.indicators:
+        return ()
+    _, _, _, effective = _case_arrays(case, case.indicators)
+    p_seen, if_seen, if_not, info = bayes.observation_update(posterior, effective)
+    found = [
+        Indicator(j, item, float(p_seen[j]), float(info[j]), if_seen[j], if_not[j])
+        for j, item in enumerate(case.indicators)
+    ]
+    return tuple(sorted(found, key=lambda ind: -ind.expected_information_bits))
+
+
+def _source_loads(case: Case, woe: np.ndarray) -> tuple[SourceLoad, ...]:
+    total = float(np.abs(woe).sum())
+    loads = []
+    for source in case.sources:
+        items = tuple(i for i, item in enumerate(case.evidence) if item.source == source.id)
+        if not items:
+            continue
+        weight = float(woe[list(items)].sum())
+        share = float(np.abs(woe[list(items)]).sum()) / total if total > 0 else 0.0
+        loads.append(SourceLoad(source.id, source.name, items, weight, share))
+    return tuple(loads)
+
+
+def _warnings(case: Case, loads: tuple[SourceLoad, ...], leader: str, runner: str) -> list[str]:
+    notes = []
+    for load in loads:
+        if load.share >= SOURCE_SHARE_WARNING and len(loads) > 1:
+            notes.append(
+                f"Source '{load.name}' carries {100 * load.share:.0f}% of the weight separating "
+                f"{leader} from {runner} ({len(load.items)} item(s)): if it is wrong, much of "
+                "the conclusion goes with it."
+            )
+        if len(load.items) >= 3:
+            notes.append(
+                f"{len(load.items)} items rest on '{load.name}'. The closed form treats them as "
+                "independent, which can double-count one source; the uncertainty run ties "
+                "them to one shared credibility."
+            )
+    return notes
+
+
+def analyze(
+    case: Case,
+    yardstick: str = "icd203",
+    uncertainty: UncertaintySummary | None = None,
+) -> Analysis:
+    """Run the whole exact analysis of ``case`` (and fold in an uncertainty run if given)."""
+    prior = case.prior
+    likelihood, credibility, unreliable, effective = _case_arrays(case, case.evidence)
+    log_effective = np.log(effective)
+    posterior = np.exp(bayes.log_posterior(prior, log_effective))
+    ranking = np.argsort(-posterior, kind="stable")
+    leader, runner = int(ranking[0]), int(ranking[1])
+
+    without = bayes.leave_one_out(prior, log_effective)
+    linchpin = np.argmax(without, axis=1) != leader if len(without) else np.zeros(0, bool)
+    order = _trajectory_order(case.evidence)
+    woe = bayes.weight_of_evidence(log_effective, leader, runner)
+
+    heuer = heuer_scores(case)
+    disagreement = explain_disagreement(
+        case, heuer, posterior, bayes.weight_of_evidence(log_effective, leader, heuer.ranking[0])
+    )
+    loads = _source_loads(case, woe)
+    labels = [h.label for h in case.hypotheses]
+    top = max(loads, key=lambda s: s.share, default=None)
+    supporting = [s for s in loads if s.leader_weight_db >= SUPPORT_DB]
+    favour = np.clip(woe, 0.0, None)
+    quality = float((favour * credibility).sum() / favour.sum()) if favour.sum() > 0 else 0.0
+    interval = None
+    if uncertainty is not None:
+        interval = (
+            float(uncertainty.low[leader]),
+            float(uncertainty.high[leader]),
+            float(uncertainty.low[runner]),
+            float(uncertainty.high[runner]),
+        )
+    confidence = assess_confidence(
+        supporting_sources=len(supporting),
+        linchpins=int(linchpin.sum()),
+        top_source_share=top.share if top else 0.0,
+        top_source_name=top.name if top else "none",
+        supporting_credibility=quality,
+        interval=interval,
+    )
+    warnings = _warnings(case, loads, labels[leader], labels[runner])
+    if uncertainty is not None:
+        warnings.extend(uncertainty.warnings)
+
+    return Analysis(
+        case=case,
+        yardstick=yardstick,
+        likelihood=likelihood,
+        credibility=credibility,
+        unreliable=unreliable,
+        effective=effective,
+        log_effective=log_effective,
+        posterior=posterior,
+        contribution=bayes.centred_decibans(log_effective),
+        prior_contribution=bayes.centred_decibans(np.log(prior)),
+        posterior_without=without,
+        linchpin=linchpin,
+        diagnosticity=bayes.diagnosticity(log_effective),
+        trajectory_order=order,
+        trajectory=bayes.trajectory(prior, log_effective, order),
+        indicators=_score_indicators(case, posterior),
+        heuer=heuer,
+        disagreement=disagreement,
+        sources=loads,
+        confidence=confidence,
+        warnings=tuple(warnings),
+        uncertainty=uncertainty,
+    )

@@ -1,0 +1,113 @@
+"""The analysis as one JSON-ready dict: the ``ach analyze --json`` contract.
+
+The keys DESIGN.md names (and ``shared/contract/analyze-output.schema.json`` pins)
+are always present; a few more (labels, provenance, Heuer ratings) help consumers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import __version__
+from .engine import Analysis
+
+
+def _dist(ids: tuple[str, ...], values: np.ndarray) -> dict[str, float]:
+    return {h: float(v) for h, v in zip(ids, values, strict=True)}
+
+
+def to_json(analysis: Analysis) -> dict[str, Any]:
+    """Every result of ``analysis`` as plain JSON types, in hypothesis file order."""
+    case = analysis.case
+    ids = case.hypothesis_ids
+    leader, runner = analysis.leader, analysis.runner_up
+    woe = analysis.weight_of_evidence(leader, runner)
+    out: dict[str, Any] = {
+        "case": case.name,
+        "title": case.title,
+        "question": case.question,
+        "engine_version": __version__,
+        "content_hash": case.content_hash,
+        "hypotheses": list(ids),
+        "labels": dict(case.labels),
+        "prior": _dist(ids, analysis.prior),
+        "posterior": _dist(ids, analysis.posterior),
+        "words": dict(zip(ids, analysis.words(), strict=True)),
+        "yardstick": analysis.yardstick,
+        "leader": ids[leader],
+        "confidence": analysis.confidence.level,
+        "confidence_rules": [
+            {"rule": r.name, "cap": r.cap, "reason": r.reason} for r in analysis.confidence.rules
+        ],
+        "evidence": [
+            {
+                "id": item.id,
+                "source": item.source,
+                "date": item.date,
+                "credibility": float(analysis.credibility[i]),
+                "effective_likelihood": _dist(ids, analysis.effective[i]),
+                "contribution": _dist(ids, analysis.contribution[i]),
+                "posterior_without": _dist(ids, analysis.posterior_without[i]),
+                "diagnosticity": float(analysis.diagnosticity[i]),
+                "leader_vs_runner_up_db": float(woe[i]),
+                "grade": analysis.grade(float(woe[i])),
+                "linchpin": bool(analysis.linchpin[i]),
+                "ratings": dict(zip(ids, analysis.heuer.ratings[i], strict=True)),
+            }
+            for i, item in enumerate(case.evidence)
+        ],
+        "prior_contribution": _dist(ids, analysis.prior_contribution),
+        "trajectory": [
+            {
+                "after": case.evidence[i].id,
+                "date": case.evidence[i].date,
+                "posterior": _dist(ids, analysis.trajectory[step]),
+            }
+            for step, i in enumerate(analysis.trajectory_order)
+        ],
+        "heuer": {
+            "inconsistency": _dist(ids, analysis.heuer.inconsistency),
+            "weighted_inconsistency": _dist(ids, analysis.heuer.weighted_inconsistency),
+            "ranking": [ids[k] for k in analysis.heuer.ranking],
+            "disagreement": (analysis.disagreement.explanation if analysis.disagreement else None),
+        },
+        "indicators": [
+            {
+                "id": ind.item.id,
+                "claim": ind.item.claim,
+                "probability_seen": ind.probability_seen,
+                "expected_information_bits": ind.expected_information_bits,
+                "if_seen": _dist(ids, ind.if_seen),
+                "if_not_seen": _dist(ids, ind.if_not_seen),
+            }
+            for ind in analysis.indicators
+        ],
+        "sources": [
+            {
+                "id": s.source_id,
+                "name": s.name,
+                "items": len(s.items),
+                "leader_weight_db": s.leader_weight_db,
+                "share": s.share,
+            }
+            for s in analysis.sources
+        ],
+        "warnings": list(analysis.warnings),
+    }
+    u = analysis.uncertainty
+    if u is not None:
+        out["uncertainty"] = {
+            h: {"mean": float(u.mean[k]), "low": float(u.low[k]), "high": float(u.high[k])}
+            for k, h in enumerate(ids)
+        }
+        out["diagnostics"] = {
+            "r_hat_max": float(u.r_hat_max),
+            "ess_min": float(u.ess_min),
+            "draws": u.draws,
+            "chains": u.chains,
+            "sampler": u.sampler,
+            "seconds": u.seconds,
+        }
+    return out
