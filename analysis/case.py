@@ -150,23 +150,49 @@ class Case:
     def likelihood_matrix(self, items: tuple[Item, ...]) -> np.ndarray:
         """``L[i, h]`` for ``items`` (rows) by hypotheses (columns)."""
         ids = self.hypothesis_ids
-        return np.array(
-            [[item.likelihoods[h].value for h in ids] for item in items], dtype=float
-        ).reshape(len(items), len(ids))
+        values = np.fromiter(
+            (item.likelihoods[h].value for item in items for h in ids),
+            dtype=float,
+            count=len(items) * len(ids),
+        )
+        return values.reshape(len(items), len(ids))
 
     def credibility_vector(self, items: tuple[Item, ...]) -> np.ndarray:
         """``c[s(i)]`` for each of ``items``."""
-        return np.array([self.credibility_of(item).value for item in items], dtype=float)
+        return np.fromiter(
+            (self.credibility_of(item).value for item in items), dtype=float, count=len(items)
+        )
 
-    def unreliable_vector(self, items: tuple[Item, ...]) -> np.ndarray:
-        """``b[i]``: the given ``if_unreliable``, else the prior-weighted mean of ``L[i, :]``."""
-        likelihoods = self.likelihood_matrix(items)
-        default = likelihoods @ self.prior if len(items) else np.zeros(0)
-        given = np.array(
-            [np.nan if item.if_unreliable is None else item.if_unreliable for item in items],
+    def unreliable_vector(
+        self, items: tuple[Item, ...], likelihood: np.ndarray | None = None
+    ) -> np.ndarray:
+        """``b[i]``: the given ``if_unreliable``, else the prior-weighted mean of ``L[i, :]``.
+
+        ``likelihood`` is ``likelihood_matrix(items)`` when the caller already has it.
+        """
+        if likelihood is None:
+            likelihood = self.likelihood_matrix(items)
+        default = likelihood @ self.prior
+        given = np.fromiter(
+            (np.nan if item.if_unreliable is None else item.if_unreliable for item in items),
             dtype=float,
+            count=len(items),
         )
         return np.where(np.isnan(given), default, given)
+
+    @cached_property
+    def evidence_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(L, c, b)`` for the evidence, built once per case object."""
+        return self._arrays(self.evidence)
+
+    @cached_property
+    def indicator_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(L, c, b)`` for the indicators, built once per case object."""
+        return self._arrays(self.indicators)
+
+    def _arrays(self, items: tuple[Item, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        likelihood = self.likelihood_matrix(items)
+        return likelihood, self.credibility_vector(items), self.unreliable_vector(items, likelihood)
 
     # -- provenance ------------------------------------------------------------------
     def to_data(self) -> tuple[dict, dict]:

@@ -55,18 +55,18 @@ def _evidence_table(analysis: Analysis) -> Table:
     lead, runner = analysis.leader, analysis.runner_up
     table = Table(
         title=(
-            f"Evidence, most diagnostic first (weight in dB for "
-            f"{case.hypotheses[lead].label} over {case.hypotheses[runner].label})"
+            "Evidence, most diagnostic first: contribution per hypothesis (dB), "
+            f"weight for {case.hypotheses[lead].label} over {case.hypotheses[runner].label}"
         ),
         title_justify="left",
     )
-    table.add_column("Item")
-    table.add_column("Source")
-    table.add_column("Date")
+    table.add_column("Item", overflow="fold")
+    table.add_column("Source", overflow="fold")
+    table.add_column("Date", no_wrap=True)
     for h in case.hypotheses:
-        table.add_column(h.id, justify="right")
-    table.add_column("Diag. dB", justify="right")
-    table.add_column("Lead dB", justify="right")
+        table.add_column(h.id, justify="right", no_wrap=True)
+    table.add_column("Diag.", justify="right", no_wrap=True)
+    table.add_column("Lead", justify="right", no_wrap=True)
     table.add_column("Grade")
     table.add_column("Linchpin")
     woe = analysis.weight_of_evidence(lead, runner)
@@ -108,7 +108,10 @@ def _indicator_table(analysis: Analysis) -> Table:
 
 def print_analysis(analysis: Analysis, console: Console | None = None) -> None:
     """Print the whole analysis as tables."""
-    console = console or Console()
+    if console is None:
+        console = Console()
+        if not console.is_terminal or console.width < 140:
+            console = Console(width=160)
     case = analysis.case
     console.print(f"[bold]{case.title}[/bold]")
     console.print(case.question)

@@ -138,18 +138,14 @@ def _trajectory_order(items: tuple[Item, ...]) -> np.ndarray:
     return np.array([i for _, i in dated] + undated, dtype=int)
 
 
-def _case_arrays(case: Case, items: tuple[Item, ...]):
-    likelihood = case.likelihood_matrix(items)
-    credibility = case.credibility_vector(items)
-    unreliable = case.unreliable_vector(items)
-    effective = bayes.effective_likelihood(likelihood, credibility, unreliable)
-    return likelihood, credibility, unreliable, effective
+def _effective(arrays: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
+    return bayes.effective_likelihood(*arrays)
 
 
 def _score_indicators(case: Case, posterior: np.ndarray) -> tuple[Indicator, ...]:
     if not case.indicators:
         return ()
-    _, _, _, effective = _case_arrays(case, case.indicators)
+    effective = _effective(case.indicator_arrays)
     p_seen, if_seen, if_not, info = bayes.observation_update(posterior, effective)
     found = [
         Indicator(j, item, float(p_seen[j]), float(info[j]), if_seen[j], if_not[j])
@@ -160,14 +156,18 @@ def _score_indicators(case: Case, posterior: np.ndarray) -> tuple[Indicator, ...
 
 def _source_loads(case: Case, woe: np.ndarray) -> tuple[SourceLoad, ...]:
     total = float(np.abs(woe).sum())
+    rows: dict[str, list[int]] = {}
+    for i, item in enumerate(case.evidence):
+        if item.source is not None:
+            rows.setdefault(item.source, []).append(i)
     loads = []
     for source in case.sources:
-        items = tuple(i for i, item in enumerate(case.evidence) if item.source == source.id)
+        items = rows.get(source.id)
         if not items:
             continue
-        weight = float(woe[list(items)].sum())
-        share = float(np.abs(woe[list(items)]).sum()) / total if total > 0 else 0.0
-        loads.append(SourceLoad(source.id, source.name, items, weight, share))
+        weight = float(woe[items].sum())
+        share = float(np.abs(woe[items]).sum()) / total if total > 0 else 0.0
+        loads.append(SourceLoad(source.id, source.name, tuple(items), weight, share))
     return tuple(loads)
 
 
@@ -196,7 +196,8 @@ def analyze(
 ) -> Analysis:
     """Run the whole exact analysis of ``case`` (and fold in an uncertainty run if given)."""
     prior = case.prior
-    likelihood, credibility, unreliable, effective = _case_arrays(case, case.evidence)
+    likelihood, credibility, unreliable = case.evidence_arrays
+    effective = _effective(case.evidence_arrays)
     log_effective = np.log(effective)
     posterior = np.exp(bayes.log_posterior(prior, log_effective))
     ranking = np.argsort(-posterior, kind="stable")
@@ -207,7 +208,7 @@ def analyze(
     order = _trajectory_order(case.evidence)
     woe = bayes.weight_of_evidence(log_effective, leader, runner)
 
-    heuer = heuer_scores(case)
+    heuer = heuer_scores(case, likelihood)
     disagreement = explain_disagreement(
         case, heuer, posterior, bayes.weight_of_evidence(log_effective, leader, heuer.ranking[0])
     )

@@ -18,9 +18,9 @@ import numpy as np
 from .case import Case, Item
 from .scales import (
     PARC_WEIGHTS,
+    RATING_CUTS,
     RATING_INCONSISTENCY,
     credibility_word,
-    rating_for_likelihood,
 )
 
 
@@ -28,10 +28,10 @@ from .scales import (
 class HeuerResult:
     """The classic view of a case."""
 
-    #: ``ratings[i][k]``: the rating of item i under hypothesis k
-    ratings: tuple[tuple[str, ...], ...]
-    #: whether each cell's rating was given in the file (False: derived)
-    given: tuple[tuple[bool, ...], ...]
+    #: ``ratings[i, k]``: the rating of item i under hypothesis k
+    ratings: np.ndarray
+    #: ``given[i, k]``: whether that rating was given in the file (False: derived)
+    given: np.ndarray
     #: per-item weight (credibility weight x relevance weight)
     weights: np.ndarray
     inconsistency: np.ndarray
@@ -40,17 +40,13 @@ class HeuerResult:
     ranking: tuple[int, ...]
 
 
-def item_ratings(case: Case, item: Item) -> tuple[tuple[str, ...], tuple[bool, ...]]:
-    """The rating of every cell of ``item`` and whether each was given."""
-    ratings, given = [], []
-    for h in case.hypothesis_ids:
-        if h in item.ratings:
-            ratings.append(item.ratings[h])
-            given.append(True)
-        else:
-            ratings.append(rating_for_likelihood(item.likelihoods[h].value))
-            given.append(False)
-    return tuple(ratings), tuple(given)
+_CUTS = np.array([upper for upper, _ in RATING_CUTS])
+_DERIVED = np.array([rating for _, rating in RATING_CUTS] + ["CC"])
+
+
+def derived_ratings(likelihood: np.ndarray) -> np.ndarray:
+    """The rating nearest each likelihood (vectorised :func:`rating_for_likelihood`)."""
+    return _DERIVED[np.searchsorted(_CUTS, likelihood, side="right")]
 
 
 def credibility_weight(case: Case, item: Item) -> float:
@@ -60,15 +56,24 @@ def credibility_weight(case: Case, item: Item) -> float:
     return PARC_WEIGHTS[word]  # type: ignore[index]
 
 
-def heuer_scores(case: Case) -> HeuerResult:
-    """Ratings, inconsistency and weighted inconsistency for the case's evidence."""
-    cells = [item_ratings(case, item) for item in case.evidence]
-    ratings = tuple(c[0] for c in cells)
-    given = tuple(c[1] for c in cells)
-    k = len(case.hypotheses)
-    points = np.array(
-        [[RATING_INCONSISTENCY[r] for r in row] for row in ratings], dtype=float
-    ).reshape(len(ratings), k)
+def heuer_scores(case: Case, likelihood: np.ndarray | None = None) -> HeuerResult:
+    """Ratings, inconsistency and weighted inconsistency for the case's evidence.
+
+    ``likelihood`` is the case's ``(N, K)`` likelihood matrix when the caller has it.
+    """
+    ids = case.hypothesis_ids
+    if likelihood is None:
+        likelihood = case.likelihood_matrix(case.evidence)
+    ratings = derived_ratings(likelihood).astype("<U2")
+    given = np.zeros(ratings.shape, dtype=bool)
+    for i, item in enumerate(case.evidence):
+        for h, rating in item.ratings.items():
+            k = ids.index(h)
+            ratings[i, k] = rating
+            given[i, k] = True
+    points = np.zeros(ratings.shape)
+    for rating, value in RATING_INCONSISTENCY.items():
+        points[ratings == rating] = value
     weights = np.array(
         [
             credibility_weight(case, item) * PARC_WEIGHTS[item.relevance_or_default]
@@ -78,8 +83,8 @@ def heuer_scores(case: Case) -> HeuerResult:
     )
     inconsistency = points.sum(axis=0)
     weighted = (points * weights[:, None]).sum(axis=0)
-    ranking = tuple(sorted(range(k), key=lambda j: (round(weighted[j], 9), inconsistency[j])))
-    return HeuerResult(ratings, given, weights, inconsistency, weighted, ranking)
+    order = sorted(range(len(ids)), key=lambda j: (round(weighted[j], 9), inconsistency[j]))
+    return HeuerResult(ratings, given, weights, inconsistency, weighted, tuple(order))
 
 
 @dataclass(frozen=True)

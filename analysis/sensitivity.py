@@ -1,0 +1,136 @@
+"""One-at-a-time sensitivity: how far the leading hypothesis's probability moves
+as each of the analyst's numbers moves across its range.
+
+Each likelihood and each source credibility is moved to the two ends of its range:
+the ``[low, high]`` the analyst wrote, or, for a single number, the documented
+default band — the 5th and 95th percentiles of the Beta distribution that the
+uncertainty model gives that number (see :mod:`analysis.elicit`). Numbers fixed at
+exactly 0 or 1, and the default credibility of 1, have no band and are skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import bayes
+from .case import Prob
+from .elicit import beta_parameters
+from .engine import Analysis
+
+
+@dataclass(frozen=True)
+class SensitivityBar:
+    """The leader's posterior at either end of one number's range."""
+
+    label: str
+    kind: str  # "likelihood" or "credibility"
+    item_ids: tuple[str, ...]
+    hypothesis_id: str | None
+    low: float  # the number's low end
+    high: float  # the number's high end
+    low_value: float  # the leader's posterior with the number at ``low``
+    high_value: float  # ... at ``high``
+    base: float  # the leader's posterior as the case stands
+
+    @property
+    def swing(self) -> float:
+        return abs(self.high_value - self.low_value)
+
+
+def band_of(prob: Prob, concentration: float) -> tuple[float, float] | None:
+    """The range a number is moved across: as written, else its Beta's 90% band."""
+    if prob.origin == "range":
+        return float(prob.low), float(prob.high)  # type: ignore[arg-type]
+    params = beta_parameters(prob, concentration)
+    if params is None:
+        return None
+    from scipy import stats
+
+    low, high = stats.beta.ppf([0.05, 0.95], *params)
+    return float(low), float(high)
+
+
+def _leader_after(
+    analysis: Analysis,
+    rows: list[int],
+    likelihood: np.ndarray,
+    credibility: np.ndarray,
+) -> float:
+    """The leader's posterior with ``rows`` of the evidence recomputed from new inputs."""
+    case = analysis.case
+    given = np.array(
+        [
+            np.nan if case.evidence[i].if_unreliable is None else case.evidence[i].if_unreliable
+            for i in rows
+        ]
+    )
+    unreliable = np.where(np.isnan(given), likelihood @ analysis.prior, given)
+    new_log = np.log(bayes.effective_likelihood(likelihood, credibility, unreliable))
+    total = (
+        np.log(analysis.prior)
+        + analysis.log_effective.sum(axis=0)
+        - analysis.log_effective[rows].sum(axis=0)
+        + new_log.sum(axis=0)
+    )
+    return float(np.exp(bayes.normalise_log(total))[analysis.leader])
+
+
+def tornado(analysis: Analysis, top: int | None = 15) -> list[SensitivityBar]:
+    """Sensitivity bars for every uncertain number, largest swing first (``top`` kept)."""
+    case = analysis.case
+    ids = case.hypothesis_ids
+    k_conc = case.effective_concentration
+    base = float(analysis.posterior[analysis.leader])
+    bars: list[SensitivityBar] = []
+
+    for i, item in enumerate(case.evidence):
+        for k, h in enumerate(ids):
+            band = band_of(item.likelihoods[h], k_conc)
+            if band is None:
+                continue
+            ends = []
+            for value in band:
+                row = analysis.likelihood[[i]].copy()
+                row[0, k] = value
+                ends.append(_leader_after(analysis, [i], row, analysis.credibility[[i]]))
+            bars.append(
+                SensitivityBar(
+                    f"{item.id}: P(E | {case.labels[h]})",
+                    "likelihood",
+                    (item.id,),
+                    h,
+                    band[0],
+                    band[1],
+                    ends[0],
+                    ends[1],
+                    base,
+                )
+            )
+
+    for source in case.sources:
+        rows = [i for i, item in enumerate(case.evidence) if item.source == source.id]
+        band = band_of(source.credibility, k_conc)
+        if not rows or band is None:
+            continue
+        ends = [
+            _leader_after(analysis, rows, analysis.likelihood[rows], np.full(len(rows), value))
+            for value in band
+        ]
+        bars.append(
+            SensitivityBar(
+                f"credibility of {source.name}",
+                "credibility",
+                tuple(case.evidence[i].id for i in rows),
+                None,
+                band[0],
+                band[1],
+                ends[0],
+                ends[1],
+                base,
+            )
+        )
+
+    bars.sort(key=lambda bar: -bar.swing)
+    return bars if top is None else bars[:top]

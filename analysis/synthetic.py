@@ -1,0 +1,101 @@
+"""Cases built in code: from arrays (tests) or at random at a given size (benchmarks)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from analysis.case import Case, Hypothesis, Item, Prob, Source
+
+
+def make_case(
+    likelihoods,
+    credibility=None,
+    prior=None,
+    sources=None,
+    dates=None,
+    indicators=None,
+    if_unreliable=None,
+    name="test-case",
+) -> Case:
+    """A case from arrays: ``likelihoods`` (N, K); ``credibility`` per source.
+
+    By default every item has its own source; ``sources`` maps item -> source index.
+    """
+    likelihoods = np.asarray(likelihoods, dtype=float)
+    n, k = likelihoods.shape
+    ids = [f"h{j}" for j in range(k)]
+    hypotheses = tuple(
+        Hypothesis(h, f"Hypothesis {j}", prior=None if prior is None else float(prior[j]))
+        for j, h in enumerate(ids)
+    )
+    item_source = list(range(n)) if sources is None else list(sources)
+    n_sources = max(item_source, default=-1) + 1
+    cred = [1.0] * n_sources if credibility is None else list(credibility)
+    source_list = tuple(
+        Source(
+            f"s{j}",
+            f"Source {j}",
+            Prob(float(cred[j])) if cred[j] is not None else Prob(1.0, "default"),
+        )
+        for j in range(n_sources)
+    )
+
+    def item(prefix: str, i: int, row, source: int | None, date=None, b=None) -> Item:
+        return Item(
+            id=f"{prefix}{i}",
+            claim=f"claim {i}",
+            likelihoods={h: Prob(float(v)) for h, v in zip(ids, row, strict=True)},
+            source=None if source is None else f"s{source}",
+            date=date,
+            if_unreliable=b,
+        )
+
+    evidence = tuple(
+        item(
+            "e",
+            i,
+            likelihoods[i],
+            item_source[i],
+            None if dates is None else dates[i],
+            None if if_unreliable is None else if_unreliable[i],
+        )
+        for i in range(n)
+    )
+    extra = (
+        ()
+        if indicators is None
+        else tuple(
+            item("x", j, row, None) for j, row in enumerate(np.asarray(indicators, dtype=float))
+        )
+    )
+    return Case(name, "Test case", "Which?", hypotheses, source_list, evidence, extra)
+
+
+def synthetic_case(
+    k: int,
+    n: int,
+    seed: int = 0,
+    n_sources: int | None = None,
+    n_indicators: int = 4,
+    dated: bool = True,
+) -> Case:
+    """A random, valid case of ``k`` hypotheses and ``n`` items (for benchmarks).
+
+    Items are spread over ``n_sources`` sources (default ``max(2, n // 4)``) with random
+    credibilities, dated one per day from 2023-01-01 when ``dated``.
+    """
+    import datetime
+
+    rng = np.random.default_rng(seed)
+    n_sources = n_sources or max(2, n // 4)
+    start = datetime.date(2023, 1, 1)
+    return make_case(
+        rng.uniform(0.02, 0.98, size=(n, k)),
+        credibility=rng.uniform(0.4, 1.0, size=n_sources),
+        sources=rng.integers(0, n_sources, size=n).tolist(),
+        dates=[(start + datetime.timedelta(days=i)).isoformat() for i in range(n)]
+        if dated
+        else None,
+        indicators=rng.uniform(0.02, 0.98, size=(n_indicators, k)),
+        name=f"synthetic-k{k}-n{n}",
+    )
