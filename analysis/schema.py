@@ -1,0 +1,401 @@
+"""The two raw case documents as strict pydantic models, and their error messages.
+
+Every leaf value goes through one of the small checkers below, which raise
+:class:`ValueProblem` (a pydantic custom error) worded in the project's own terms:
+``is 1.4; must be between 0 and 1``. :func:`validate` turns pydantic's errors into
+located :class:`~analysis.errors.Problem` s of the form
+``<path>:<line>: <subject> <what is wrong and the fix>`` so that pydantic's default
+text never reaches a user. Valid options in messages come from
+:mod:`analysis.scales`, the single source of truth.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from datetime import date, datetime
+from typing import Annotated, Any, TypeVar, get_args, get_origin
+
+from pydantic import BaseModel, ConfigDict, PlainValidator, ValidationError
+from pydantic_core import PydanticCustomError
+
+from .errors import Problem
+from .scales import CREDIBILITY_WORDS, PARC_WEIGHTS, RATING_LIKELIHOOD
+from .yamlio import INVALID, Document
+
+ID_PATTERN = re.compile(r"[a-z0-9_-]+")
+CASE_PATTERN = re.compile(r"[a-z0-9-]+")
+RATINGS = tuple(RATING_LIKELIHOOD)
+M = TypeVar("M", bound=BaseModel)
+LEVELS = tuple(PARC_WEIGHTS)
+WORDS = tuple(CREDIBILITY_WORDS)
+
+#: The entity each top-level list holds, as messages name it.
+ENTITY = {
+    "hypotheses": "hypothesis",
+    "sources": "source",
+    "evidence": "evidence",
+    "indicators": "indicator",
+}
+
+
+# -- showing values ----------------------------------------------------------------
+def show(value: Any, depth: int = 0) -> str:
+    """A value as a message shows it: YAML-like, short (nesting beyond 3 levels elided)."""
+    if isinstance(value, list | dict) and depth >= 3:
+        return "[...]" if isinstance(value, list) else "{...}"
+    if value is None:
+        text = "empty"
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, float):
+        text = ".nan" if math.isnan(value) else (repr(value) if math.isfinite(value) else ".inf")
+        if value == -math.inf:
+            text = "-.inf"
+    elif isinstance(value, int):
+        text = str(value)
+    elif isinstance(value, str):
+        text = repr(value)
+    elif isinstance(value, list):
+        text = (
+            "["
+            + ", ".join(show(v, depth + 1) for v in value[:6])
+            + (", ...]" if len(value) > 6 else "]")
+        )
+    elif isinstance(value, dict):
+        parts = [f"{k}: {show(v, depth + 1)}" for k, v in list(value.items())[:4]]
+        text = "{" + ", ".join(parts) + (", ...}" if len(value) > 4 else "}")
+    else:
+        text = str(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def options(values: tuple[str, ...] | list[str]) -> str:
+    return ", ".join(values)
+
+
+def closest(value: Any, choices: list[str] | tuple[str, ...]) -> str:
+    """`` (did you mean 'x'?)`` for the closest choice, or an empty string."""
+    if not isinstance(value, str):
+        return ""
+    match = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    if not match:
+        match = [c for c in choices if c.lower() == value.lower()]
+    return f" (did you mean {match[0]!r}?)" if match else ""
+
+
+def ValueProblem(value: Any, fix: str) -> PydanticCustomError:
+    """The checkers' error; its text continues the subject: ``is 1.4; must be ...``."""
+    return PydanticCustomError("ach", "is {value}; {fix}", {"value": show(value), "fix": fix})
+
+
+# -- leaf checkers -------------------------------------------------------------------
+def _text_fix(value: Any, what: str = "") -> str:
+    fix = f"must be text{what}"
+    if isinstance(value, bool):
+        return fix + "; put it in quotes (YAML reads unquoted yes, no, on, off as true/false)"
+    if isinstance(value, int | float):
+        return fix + "; put it in quotes"
+    return fix
+
+
+def check_text(value: Any) -> str:
+    """Non-empty text."""
+    if not isinstance(value, str):
+        raise ValueProblem(value, _text_fix(value))
+    if not value.strip():
+        raise ValueProblem(None, "must be text")
+    return value
+
+
+def check_optional_text(value: Any) -> str:
+    """Text that may be empty (leave the key out to give none)."""
+    if not isinstance(value, str):
+        raise ValueProblem(value, _text_fix(value, " (or leave the key out)"))
+    return value
+
+
+def check_id(value: Any) -> str:
+    """An id: [a-z0-9_-]+."""
+    if not isinstance(value, str):
+        raise ValueProblem(value, _text_fix(value, " using only a-z, 0-9, '_' and '-'"))
+    if not ID_PATTERN.fullmatch(value):
+        raise ValueProblem(value, "an id may use only a-z, 0-9, '_' and '-'")
+    return value
+
+
+def check_case_name(value: Any) -> str:
+    """A case name: [a-z0-9-]+."""
+    if not isinstance(value, str):
+        raise ValueProblem(value, _text_fix(value, " using only a-z, 0-9 and '-'"))
+    if not CASE_PATTERN.fullmatch(value):
+        raise ValueProblem(value, "a case name may use only a-z, 0-9 and '-'")
+    return value
+
+
+def _number(value: Any, fix: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueProblem(value, fix)
+    number = float(value)
+    if math.isnan(number):
+        raise ValueProblem(value, fix)
+    return number
+
+
+def check_probability(value: Any) -> float:
+    """A number in [0, 1]."""
+    number = _number(value, "must be a number between 0 and 1")
+    if not 0.0 <= number <= 1.0:
+        raise ValueProblem(value, "must be between 0 and 1")
+    return number
+
+
+def check_range(value: list) -> tuple[float, float]:
+    """A 90% range [low, high] inside [0, 1] with low < high."""
+    if len(value) != 2:
+        raise ValueProblem(value, "a range must be two numbers [low, high]")
+    low, high = (_number(v, "a range must be two numbers [low, high]") for v in value)
+    if not (0.0 <= low <= 1.0 and 0.0 <= high <= 1.0):
+        raise ValueProblem(value, "both ends of a range must be between 0 and 1")
+    if low > high:
+        raise ValueProblem(value, f"the range is reversed; write [{value[1]}, {value[0]}]")
+    if low == high:
+        raise ValueProblem(value, f"low must be less than high (write {value[0]} for one value)")
+    return low, high
+
+
+def check_uncertain(value: Any) -> float | tuple[float, float]:
+    """A probability or a range."""
+    if isinstance(value, list):
+        return check_range(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueProblem(value, "must be a number between 0 and 1 or a range [low, high]")
+    return check_probability(value)
+
+
+def check_credibility(value: Any) -> float | tuple[float, float] | str:
+    """A probability, a range or a credibility word."""
+    if isinstance(value, str):
+        if value in CREDIBILITY_WORDS:
+            return value
+        raise ValueProblem(
+            value,
+            "must be a number between 0 and 1, a range [low, high] or one of "
+            f"{options(WORDS)}{closest(value, WORDS)}",
+        )
+    if isinstance(value, bool) or not isinstance(value, int | float | list):
+        raise ValueProblem(
+            value,
+            f"must be a number between 0 and 1, a range [low, high] or one of {options(WORDS)}",
+        )
+    return check_uncertain(value)
+
+
+def check_rating(value: Any) -> str:
+    """A Heuer rating."""
+    if isinstance(value, str) and value in RATING_LIKELIHOOD:
+        return value
+    raise ValueProblem(value, f"must be one of {options(RATINGS)}{closest(value, RATINGS)}")
+
+
+def check_level(value: Any) -> str:
+    """low | medium | high."""
+    if isinstance(value, str) and value in PARC_WEIGHTS:
+        return value
+    raise ValueProblem(value, f"must be one of {options(LEVELS)}{closest(value, LEVELS)}")
+
+
+def check_positive(value: Any) -> float:
+    """A finite number above 0."""
+    number = _number(value, "must be a number greater than 0")
+    if not 0.0 < number < math.inf:
+        raise ValueProblem(value, "must be a finite number greater than 0")
+    return number
+
+
+def check_date(value: Any) -> str:
+    """An ISO date (or date and time), kept as written."""
+    fix = "must be an ISO date like 2023-10-11"
+    if not isinstance(value, str):
+        raise ValueProblem(value, fix)
+    for parse in (date.fromisoformat, datetime.fromisoformat):
+        try:
+            parse(value)
+            return value
+        except ValueError:
+            continue
+    raise ValueProblem(value, fix)
+
+
+Text = Annotated[str, PlainValidator(check_text)]
+OptionalText = Annotated[str, PlainValidator(check_optional_text)]
+Id = Annotated[str, PlainValidator(check_id)]
+CaseName = Annotated[str, PlainValidator(check_case_name)]
+Probability = Annotated[float | None, PlainValidator(check_probability)]
+Uncertain = Annotated[float | tuple[float, float], PlainValidator(check_uncertain)]
+Credibility = Annotated[float | tuple[float, float] | str | None, PlainValidator(check_credibility)]
+Rating = Annotated[str, PlainValidator(check_rating)]
+Level = Annotated[str | None, PlainValidator(check_level)]
+Positive = Annotated[float | None, PlainValidator(check_positive)]
+DateText = Annotated[str | None, PlainValidator(check_date)]
+
+
+# -- the documents -------------------------------------------------------------------
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class HypothesisEntry(_Strict):
+    id: Id
+    label: Text
+    description: OptionalText = ""
+    prior: Probability = None
+
+
+class HypothesesFile(_Strict):
+    case: CaseName
+    title: Text
+    question: Text
+    hypotheses: list[HypothesisEntry]
+
+
+class Defaults(_Strict):
+    concentration: Positive = None
+
+
+class SourceEntry(_Strict):
+    id: Id
+    name: Text
+    credibility: Credibility = None
+
+
+class IndicatorEntry(_Strict):
+    """An item not yet observed: the shape of evidence, with ``source`` optional."""
+
+    id: Id
+    claim: Text
+    date: DateText = None
+    source: Annotated[str | None, PlainValidator(check_id)] = None
+    likelihoods: dict[str, Uncertain] = {}
+    rationale: OptionalText = ""
+    ratings: dict[str, Rating] = {}
+    relevance: Level = None
+    if_unreliable: Probability = None
+
+
+class EvidenceEntry(IndicatorEntry):
+    source: Id  # type: ignore[assignment]
+
+
+class EvidenceFile(_Strict):
+    case: CaseName
+    defaults: Defaults = Defaults()
+    sources: list[SourceEntry]
+    evidence: list[EvidenceEntry]
+    indicators: list[IndicatorEntry] = []
+
+
+# -- pydantic errors -> problems -------------------------------------------------------
+def validate(model: type[M], doc: Document) -> tuple[M | None, list[Problem]]:
+    """``doc.data`` as ``model``, or None and every problem found in it."""
+    try:
+        return model.model_validate(doc.data), []
+    except ValidationError as exc:
+        problems = [_problem(model, doc, err) for err in exc.errors(include_url=False)]
+        return None, [p for p in problems if p is not None]
+
+
+def subject(loc: tuple, data: Any) -> str:
+    """How a message names the place ``loc``: ``evidence 'x' likelihood for 'direct'``."""
+    if not loc:
+        return "the file"
+    head, rest = loc[0], loc[1:]
+    if head not in ENTITY or not rest or not isinstance(rest[0], int):
+        return " ".join(str(part) for part in loc)
+    index, rest = rest[0], rest[1:]
+    entries = data.get(head) if isinstance(data, dict) else None
+    entry = entries[index] if isinstance(entries, list) and index < len(entries) else None
+    item_id = entry.get("id") if isinstance(entry, dict) else None
+    name = (
+        f"{ENTITY[head]} {item_id!r}"
+        if isinstance(item_id, str) and item_id
+        else f"{ENTITY[head]} #{index + 1}"
+    )
+    if len(rest) == 2 and rest[0] in ("likelihoods", "ratings"):
+        word = "likelihood" if rest[0] == "likelihoods" else "rating"
+        return f"{name} {word} for {rest[1]!r}"
+    return " ".join([name, *(str(part) for part in rest)])
+
+
+def model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
+    """The model class found at ``loc`` inside ``model`` (None for a non-model place)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        field = current.model_fields.get(part)
+        if field is None:
+            return None
+        current = field.annotation
+        while get_origin(current) is list:
+            current = get_args(current)[0]
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def keys_of(model: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(model.model_fields)
+
+
+def required_keys(model: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(k for k, f in model.model_fields.items() if f.is_required())
+
+
+def _holds_invalid(value: Any) -> bool:
+    """True when ``value`` is or contains :data:`INVALID` (already reported)."""
+    if value is INVALID:
+        return True
+    if isinstance(value, dict):
+        value = list(value.values())
+    return isinstance(value, list) and any(_holds_invalid(v) for v in value)
+
+
+def _problem(model: type[BaseModel], doc: Document, err: Any) -> Problem | None:
+    if err["type"] not in ("extra_forbidden", "missing") and _holds_invalid(err["input"]):
+        return None  # already reported by the YAML reader
+    loc = tuple(err["loc"])
+    kind = err["type"]
+    line = doc.line(loc)
+    if kind == "ach":
+        return Problem(doc.path, line, f"{subject(loc, doc.data)} {err['msg']}")
+    if kind == "extra_forbidden":
+        owner = model_at(model, loc[:-1])
+        allowed = keys_of(owner) if owner else ()
+        key = loc[-1]
+        text = (
+            f"{subject(loc[:-1], doc.data)} has unknown key {key!r}; "
+            f"allowed keys: {options(allowed)}{closest(key, allowed)}"
+        )
+        return Problem(doc.path, line, text)
+    if kind == "missing":
+        owner = model_at(model, loc[:-1])
+        needed = f" (required keys: {options(required_keys(owner))})" if owner else ""
+        text = f"{subject(loc[:-1], doc.data)} has no key {loc[-1]!r}; add it{needed}"
+        return Problem(doc.path, line, text)
+    return Problem(doc.path, line, f"{subject(loc, doc.data)} {_shape_message(model, loc, err)}")
+
+
+def _shape_message(model: type[BaseModel], loc: tuple, err: Any) -> str:
+    value = show(err["input"])
+    kind = err["type"]
+    owner = model_at(model, loc)
+    if owner is not None and kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"is {value}; must be a mapping with keys {options(keys_of(owner))}"
+    if kind == "dict_type":
+        what = "rating" if loc and loc[-1] == "ratings" else "probability"
+        return f"is {value}; must be a mapping of hypothesis id to {what}, e.g. {{direct: ...}}"
+    if kind == "list_type":
+        return f"is {value}; must be a list (one '- ' entry per line)"
+    return f"is {value}; this value is not valid here"
