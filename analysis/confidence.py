@@ -49,6 +49,10 @@ class Confidence:
         return tuple(r for r in self.rules if r.cap == self.level and r.cap != "high")
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def _cap(level: str, condition: bool) -> str:
     return level if condition else "high"
 
@@ -67,12 +71,13 @@ def assess_confidence(
         Rule(
             "breadth",
             breadth,
-            f"{supporting_sources} independent source(s) favour the leading hypothesis",
+            f"{_count(supporting_sources, 'independent source')} "
+            f"{'favours' if supporting_sources == 1 else 'favour'} the leading hypothesis",
         ),
         Rule(
             "linchpins",
             "low" if linchpins >= 2 else "moderate" if linchpins == 1 else "high",
-            f"{linchpins} item(s) would change the leading hypothesis if removed",
+            f"{_count(linchpins, 'item')} would change the leading hypothesis if removed",
         ),
         Rule(
             "concentration",
