@@ -1,0 +1,216 @@
+"""Session state of the dashboard: which case is open, what the sliders moved, caches.
+
+The sliders' numbers live in two places:
+
+* each slider's own widget state (``st.session_state[key]``), which Streamlit drops
+  when the slider is not drawn (another page is showing);
+* :data:`ADJUST`, a plain dict that survives page changes: at the start of every run
+  the values of the sliders drawn in the previous run are copied into it
+  (:func:`sync_sliders`), and a slider drawn again starts from it (:func:`slider_start`).
+
+Everything the pages show comes from one :class:`~analysis.engine.Analysis` of the
+adjusted case, cached by (case, file times, adjustments, yardstick): a slider move
+reads no YAML and fits no Beta, it applies point values and runs the exact engine.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from analysis.case import Case
+from analysis.engine import Analysis, analyze
+from analysis.scenario import Adjustments, prune
+
+#: The repository holding the bundled cases (the default root when "." has none).
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CASE = "nk-hamas"
+
+#: session_state keys
+ADJUST = "adjust"  # {"case": key, "prior": {}, "likelihood": {}, "credibility": {}}
+UPLOADS = "uploads"  # case name -> Case (uploaded pairs of files, kept in memory)
+CASE = "case"  # the case picker's selection
+ROOT = "root"
+
+#: prefixes of the slider keys; a key is prefix + parts joined by "|"
+PRIOR, LIKELIHOOD, CREDIBILITY = "prior", "likelihood", "credibility"
+UPLOAD_PREFIX = "upload: "
+
+
+# -- command line -----------------------------------------------------------------------
+def parse_args(argv: list[str] | None = None) -> tuple[Path, str | None]:
+    """``--root`` and ``--case`` from the arguments after ``--`` (as ``ach app`` passes them).
+
+    Without ``--root`` the root is ``.`` when it holds a ``hypotheses/`` folder, else the
+    repository (so ``AppTest.from_file`` finds the bundled cases from anywhere).
+    """
+    argv = sys.argv if argv is None else argv
+    args = argv[argv.index("--") + 1 :] if "--" in argv else []
+    root: Path | None = None
+    case: str | None = None
+    for flag, value in zip(args, [*args[1:], None], strict=False):
+        if flag == "--root" and value:
+            root = Path(value)
+        elif flag == "--case" and value:
+            case = value
+    if root is None:
+        root = Path(".") if (Path(".") / "hypotheses").is_dir() else REPO_ROOT
+    return root, case
+
+
+def root() -> Path:
+    """The folder holding hypotheses/ and evidence/ (a test may set ``session_state.root``)."""
+    if ROOT not in st.session_state:
+        st.session_state[ROOT] = str(parse_args()[0])
+    return Path(st.session_state[ROOT])
+
+
+def first_case(cases: list[str]) -> str | None:
+    """The case to open first: ``--case``, else the seed case, else the first found."""
+    wanted = parse_args()[1]
+    for name in (wanted, DEFAULT_CASE):
+        if name and name in cases:
+            return name
+    return cases[0] if cases else None
+
+
+# -- loading (cached) -----------------------------------------------------------------------
+def _stamp(root: Path, name: str) -> tuple[float, float]:
+    """Modification times of the case's two files (a changed file reloads)."""
+    stamps = []
+    for folder in ("hypotheses", "evidence"):
+        try:
+            stamps.append((root / folder / f"{name}.yaml").stat().st_mtime_ns)
+        except OSError:
+            stamps.append(0)
+    return tuple(stamps)  # type: ignore[return-value]
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _load_case(name: str, root: str, stamp: tuple) -> Case:
+    from analysis.loader import load_case
+
+    return load_case(name, root)
+
+
+def list_cases(root: Path) -> list[str]:
+    from analysis.loader import list_cases as found
+
+    try:
+        return list(found(root))
+    except OSError:
+        return []
+
+
+@dataclass(frozen=True)
+class Opened:
+    """The open case as the file (or upload) has it, and a key identifying that version."""
+
+    case: Case
+    key: tuple
+    uploaded: bool = False
+
+
+def open_case(selection: str) -> Opened:
+    """Load the picked case (raises CaseError with located problems for a bad file)."""
+    if selection.startswith(UPLOAD_PREFIX):
+        case = st.session_state[UPLOADS][selection.removeprefix(UPLOAD_PREFIX)]
+        return Opened(case, ("upload", case.name, case.content_hash), uploaded=True)
+    base = root()
+    stamp = _stamp(base, selection)
+    case = _load_case(selection, str(base.resolve()), stamp)
+    return Opened(case, ("file", selection, str(base.resolve()), stamp))
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _analysis(_case: Case, case_key: tuple, adjust_key: tuple, yardstick: str) -> Analysis:
+    from analysis.scenario import apply
+
+    return analyze(apply(_case, adjustments_from_key(adjust_key)), yardstick=yardstick)
+
+
+def adjustments_from_key(key: tuple) -> Adjustments:
+    priors, likelihoods, credibilities = key
+    return Adjustments(dict(priors), dict(likelihoods), dict(credibilities))
+
+
+def analysis_of(opened: Opened, adjustments: Adjustments, yardstick: str) -> Analysis:
+    """The exact analysis of the adjusted case (cached)."""
+    return _analysis(opened.case, opened.key, adjustments.key(), yardstick)
+
+
+# -- slider state ---------------------------------------------------------------------------
+def slider_key(kind: str, *parts: str) -> str:
+    return "|".join((kind, *parts))
+
+
+def _store(case_key: tuple) -> dict:
+    """The adjustments of the open case; opening another case starts afresh."""
+    store = st.session_state.get(ADJUST)
+    if store is None or store.get("case") != case_key:
+        reset_sliders()
+        store = {"case": case_key, PRIOR: {}, LIKELIHOOD: {}, CREDIBILITY: {}}
+        st.session_state[ADJUST] = store
+    return store
+
+
+def sync_sliders(opened: Opened) -> Adjustments:
+    """Copy the sliders drawn last run into the adjustments; return them, pruned."""
+    store = _store(opened.key[:2])
+    for key in list(st.session_state.keys()):
+        kind, _, rest = str(key).partition("|")
+        if kind not in (PRIOR, LIKELIHOOD, CREDIBILITY) or not rest:
+            continue
+        value = float(st.session_state[key])
+        target = tuple(rest.split("|")) if kind == LIKELIHOOD else rest
+        store[kind][target] = value
+    adjustments = prune(
+        opened.case,
+        Adjustments(dict(store[PRIOR]), dict(store[LIKELIHOOD]), dict(store[CREDIBILITY])),
+    )
+    store[PRIOR] = dict(adjustments.priors)
+    store[LIKELIHOOD] = dict(adjustments.likelihoods)
+    store[CREDIBILITY] = dict(adjustments.credibilities)
+    return adjustments
+
+
+def slider_start(kind: str, target, file_value: float) -> str:
+    """The key of a slider, its state set to the adjusted (else the file's) value."""
+    key = slider_key(kind, *(target if isinstance(target, tuple) else (target,)))
+    if key not in st.session_state:
+        store = st.session_state.get(ADJUST) or {}
+        st.session_state[key] = float(store.get(kind, {}).get(target, file_value))
+    return key
+
+
+def reset_sliders() -> None:
+    """Back to the file's values: forget the adjustments and every slider's state."""
+    store = st.session_state.get(ADJUST)
+    if store is not None:
+        for kind in (PRIOR, LIKELIHOOD, CREDIBILITY):
+            store[kind] = {}
+    for key in list(st.session_state.keys()):
+        if str(key).partition("|")[0] in (PRIOR, LIKELIHOOD, CREDIBILITY):
+            del st.session_state[key]
+
+
+# -- uncertainty runs (cached by their inputs) ---------------------------------------------------
+@st.cache_resource(show_spinner=False)
+def uncertainty_store() -> dict:
+    """Finished uncertainty runs by (case content hash, seed, draws, chains), all sessions."""
+    return {}
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _tornado(_analysis: Analysis, key: tuple, top: int):
+    from analysis.sensitivity import tornado
+
+    return tornado(_analysis, top=top)
+
+
+def tornado_of(analysis: Analysis, key: tuple, top: int = 15):
+    """The sensitivity bars of ``analysis`` (cached by ``key``: case, adjustments, yardstick)."""
+    return _tornado(analysis, key, top)

@@ -1,0 +1,170 @@
+"""The ACH workbench dashboard: ``ach app`` or ``streamlit run app/streamlit_app.py``.
+
+Arguments after ``--``: ``--root DIR`` (folder with hypotheses/ and evidence/) and
+``--case NAME`` (the case to open first; default the seed case ``nk-hamas``).
+
+One entry point; each page is a function in :mod:`app.views`. Every page renders
+from one :class:`~analysis.engine.Analysis` of the adjusted case; nothing here
+computes the analysis.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# ``streamlit run`` puts app/ itself on sys.path; the package lives one level up.
+_REPO = str(Path(__file__).resolve().parent.parent)
+if _REPO not in sys.path:
+    sys.path.insert(0, _REPO)
+
+import hashlib  # noqa: E402
+
+import streamlit as st  # noqa: E402
+
+from analysis.errors import CaseError  # noqa: E402
+from analysis.scales import YARDSTICKS  # noqa: E402
+from analysis.scenario import count_changes  # noqa: E402
+from app import state  # noqa: E402
+from app.views import (  # noqa: E402
+    export,
+    indicators,
+    learn,
+    matrix,
+    movement,
+    sensitivity,
+    uncertainty,
+    weigh,
+)
+from app.views.context import View  # noqa: E402
+from app.widgets import esc, posterior_lines  # noqa: E402
+
+PAGES = {
+    "matrix": ("Matrix", matrix.show),
+    "weigh": ("Weigh", weigh.show),
+    "movement": ("How the evidence moved it", movement.show),
+    "sensitivity": ("Sensitivity", sensitivity.show),
+    "indicators": ("Indicators", indicators.show),
+    "uncertainty": ("Uncertainty", uncertainty.show),
+    "learn": ("Learn", learn.show),
+    "export": ("Save and export", export.show),
+}
+YARDSTICK_NAMES = {"icd203": "ICD 203 (US)", "phia": "PHIA (UK)"}
+UPLOAD_SEEN = "upload_seen"
+UPLOAD_ERRORS = "upload_errors"
+
+
+def _upload_section() -> None:
+    """A pair of YAML files to open as a case; problems show as the CLI prints them."""
+    with st.sidebar.expander("Upload a case (two YAML files)"):
+        hyp = st.file_uploader("Hypotheses file", type=["yaml", "yml"], key="upload_hypotheses")
+        ev = st.file_uploader("Evidence file", type=["yaml", "yml"], key="upload_evidence")
+        if hyp is None or ev is None:
+            st.session_state.pop(UPLOAD_ERRORS, None)
+            return
+        hyp_bytes, ev_bytes = hyp.getvalue(), ev.getvalue()
+        seen = hashlib.sha256(hyp_bytes + b"\0" + ev_bytes).hexdigest()
+        if st.session_state.get(UPLOAD_SEEN) != seen:
+            st.session_state[UPLOAD_SEEN] = seen
+            _open_upload(hyp_bytes, ev_bytes, hyp.name, ev.name)
+        errors = st.session_state.get(UPLOAD_ERRORS)
+        if errors:
+            st.error("The uploaded case has problems:\n\n" + "\n".join(f"- `{e}`" for e in errors))
+            st.code("\n".join(errors), language=None)
+
+
+def _open_upload(hyp_bytes: bytes, ev_bytes: bytes, hyp_name: str, ev_name: str) -> None:
+    from analysis.loader import load_case_texts
+
+    try:
+        case = load_case_texts(hyp_bytes, ev_bytes, f"hypotheses/{hyp_name}", f"evidence/{ev_name}")
+    except CaseError as error:
+        st.session_state[UPLOAD_ERRORS] = error.lines()
+        return
+    st.session_state.pop(UPLOAD_ERRORS, None)
+    st.session_state.setdefault(state.UPLOADS, {})[case.name] = case
+    st.session_state[state.CASE] = state.UPLOAD_PREFIX + case.name
+
+
+def _sidebar_top() -> tuple[str | None, str, str]:
+    """Case picker, upload and page choice; returns (case selection, page, yardstick)."""
+    st.sidebar.title("ACH workbench")
+    picker = st.sidebar.container()
+    _upload_section()
+    cases = state.list_cases(state.root())
+    uploads = st.session_state.setdefault(state.UPLOADS, {})
+    options = cases + [state.UPLOAD_PREFIX + name for name in uploads]
+    if st.session_state.get(state.CASE) not in options:
+        st.session_state[state.CASE] = state.first_case(cases) or (options[0] if options else None)
+    selection = picker.selectbox(
+        "Case", options, key=state.CASE, help=f"Cases under {state.root().resolve()}"
+    )
+    if "page" not in st.session_state and st.query_params.get("page") in PAGES:
+        st.session_state["page"] = st.query_params["page"]  # a link such as ?page=weigh
+    page = st.sidebar.radio("Page", list(PAGES), format_func=lambda p: PAGES[p][0], key="page")
+    if page and st.query_params.get("page") != page:
+        st.query_params["page"] = page
+    yardstick = st.sidebar.selectbox(
+        "Estimative language",
+        list(YARDSTICKS),
+        format_func=lambda y: YARDSTICK_NAMES.get(y, y),
+        key="yardstick",
+    )
+    return selection, page or "matrix", yardstick or "icd203"
+
+
+def _sidebar_bottom(view: View) -> None:
+    with st.sidebar:
+        st.divider()
+        st.markdown("**Posterior now**")
+        posterior_lines(view.analysis, view.file_analysis if view.adjusted else None)
+        n = count_changes(view.file_case, view.adjustments)
+        if n:
+            st.markdown(f"● **{n} change(s)** from the file")
+            st.button("Reset to the file's values", key="reset", on_click=state.reset_sliders)
+        else:
+            st.caption("All numbers as in the file.")
+
+
+def main() -> None:
+    st.set_page_config(page_title="ACH workbench", page_icon=":material/balance:", layout="wide")
+    selection, page, yardstick = _sidebar_top()
+    if selection is None:
+        st.error(
+            f"No cases under {state.root().resolve()}: it needs hypotheses/<case>.yaml and "
+            "evidence/<case>.yaml. Upload a pair of files in the sidebar."
+        )
+        return
+    try:
+        opened = state.open_case(selection)
+    except CaseError as error:
+        st.error(f"The case '{selection}' has problems:")
+        st.code("\n".join(error.lines()), language=None)
+        return
+    adjustments = state.sync_sliders(opened)
+    analysis = state.analysis_of(opened, adjustments, yardstick)
+    file_analysis = state.analysis_of(opened, type(adjustments)(), yardstick)
+    view = View(
+        root=state.root(),
+        file_case=opened.case,
+        adjustments=adjustments,
+        analysis=analysis,
+        file_analysis=file_analysis,
+        key=(opened.key, adjustments.key(), yardstick),
+        uploaded=opened.uploaded,
+    )
+    st.markdown(f"### {esc(opened.case.title)}", unsafe_allow_html=True)
+    st.caption(
+        esc(opened.case.question)
+        + (" · uploaded case" if opened.uploaded else "")
+        + (
+            f" · **scenario: {count_changes(opened.case, adjustments)} change(s) from the file**"
+            if adjustments
+            else ""
+        )
+    )
+    _sidebar_bottom(view)
+    PAGES[page][1](view)
+
+
+main()

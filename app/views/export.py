@@ -1,0 +1,115 @@
+"""Save and export: the adjusted scenario as a new case, as YAML, or as the PDF brief."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import streamlit as st
+
+from analysis import scenario
+from analysis.errors import CaseError
+from app.views.context import View
+from app.widgets import esc
+
+NAME_KEY = "save_name"
+OVERWRITE_KEY = "save_overwrite"
+SAVED = "saved_message"
+
+
+def default_name(view: View) -> str:
+    return f"{view.file_case.name}-scenario"
+
+
+def _save(view: View, name: str, overwrite: bool) -> None:
+    try:
+        saved = scenario.save(
+            view.file_case, view.adjustments, name, root=view.root, overwrite=overwrite
+        )
+    except scenario.ScenarioExists as error:
+        st.error(f"Not saved: {error}. Tick the box to replace it, or pick another name.")
+    except ValueError as error:
+        st.error(f"Not saved: {error}")
+    except CaseError as error:
+        st.error("Not saved: the written case did not validate:\n\n" + "\n".join(error.lines()))
+    except OSError as error:
+        st.error(f"Not saved: {error}")
+    else:
+        hyp, ev = scenario.target_paths(view.root, name)
+        st.session_state[SAVED] = (
+            f"Saved case '{saved.name}' ({len(saved.evidence)} items): {hyp} and {ev}. "
+            "Pick it in the case list to open it."
+        )
+        st.session_state.pop(OVERWRITE_KEY, None)
+        st.rerun()  # the case list picks up the new case
+
+
+def _pdf(view: View):
+    """The PDF brief (built only when the button is pressed)."""
+    from analysis.brief import render_brief
+
+    note = scenario.scenario_note(view.file_case, view.adjustments)
+    return lambda: render_brief(view.analysis, note)
+
+
+def show(view: View) -> None:
+    st.header("Save and export")
+    changes = scenario.describe(view.file_case, view.adjustments)
+    if changes:
+        st.markdown(f"The scenario differs from the file in **{len(changes)}** number(s):")
+        st.markdown("\n".join(f"- {esc(str(c))}" for c in changes), unsafe_allow_html=True)
+    else:
+        st.markdown("No number has been moved: saving makes a copy of the case as it is.")
+
+    st.subheader("Save as a new case")
+    if NAME_KEY not in st.session_state:
+        st.session_state[NAME_KEY] = default_name(view)
+    field, _ = st.columns([2, 1])
+    name = field.text_input(
+        "New case name (lower-case letters, digits and '-')", key=NAME_KEY
+    ).strip()
+    clash = []
+    try:
+        clash = scenario.existing(view.root, name)
+    except ValueError as error:
+        st.error(str(error))
+    overwrite = False
+    if clash:
+        st.warning(
+            "A case with this name exists: "
+            + ", ".join(str(p) for p in clash)
+            + ". It will not be replaced unless you say so."
+        )
+        overwrite = st.checkbox("Replace the existing files", key=OVERWRITE_KEY)
+    if st.button("Save scenario", key="save", type="primary"):
+        _save(view, name, overwrite)
+    if SAVED in st.session_state:
+        st.success(st.session_state.pop(SAVED))
+    st.caption(
+        f"Written atomically under {view.root.resolve()}/hypotheses and /evidence, then "
+        "loaded back to check it."
+    )
+
+    st.subheader("Download")
+    left, right = st.columns(2)
+    safe_name = name if scenario.CASE_NAME.match(name) else default_name(view)
+    left.download_button(
+        "Scenario as YAML",
+        data=scenario.scenario_yaml(view.file_case, view.adjustments, safe_name),
+        file_name=f"{safe_name}.yaml",
+        mime="application/x-yaml",
+        key="download_yaml",
+        on_click="ignore",
+    )
+    if importlib.util.find_spec("analysis.brief") is None:
+        right.info("The PDF brief is not available in this installation.")
+    else:
+        right.download_button(
+            "PDF brief",
+            data=_pdf(view),
+            file_name=f"{safe_name if view.adjusted else view.file_case.name}-brief.pdf",
+            mime="application/pdf",
+            key="download_pdf",
+            on_click="ignore",
+        )
+    if view.adjusted:
+        st.caption("The brief says it shows a scenario adjusted from the file.")

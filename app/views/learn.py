@@ -1,0 +1,314 @@
+"""Learn: Heuer's eight steps walked through on the open case, Heuer beside Bayes, and
+an exercise in which the student rates the matrix before seeing the case's analysis."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis.heuer import heuer_scores
+from analysis.scales import RATING_INCONSISTENCY, RATING_MEANING
+from analysis.scenario import with_ratings
+from app.views.context import View
+from app.widgets import bottom_line, confidence_line, esc, posterior_lines, show_chart
+
+STEPS = (
+    "Hypotheses",
+    "Evidence",
+    "Matrix",
+    "Refine",
+    "Tentative conclusions",
+    "Sensitivity",
+    "Report",
+    "Milestones",
+)
+STEP_KEY = "learn_step"
+#: Below this many decibans an item hardly separates any two hypotheses (Jeffreys).
+WEAK_DB = 1.0
+RATINGS = ("CC", "C", "N", "NA", "I", "II")
+#: what the score columns mean (shown on hover of their headers)
+SCORE_HELP = {
+    "Inconsistency": st.column_config.NumberColumn(
+        help="Heuer's count: each I rating scores 1, each II scores 2"
+    ),
+    "Weighted": st.column_config.NumberColumn(
+        help="PARC ACH: each point times the credibility and relevance weights "
+        "(low 1/sqrt 2, medium 1, high sqrt 2)",
+        format="%.2f",
+    ),
+}
+
+
+def _go(offset: int) -> None:
+    current = STEPS.index(st.session_state.get(STEP_KEY, STEPS[0]))
+    st.session_state[STEP_KEY] = STEPS[max(0, min(len(STEPS) - 1, current + offset))]
+
+
+def ratings_frame(view: View, given_only: bool = False) -> pd.DataFrame:
+    analysis = view.analysis
+    case = view.case
+    rows = []
+    for i, item in enumerate(case.evidence):
+        row = {"Item": item.id}
+        for k, h in enumerate(case.hypotheses):
+            row[h.label] = analysis.heuer.ratings[i][k]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def heuer_beside_bayes(view: View, heuer=None) -> pd.DataFrame:
+    analysis = view.analysis
+    heuer = heuer or analysis.heuer
+    rank = {k: r + 1 for r, k in enumerate(heuer.ranking)}
+    words = analysis.words()
+    return pd.DataFrame(
+        [
+            {
+                "Hypothesis": h.label,
+                "Inconsistency": int(heuer.inconsistency[k]),
+                "Weighted": round(float(heuer.weighted_inconsistency[k]), 2),
+                "Heuer rank": rank[k],
+                "Posterior": analysis.percent(k),
+                "ICD 203": words[k],
+                "Bayes rank": int(list(analysis.ranking).index(k)) + 1,
+            }
+            for k, h in enumerate(view.case.hypotheses)
+        ]
+    )
+
+
+def _step(view: View, step: str) -> None:
+    analysis = view.analysis
+    case = view.case
+    n = len(case.evidence)
+    if step == "Hypotheses":
+        st.markdown(
+            "**1. Identify the possible hypotheses.** List every reasonable explanation, "
+            "mutually exclusive, and keep the ones you cannot yet reject. Here:"
+        )
+        st.markdown(f"*{esc(case.question)}*", unsafe_allow_html=True)
+        for h in case.hypotheses:
+            st.markdown(f"- **{esc(h.label)}**: {esc(h.description)}", unsafe_allow_html=True)
+    elif step == "Evidence":
+        st.markdown(
+            f"**2. List the significant evidence and arguments.** This case has {n} items "
+            f"from {len(case.sources)} sources, including assumptions and absences as well as "
+            "reports. Each item is a report from a source; a source's credibility caps how "
+            "much its reports can move the odds."
+        )
+        rows = [
+            {
+                "Source": s.name,
+                "Credibility": s.credibility.describe(),
+                "Items": sum(1 for item in case.evidence if item.source == s.id),
+            }
+            for s in case.sources
+        ]
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    elif step == "Matrix":
+        st.markdown(
+            "**3. Prepare a matrix** with the hypotheses across the top and the evidence down "
+            "the side, and rate each cell: is the item consistent (C, CC), inconsistent (I, "
+            "II), or neutral (N) under that hypothesis? Heuer's key question is "
+            "*diagnosticity*: evidence consistent with every hypothesis tells you nothing."
+        )
+        st.dataframe(ratings_frame(view), hide_index=True, width="stretch")
+        st.caption(
+            "Ratings as the case gives them, or derived from the likelihoods: "
+            + ", ".join(f"{r} {RATING_MEANING[r]}" for r in RATINGS)
+        )
+    elif step == "Refine":
+        weak = [i for i in range(n) if analysis.diagnosticity[i] < WEAK_DB]
+        st.markdown(
+            "**4. Refine the matrix.** Reconsider the hypotheses and set aside evidence with "
+            f"no diagnostic value. Items here separating no two hypotheses by even {WEAK_DB:g} "
+            f"dB: **{len(weak)}** of {n}."
+        )
+        for i in weak:
+            st.markdown(
+                f"- {esc(case.evidence[i].id)} ({analysis.diagnosticity[i]:.1f} dB)",
+                unsafe_allow_html=True,
+            )
+        st.caption(
+            "In the Bayesian reading such items change nothing, so keeping them is harmless; "
+            "counting inconsistencies can still be swayed by them."
+        )
+    elif step == "Tentative conclusions":
+        st.markdown(
+            "**5. Draw tentative conclusions.** Work down the columns and try to *reject* "
+            "hypotheses: Heuer's score counts the inconsistencies against each (fewest "
+            "wins). The Bayesian posterior weighs every item by how much more expected it is "
+            "under one hypothesis than another."
+        )
+        side_by_side(view)
+    elif step == "Sensitivity":
+        st.markdown(
+            "**6. Analyse how sensitive the conclusion is** to a few critical items. Take "
+            "each item away: if the leading hypothesis changes, the item is a linchpin."
+        )
+        if analysis.linchpin_items:
+            for i in analysis.linchpin_items:
+                new = int(analysis.posterior_without[i].argmax())
+                st.markdown(
+                    f"- **{esc(case.evidence[i].id)}**: without it "
+                    f"{esc(case.hypotheses[new].label)} would lead.",
+                    unsafe_allow_html=True,
+                )
+        else:
+            st.markdown("No single item changes the leader when left out.")
+        st.caption("The Sensitivity page moves every number across its range.")
+    elif step == "Report":
+        st.markdown(
+            "**7. Report conclusions**, with the relative likelihood of *all* the hypotheses, "
+            "in estimative words (ICD 203), and the confidence in a separate sentence."
+        )
+        st.markdown(bottom_line(analysis))
+        posterior_lines(analysis)
+        confidence_line(analysis)
+    else:
+        st.markdown(
+            "**8. Identify milestones** for future observation: what, if seen, would change "
+            "the picture?"
+        )
+        for ind in analysis.indicators[:5]:
+            st.markdown(
+                f"- **{esc(ind.item.id)}** ({ind.expected_information_bits:.2f} bits): "
+                f"{esc(ind.item.claim)}",
+                unsafe_allow_html=True,
+            )
+        if not analysis.indicators:
+            st.markdown("This case lists no indicators.")
+
+
+def _disagreement(view: View) -> None:
+    analysis = view.analysis
+    if analysis.disagreement is None:
+        st.success(
+            "Counting inconsistencies and the Bayesian posterior pick the same leading "
+            f"hypothesis: {view.case.hypotheses[analysis.leader].label}."
+        )
+    else:
+        st.warning("Heuer and Bayes disagree. " + analysis.disagreement.explanation)
+
+
+# -- the exercise ------------------------------------------------------------------------------
+EXERCISE = "exercise"
+EXERCISE_TABLE = "exercise_table"
+EXERCISE_DONE = "exercise_done"
+
+
+def _blank(view: View) -> pd.DataFrame:
+    case = view.case
+    rows = []
+    for item in case.evidence:
+        row = {"Item": item.id, "Claim": item.claim}
+        row |= {h.label: None for h in case.hypotheses}
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _student_ratings(view: View, table: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """The student's ratings; a cell left empty counts as N (neutral)."""
+    case = view.case
+    ratings = {}
+    for i, item in enumerate(case.evidence):
+        for h in case.hypotheses:
+            value = table.iloc[i][h.label] if i < len(table) else None
+            ratings[(item.id, h.id)] = value if value in RATING_INCONSISTENCY else "N"
+    return ratings
+
+
+def _exercise(view: View) -> bool:
+    """Draw the exercise; True once the student has asked to compare."""
+    case = view.case
+    st.markdown(
+        "**Exercise.** Rate every cell before you look at the case's analysis: for each item, "
+        "how consistent is it with each hypothesis? (CC very consistent, C consistent, "
+        "N neutral, NA not applicable, I inconsistent, II very inconsistent; an empty cell "
+        "counts as N.) Then press *Compare*."
+    )
+    config = {
+        h.label: st.column_config.SelectboxColumn(h.label, options=list(RATINGS))
+        for h in case.hypotheses
+    }
+    config["Claim"] = st.column_config.TextColumn("Claim", width="large", disabled=True)
+    config["Item"] = st.column_config.TextColumn("Item", disabled=True)
+    table = st.data_editor(
+        _blank(view),
+        column_config=config,
+        hide_index=True,
+        width="stretch",
+        key=EXERCISE_TABLE,
+        num_rows="fixed",
+    )
+    if st.button("Compare with the case", key="exercise_compare", type="primary"):
+        st.session_state[EXERCISE_DONE] = True
+    if not st.session_state.get(EXERCISE_DONE):
+        return False
+    ratings = _student_ratings(view, table)
+    analysis = view.analysis
+    same = 0
+    rows = []
+    for i, item in enumerate(case.evidence):
+        row = {"Item": item.id}
+        for k, h in enumerate(case.hypotheses):
+            mine, theirs = ratings[(item.id, h.id)], analysis.heuer.ratings[i][k]
+            same += mine == theirs
+            row[h.label] = mine if mine == theirs else f"{mine} (case: {theirs})"
+        rows.append(row)
+    total = len(case.evidence) * len(case.hypotheses)
+    st.markdown(f"You matched the case's rating in **{same} of {total}** cells.")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    mine = heuer_scores(with_ratings(case, ratings))
+    st.markdown("**Your Heuer scores beside the case's Bayesian posterior:**")
+    st.dataframe(
+        heuer_beside_bayes(view, mine), hide_index=True, width="stretch", column_config=SCORE_HELP
+    )
+    st.button("Start again", key="exercise_reset", on_click=lambda: _reset_exercise())
+    return True
+
+
+def _reset_exercise() -> None:
+    st.session_state[EXERCISE_DONE] = False
+    st.session_state.pop(EXERCISE_TABLE, None)
+
+
+def show(view: View) -> None:
+    st.header("Learn: Heuer's eight steps")
+    st.caption(
+        "Richards Heuer's Analysis of Competing Hypotheses, walked through on the open case, "
+        "with the classic inconsistency count beside the Bayesian posterior."
+    )
+    if st.toggle("Exercise mode: rate the matrix yourself first", key=EXERCISE):
+        if not _exercise(view):
+            return
+        st.divider()
+    step = st.radio("Step", STEPS, horizontal=True, key=STEP_KEY)
+    _step(view, step or STEPS[0])
+    back, forward, _ = st.columns([1, 1, 6])
+    back.button("Previous", key="learn_prev", on_click=_go, args=(-1,), disabled=step == STEPS[0])
+    forward.button("Next", key="learn_next", on_click=_go, args=(1,), disabled=step == STEPS[-1])
+    if step != "Tentative conclusions":
+        st.divider()
+        st.subheader("Heuer beside Bayes")
+        side_by_side(view)
+
+
+def side_by_side(view: View) -> None:
+    """Heuer's scores and the Bayesian posterior next to each other, then why they differ."""
+    from analysis.charts import posterior_chart
+
+    scores, posterior = st.columns(2, gap="medium")
+    with scores:
+        st.markdown("**Heuer: inconsistencies against each hypothesis** (fewest wins)")
+        table = heuer_beside_bayes(view)
+        st.dataframe(
+            table[[c for c in table.columns if c not in ("Posterior", "ICD 203", "Bayes rank")]],
+            hide_index=True,
+            width="stretch",
+            column_config=SCORE_HELP,
+        )
+    with posterior:
+        st.markdown("**Bayes: posterior probability**")
+        show_chart(posterior_chart(view.analysis, width=300))
+    _disagreement(view)

@@ -1,0 +1,46 @@
+"""How the evidence moved it: contributions, the trajectory over time, the waterfall."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analysis.charts import contribution_chart, trajectory_chart, waterfall_chart
+from app.views.context import View
+from app.widgets import show_chart
+
+
+def show(view: View) -> None:
+    analysis = view.analysis
+    case = view.case
+    lead = case.hypotheses[analysis.leader].label
+    run = case.hypotheses[analysis.runner_up].label
+    st.header("How the evidence moved it")
+
+    st.subheader("Contribution of each item")
+    st.caption(
+        "Centred decibans that each item adds to each hypothesis (10 log10 of its effective "
+        "likelihood, centred over the hypotheses). With the prior row they add up exactly to "
+        "the total row, the posterior's log-odds; hover a cell for the item, its source, "
+        "credibility and likelihoods."
+    )
+    sort = st.radio(
+        "Order the items by",
+        ["file", "diagnosticity"],
+        format_func={"file": "File order", "diagnosticity": "Diagnosticity"}.get,
+        horizontal=True,
+        key="movement_sort",
+    )
+    show_chart(contribution_chart(analysis, sort=sort or "file"))
+
+    st.subheader("The picture over time")
+    st.caption("The posterior after each item, by the date of the evidence.")
+    show_chart(trajectory_chart(analysis, width=640))
+
+    st.subheader(f"{lead} against {run}")
+    st.caption(
+        f"The weight of evidence for the leader ({lead}) over the runner-up ({run}), item by "
+        "item, from the prior odds to the posterior odds, in decibans. 10 dB is odds of 10 "
+        "to 1; Jeffreys' grades: under 5 barely worth mentioning, 5-10 substantial, 10-15 "
+        "strong, 15-20 very strong, over 20 decisive."
+    )
+    show_chart(waterfall_chart(analysis, width=560))

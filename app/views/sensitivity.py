@@ -1,0 +1,96 @@
+"""Sensitivity: linchpins, the tornado chart, and sources that carry the conclusion."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis.charts import tornado_chart
+from analysis.scales import format_percent
+from app import state
+from app.views.context import View
+from app.widgets import esc, show_chart
+
+
+def _linchpins(view: View) -> None:
+    analysis = view.analysis
+    case = view.case
+    lead = analysis.leader
+    st.subheader("Linchpins (leave one out)")
+    st.caption(
+        "Heuer's step 6: take each item away in turn. An item whose removal changes the "
+        "leading hypothesis is a linchpin: check it before anything else."
+    )
+    if not analysis.linchpin_items:
+        st.markdown(
+            f"No single item is a linchpin: {esc(case.hypotheses[lead].label)} leads "
+            "whichever item is left out.",
+            unsafe_allow_html=True,
+        )
+    for i in analysis.linchpin_items:
+        without = analysis.posterior_without[i]
+        new = int(without.argmax())
+        st.markdown(
+            f"**{esc(case.evidence[i].id)}**: without it, {esc(case.hypotheses[new].label)} "
+            f"leads ({format_percent(float(without[new]))}) and "
+            f"{esc(case.hypotheses[lead].label)} falls to {format_percent(float(without[lead]))}.",
+            unsafe_allow_html=True,
+        )
+        st.caption(case.evidence[i].claim)
+    rows = [
+        {
+            "Item": item.id,
+            f"{case.hypotheses[lead].label} without it": format_percent(
+                float(analysis.posterior_without[i, lead])
+            ),
+            "Leader without it": case.hypotheses[int(analysis.posterior_without[i].argmax())].label,
+            "Linchpin": "yes" if analysis.linchpin[i] else "",
+        }
+        for i, item in enumerate(case.evidence)
+    ]
+    with st.expander("Every item left out in turn"):
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def _tornado(view: View) -> None:
+    analysis = view.analysis
+    lead = view.case.hypotheses[analysis.leader].label
+    st.subheader(f"How far each number moves {lead}")
+    st.caption(
+        "Each likelihood and credibility is moved, one at a time, to the ends of its range: "
+        "the 90% range the analyst wrote or, for a single number, the documented default "
+        "band (the 5th-95th percentiles of its Beta with the case's concentration). The bars "
+        f"show the posterior of {lead} at either end; the largest swings are on top."
+    )
+    bars = state.tornado_of(analysis, view.key)
+    if not bars:
+        st.info("No number in this case has a range to move across.")
+        return
+    show_chart(tornado_chart(bars, width=420, leader_label=lead))
+
+
+def _sources(view: View) -> None:
+    analysis = view.analysis
+    st.subheader("Sources the conclusion rests on")
+    notes = list(analysis.warnings)
+    for note in notes:
+        st.warning(note)
+    if not notes:
+        st.markdown("No single source carries most of the conclusion.")
+    rows = [
+        {
+            "Source": load.name,
+            "Items": len(load.items),
+            "Weight for the leader (dB)": round(load.leader_weight_db, 1),
+            "Share of the deciding weight": f"{100 * load.share:.0f}%",
+        }
+        for load in sorted(analysis.sources, key=lambda s: -s.share)
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=38 + 35 * len(rows))
+
+
+def show(view: View) -> None:
+    st.header("Sensitivity")
+    _linchpins(view)
+    _tornado(view)
+    _sources(view)

@@ -1,0 +1,135 @@
+"""Uncertainty: the PyMC run over the analyst's own imprecision (on demand, cached)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis.charts import posterior_chart
+from analysis.engine import analyze
+from analysis.scales import format_percent
+from app import state
+from app.views.context import View
+from app.widgets import confidence_line, show_chart
+
+#: Below this R-hat the chains are taken to agree (DESIGN.md).
+R_HAT_OK = 1.01
+SETTINGS = "uncertainty_settings_kept"
+#: An effective sample size this large gives stable 5th and 95th percentiles.
+ESS_OK = 400
+
+
+def _run_key(view: View, seed: int, draws: int, chains: int) -> tuple:
+    return (view.case.content_hash, seed, draws, chains)
+
+
+def _run(view: View, seed: int, draws: int, chains: int):
+    """Sample (pymc is imported here, on the button press, and nowhere else)."""
+    from analysis.uncertainty import run_uncertainty
+
+    bar = st.progress(0.0, text="Starting the uncertainty run...")
+
+    def progress(fraction: float, message: str) -> None:
+        bar.progress(min(max(float(fraction), 0.0), 1.0), text=message)
+
+    summary = run_uncertainty(
+        view.case, draws=draws or None, chains=chains, seed=seed, progress=progress
+    )
+    bar.empty()
+    return summary
+
+
+def diagnostics_text(summary) -> list[str]:
+    """The sampler's diagnostics in plain words."""
+    lines = []
+    if summary.r_hat_max <= R_HAT_OK:
+        lines.append(
+            f"The chains agree: the largest R-hat is {summary.r_hat_max:.3f} "
+            f"(at most {R_HAT_OK} is the usual bar)."
+        )
+    else:
+        lines.append(
+            f"The chains do not agree well: the largest R-hat is {summary.r_hat_max:.3f}, "
+            f"above {R_HAT_OK}. Treat the intervals as rough and run more draws."
+        )
+    if summary.ess_min >= ESS_OK:
+        lines.append(
+            f"There are enough independent draws: the smallest effective sample size is "
+            f"{summary.ess_min:.0f} (at least {ESS_OK} gives stable 90% intervals)."
+        )
+    else:
+        lines.append(
+            f"Few independent draws: the smallest effective sample size is "
+            f"{summary.ess_min:.0f}, under {ESS_OK}; the interval ends may shift with more draws."
+        )
+    lines.append(
+        f"{summary.chains} chain(s) of {summary.draws} draws"
+        + (f" with {summary.sampler}" if summary.sampler else "")
+        + (f" in {summary.seconds:.1f} s." if summary.seconds else ".")
+    )
+    return lines
+
+
+def show(view: View) -> None:
+    st.header("Uncertainty")
+    st.caption(
+        "Analysts are unsure of their own numbers. Here each likelihood and credibility "
+        "becomes a Beta distribution (a written range is its 90% interval; a single number "
+        "gets the case's concentration), items from one source share its credibility, and "
+        "PyMC samples them all. The result: a 90% interval for every hypothesis."
+    )
+    settings = st.session_state.setdefault(SETTINGS, {"u_draws": 0, "u_chains": 2, "u_seed": 0})
+    for key, value in settings.items():  # the form's values survive a visit to another page
+        st.session_state.setdefault(key, value)
+    with st.form("uncertainty_settings", border=False):
+        a, b, c = st.columns(3)
+        draws = a.number_input(
+            "Draws per chain",
+            0,
+            20000,
+            step=100,
+            key="u_draws",
+            help="0: automatic (1000, or 2000 for a model of many uncertain numbers)",
+        )
+        chains = b.number_input("Chains", 1, 8, key="u_chains")
+        seed = c.number_input("Seed", 0, 2**31 - 1, key="u_seed")
+        run = st.form_submit_button("Run the uncertainty analysis", type="primary")
+    settings.update(u_draws=int(draws), u_chains=int(chains), u_seed=int(seed))
+    store = state.uncertainty_store()
+    key = _run_key(view, int(seed), int(draws), int(chains))
+    cached = key in store
+    if run and not cached:
+        try:
+            store[key] = _run(view, int(seed), int(draws), int(chains))
+        except Exception as error:  # the sampler's own failure, shown rather than raised
+            st.error(f"The uncertainty run failed: {error}")
+            return
+    summary = store.get(key)
+    if summary is None:
+        st.info(
+            "Press the button to sample. The run takes a while the first time (the model is "
+            "compiled); its result is kept for these inputs, so coming back costs nothing."
+        )
+        return
+    if cached:
+        st.caption("Result kept from an earlier run with these inputs (cached).")
+    analysis = analyze(view.case, yardstick=view.analysis.yardstick, uncertainty=summary)
+    show_chart(posterior_chart(analysis, width=420))
+    case = view.case
+    rows = [
+        {
+            "Hypothesis": h.label,
+            "Closed form": format_percent(float(analysis.posterior[k])),
+            "Sampled mean": format_percent(float(summary.mean[k])),
+            "90% interval": f"{format_percent(float(summary.low[k]))} to "
+            f"{format_percent(float(summary.high[k]))}",
+        }
+        for k, h in enumerate(case.hypotheses)
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    confidence_line(analysis)
+    st.subheader("Diagnostics")
+    for line in diagnostics_text(summary):
+        st.markdown(f"- {line}")
+    for warning in summary.warnings:
+        st.warning(warning)

@@ -1,0 +1,171 @@
+"""Small pieces several pages share: the posterior panel, item details, matrix colours.
+
+Nothing here computes the analysis: every number comes from an
+:class:`~analysis.engine.Analysis` and is formatted with :mod:`analysis.scales`.
+"""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from analysis.case import Case
+from analysis.engine import Analysis
+from analysis.scales import format_percent, jeffreys_grade
+
+#: ColorBrewer PRGn, purple (against) to green (for): the scheme the charts use
+#: ("purplegreen"), so the matrix reads like the contribution chart.
+PRGN = (
+    "#40004b",
+    "#762a83",
+    "#9970ab",
+    "#c2a5cf",
+    "#e7d4e8",
+    "#f7f7f7",
+    "#d9f0d3",
+    "#a6dba0",
+    "#5aae61",
+    "#1b7837",
+    "#00441b",
+)
+#: Decibans at which a matrix cell's colour saturates: 10 dB, odds of 10 to 1 (Jeffreys:
+#: "strong"), so that single items, which rarely reach that, still show their lean.
+SATURATION_DB = 10.0
+
+
+def show_chart(chart) -> None:
+    """An Altair chart from :mod:`analysis.charts`, drawn exactly as defined there."""
+    st.altair_chart(chart, theme=None)
+
+
+def colour_chip(colour: str) -> str:
+    return f'<span style="color:{colour};font-size:1.1em">&#9632;</span>'
+
+
+def esc(text: str) -> str:
+    """User text made safe for markdown with HTML allowed."""
+    return html.escape(str(text)).replace("*", "&#42;").replace("_", "&#95;")
+
+
+def _mix(a: str, b: str, t: float) -> str:
+    ra, ga, ba = (int(a[i : i + 2], 16) for i in (1, 3, 5))
+    rb, gb, bb = (int(b[i : i + 2], 16) for i in (1, 3, 5))
+    r, g, b_ = (round(x + (y - x) * t) for x, y in ((ra, rb), (ga, gb), (ba, bb)))
+    return f"#{r:02x}{g:02x}{b_:02x}"
+
+
+def heat_style(decibans: float) -> str:
+    """CSS for a matrix cell coloured by its contribution (purple against, green for)."""
+    x = (max(-SATURATION_DB, min(SATURATION_DB, float(decibans))) + SATURATION_DB) / (
+        2 * SATURATION_DB
+    )
+    pos = x * (len(PRGN) - 1)
+    lo = min(int(pos), len(PRGN) - 2)
+    colour = _mix(PRGN[lo], PRGN[lo + 1], pos - lo)
+    ink = "white" if abs(decibans) > 0.6 * SATURATION_DB else "black"
+    return f"background-color: {colour}; color: {ink}"
+
+
+def posterior_lines(analysis: Analysis, reference: Analysis | None = None) -> None:
+    """One line per hypothesis: colour, label, percentage and ICD 203 words.
+
+    With ``reference`` (the file's analysis), a changed percentage also shows the file's.
+    """
+    from analysis.charts import hypothesis_colours
+
+    case = analysis.case
+    colours = hypothesis_colours(case)
+    words = analysis.words()
+    for k in analysis.ranking:
+        h = case.hypotheses[k]
+        line = (
+            f"{colour_chip(colours[h.id])} **{esc(h.label)}**: {analysis.percent(k)} · {words[k]}"
+        )
+        if reference is not None and reference.percent(k) != analysis.percent(k):
+            line += f" <small>(file: {reference.percent(k)})</small>"
+        st.markdown(line, unsafe_allow_html=True)
+
+
+def confidence_line(analysis: Analysis) -> None:
+    """The confidence level in its own sentence (ICD 203), with what limits it."""
+    confidence = analysis.confidence
+    st.markdown(f"Analytic confidence in this judgment: **{confidence.level}**.")
+    limiting = confidence.limiting
+    if limiting:
+        st.caption("Limited by: " + "; ".join(f"{r.name}: {r.reason}" for r in limiting) + ".")
+
+
+def bottom_line(analysis: Analysis) -> str:
+    """The leading judgment as a sentence (ICD 203 word first, then the number)."""
+    k = analysis.leader
+    label = analysis.case.hypotheses[k].label
+    return (
+        f"It is **{analysis.words()[k]}** ({analysis.percent(k)}) that the answer is "
+        f"**{esc(label)}**."
+    )
+
+
+def posterior_panel(
+    analysis: Analysis, reference: Analysis | None = None, chart: bool = True
+) -> None:
+    """Posterior chart, the per-hypothesis lines and the confidence statement."""
+    from analysis.charts import posterior_chart
+
+    st.markdown(bottom_line(analysis))
+    if chart:
+        show_chart(posterior_chart(analysis, width=330))
+    posterior_lines(analysis, reference)
+    confidence_line(analysis)
+
+
+def source_name(case: Case, source_id: str | None) -> str:
+    if source_id is None:
+        return "(no source named)"
+    return case.source_by_id[source_id].name
+
+
+def item_details(analysis: Analysis, i: int) -> None:
+    """Everything behind one evidence item: claim, source, credibility, rationale, cells."""
+    case = analysis.case
+    item = case.evidence[i]
+    credibility = case.credibility_of(item)
+    st.markdown(f"**Claim.** {esc(item.claim)}", unsafe_allow_html=True)
+    facts = [
+        f"**Source:** {esc(source_name(case, item.source))}",
+        f"**credibility** {credibility.describe()} (used: {analysis.credibility[i]:.2f})",
+        f"**date** {esc(item.date) if item.date else 'undated'}",
+        f"**relevance** {item.relevance_or_default}",
+    ]
+    st.markdown(" · ".join(facts), unsafe_allow_html=True)
+    if item.rationale:
+        st.markdown(f"**Rationale.** {esc(item.rationale)}", unsafe_allow_html=True)
+    rows = []
+    for k, h in enumerate(case.hypotheses):
+        db = float(analysis.contribution[i, k])
+        rows.append(
+            f"| {esc(h.label)} | {item.likelihoods[h.id].describe()} | "
+            f"{analysis.heuer.ratings[i][k]} | {analysis.effective[i, k]:.3f} | {db:+.1f} |"
+        )
+    st.markdown(
+        "| Hypothesis | Likelihood (as written) | Heuer rating | Effective P | dB |\n"
+        "|---|---|---|---|---|\n" + "\n".join(rows),
+        unsafe_allow_html=True,
+    )
+    woe = float(analysis.weight_of_evidence(analysis.leader, analysis.runner_up)[i])
+    lead = case.hypotheses[analysis.leader].label
+    run = case.hypotheses[analysis.runner_up].label
+    st.caption(
+        f"Weight of evidence for {lead} over {run}: {woe:+.1f} dB ({jeffreys_grade(woe)}). "
+        f"Diagnosticity {analysis.diagnosticity[i]:.1f} dB."
+        + (
+            " **Linchpin**: without it the leading hypothesis changes."
+            if analysis.linchpin[i]
+            else ""
+        )
+    )
+
+
+def percent_row(case: Case, values) -> dict[str, str]:
+    """``label -> percentage`` for a probability vector in hypothesis order."""
+    return {h.label: format_percent(float(v)) for h, v in zip(case.hypotheses, values, strict=True)}

@@ -1,0 +1,316 @@
+"""The dashboard through Streamlit's AppTest: widgets found by key, no exceptions."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+import types
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+from typer.testing import CliRunner
+
+from analysis.case import Prob
+from analysis.cli import app as cli
+from analysis.engine import UncertaintySummary, analyze
+from analysis.loader import list_cases, load_case
+from analysis.scales import format_percent
+from analysis.scenario import Adjustments, apply
+
+APP = ROOT / "app" / "streamlit_app.py"
+PAGES = (
+    "matrix",
+    "weigh",
+    "movement",
+    "sensitivity",
+    "indicators",
+    "uncertainty",
+    "learn",
+    "export",
+)
+ITEM, HYPOTHESIS = "jcs-rockets-nk-made", "none"
+SLIDER = f"likelihood|{ITEM}|{HYPOTHESIS}"
+
+pytestmark = pytest.mark.xdist_group("app")
+
+
+def start(root=None, page: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    if root is not None:
+        at.session_state["root"] = str(root)
+    if page is not None:
+        at.session_state["page"] = page
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def go(at: AppTest, page: str) -> AppTest:
+    at.radio(key="page").set_value(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def shown_posterior(at: AppTest, label: str) -> str:
+    """The percentage shown beside ``label`` on the page (first match: the main area)."""
+    for md in at.main.markdown:
+        if f"**{label}**: " in md.value:
+            return md.value.split(f"**{label}**: ")[1].split(" ·")[0]
+    raise AssertionError(f"no posterior line for {label!r}")
+
+
+@pytest.fixture
+def seed_root(tmp_path):
+    """A root holding a copy of the seed case."""
+    for folder in ("hypotheses", "evidence"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(ROOT / folder / "nk-hamas.yaml", tmp_path / folder)
+    return tmp_path
+
+
+@pytest.mark.parametrize("name", list_cases(ROOT))
+def test_every_page_of_every_bundled_case(name):
+    at = start()
+    at.selectbox(key="case").set_value(name).run()
+    assert not at.exception
+    for page in PAGES:
+        go(at, page)
+        assert not at.error, [e.value for e in at.error]
+    go(at, "learn")
+    for step in ("Matrix", "Refine", "Tentative conclusions", "Milestones"):
+        at.radio(key="learn_step").set_value(step).run()
+        assert not at.exception
+    go(at, "matrix")
+    at.radio(key="matrix_show").set_value("ratings").run()
+    at.radio(key="matrix_sort").set_value("date").run()
+    assert not at.exception
+
+
+def test_opens_on_the_seed_case():
+    at = start()
+    assert at.selectbox(key="case").value == "nk-hamas"
+    assert at.sidebar.radio(key="page").value == "matrix"
+
+
+def test_a_likelihood_slider_gives_exactly_the_engines_posterior():
+    case = load_case("nk-hamas", ROOT)
+    at = start(page="weigh")
+    assert at.slider(key=SLIDER).value == pytest.approx(
+        case.evidence[[i.id for i in case.evidence].index(ITEM)].likelihoods[HYPOTHESIS].value
+    )
+    before = analyze(case)
+    for k, h in enumerate(case.hypotheses):
+        assert shown_posterior(at, h.label) == before.percent(k)
+
+    at.slider(key=SLIDER).set_value(0.9).run()
+    assert not at.exception
+    expected = analyze(apply(case, Adjustments(likelihoods={(ITEM, HYPOTHESIS): 0.9})))
+    item = next(i for i in case.evidence if i.id == ITEM)
+    moved = replace(item, likelihoods={**item.likelihoods, HYPOTHESIS: Prob(0.9, "point")})
+    by_hand = analyze(
+        case.with_changes(evidence=tuple(moved if i.id == ITEM else i for i in case.evidence))
+    )
+    np.testing.assert_array_equal(expected.posterior, by_hand.posterior)
+    changed = False
+    for k, h in enumerate(case.hypotheses):
+        assert shown_posterior(at, h.label) == format_percent(float(expected.posterior[k]))
+        changed |= expected.percent(k) != before.percent(k)
+    assert changed, "the move should change at least one shown percentage"
+    # the change is marked, and survives a visit to another page
+    assert any("changed" in c.value for c in at.caption)
+    go(at, "matrix")
+    go(at, "weigh")
+    assert at.slider(key=SLIDER).value == 0.9
+    # reset goes back to the file
+    at.button(key="reset").click().run()
+    assert at.slider(key=SLIDER).value == pytest.approx(case.evidence[2].likelihoods["none"].value)
+    assert shown_posterior(at, case.hypotheses[0].label) == before.percent(0)
+
+
+def test_credibility_and_prior_sliders_drive_the_posterior():
+    case = load_case("nk-hamas", ROOT)
+    at = start(page="weigh")
+    at.slider(key="credibility|jcs").set_value(0.1)
+    at.slider(key="prior|direct").set_value(0.7).run()
+    assert not at.exception
+    expected = analyze(apply(case, Adjustments(priors={"direct": 0.7}, credibilities={"jcs": 0.1})))
+    for k, h in enumerate(case.hypotheses):
+        assert shown_posterior(at, h.label) == expected.percent(k)
+
+
+def test_switching_case_starts_from_the_file():
+    at = start(page="weigh")
+    at.slider(key=SLIDER).set_value(0.5).run()
+    at.selectbox(key="case").set_value("nk-hamas-extended").run()
+    assert not at.exception
+    at.selectbox(key="case").set_value("nk-hamas").run()
+    assert at.slider(key=SLIDER).value != 0.5
+
+
+BAD_EVIDENCE = textwrap.dedent(
+    """\
+    case: nk-hamas
+    sources:
+      - id: s
+        name: A source
+    evidence:
+      - id: e1
+        claim: Something seen.
+        source: s
+        likelihoods: {direct: 1.4, legacy: 0.5, transfer: 0.5, none: 0.5}
+    """
+)
+
+
+def test_a_bad_upload_shows_the_located_error():
+    at = start()
+    hyp = (ROOT / "hypotheses" / "nk-hamas.yaml").read_bytes()
+    at.file_uploader(key="upload_hypotheses").set_value(("nk-hamas.yaml", hyp, "text/yaml"))
+    at.file_uploader(key="upload_evidence").set_value(
+        ("bad.yaml", BAD_EVIDENCE.encode(), "text/yaml")
+    ).run()
+    assert not at.exception
+    shown = " ".join(e.value for e in at.error)
+    assert "evidence/bad.yaml:9:" in shown
+    assert "1.4" in shown and "'direct'" in shown
+    assert at.selectbox(key="case").value == "nk-hamas"  # nothing was opened
+
+
+def test_a_good_upload_opens_the_case():
+    at = start()
+    for key, folder in (("upload_hypotheses", "hypotheses"), ("upload_evidence", "evidence")):
+        data = (ROOT / folder / "office-leak.yaml").read_bytes()
+        at.file_uploader(key=key).set_value(("office-leak.yaml", data, "text/yaml"))
+    at.run()
+    assert not at.exception and not at.error
+    assert at.selectbox(key="case").value == "upload: office-leak"
+    go(at, "weigh")
+
+
+def _save(at: AppTest, name: str) -> AppTest:
+    go(at, "export")
+    at.text_input(key="save_name").set_value(name).run()
+    at.button(key="save").click().run()
+    assert not at.exception
+    return at
+
+
+def test_saving_writes_a_case_that_validates(seed_root):
+    at = start(root=seed_root, page="weigh")
+    at.slider(key=SLIDER).set_value(0.4).run()
+    _save(at, "my-scenario")
+    assert any("Saved case 'my-scenario'" in s.value for s in at.success)
+    result = CliRunner().invoke(cli, ["validate", "my-scenario", "--root", str(seed_root)])
+    assert result.exit_code == 0, result.output
+    saved = load_case("my-scenario", seed_root)
+    item = next(i for i in saved.evidence if i.id == ITEM)
+    assert item.likelihoods[HYPOTHESIS].value == 0.4
+    assert "my-scenario" in at.selectbox(key="case").options
+
+
+def test_an_existing_file_is_not_overwritten_without_confirmation(seed_root):
+    at = start(root=seed_root, page="weigh")
+    at.slider(key=SLIDER).set_value(0.3).run()
+    target = seed_root / "evidence" / "nk-hamas.yaml"
+    original = target.read_bytes()
+    _save(at, "nk-hamas")
+    assert target.read_bytes() == original
+    assert any("not be replaced" in w.value for w in at.warning)
+    assert any("Not saved" in e.value for e in at.error)
+
+    _save(at, "copy")
+    copy = seed_root / "evidence" / "copy.yaml"
+    first = copy.read_bytes()
+    go(at, "weigh")
+    at.slider(key=SLIDER).set_value(0.2).run()
+    _save(at, "copy")
+    assert copy.read_bytes() == first
+    at.checkbox(key="save_overwrite").check().run()
+    at.button(key="save").click().run()
+    assert not at.exception
+    assert copy.read_bytes() != first
+    assert load_case("copy", seed_root).evidence[2].likelihoods[HYPOTHESIS].value == 0.2
+    assert target.read_bytes() == original
+
+
+def test_the_yaml_download_holds_the_scenario():
+    at = start(page="weigh")
+    at.slider(key=SLIDER).set_value(0.25).run()
+    go(at, "export")
+    assert at.get("download_button")
+    assert any("0.25" in m.value for m in at.markdown)
+
+
+def test_learn_exercise_compares_with_the_case():
+    at = start(page="learn")
+    at.toggle(key="exercise").set_value(True).run()
+    assert not at.exception
+    assert not any("Heuer beside Bayes" in s.value for s in at.subheader)  # no spoilers
+    at.button(key="exercise_compare").click().run()
+    assert not at.exception
+    assert any("You matched the case's rating" in m.value for m in at.markdown)
+
+
+def test_uncertainty_runs_once_per_input_and_shows_diagnostics(monkeypatch):
+    """The page imports analysis.uncertainty only on the button press (faked here)."""
+    calls = []
+    case = load_case("nk-hamas", ROOT)
+    k = len(case.hypotheses)
+
+    def run_uncertainty(case, *, draws, chains, seed, progress=None):
+        calls.append((case.content_hash, draws, chains, seed))
+        if progress:
+            progress(0.5, "Sampling")
+        post = analyze(case).posterior
+        return UncertaintySummary(
+            mean=post, low=post * 0.5, high=np.minimum(post * 1.5, 1), r_hat_max=1.002,
+            ess_min=900.0, draws=draws, chains=chains, sampler="fake", seconds=0.1,
+        )  # fmt: skip
+
+    fake = types.ModuleType("analysis.uncertainty")
+    fake.run_uncertainty = run_uncertainty
+    monkeypatch.setitem(sys.modules, "analysis.uncertainty", fake)
+    at = start(page="uncertainty")
+    at.number_input(key="u_seed").set_value(12345)
+    at.button[0].click().run()
+    assert not at.exception
+    assert len(calls) == 1 and calls[0][3] == 12345
+    text = " ".join(m.value for m in at.markdown)
+    assert "The chains agree" in text and "enough independent draws" in text
+    assert at.dataframe and len(at.dataframe[0].value) == k
+    go(at, "matrix")
+    go(at, "uncertainty")
+    at.button[0].click().run()
+    assert len(calls) == 1  # cached by its inputs
+
+
+def test_slider_moves_never_import_pymc():
+    """Run in a fresh interpreter: pymc must not be imported by loading or sliding."""
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from streamlit.testing.v1 import AppTest
+        at = AppTest.from_file({str(APP)!r}, default_timeout=60)
+        at.session_state["page"] = "weigh"
+        at.run()
+        for value in (0.2, 0.4, 0.6):
+            at.slider(key={SLIDER!r}).set_value(value).run()
+            at.slider(key="credibility|jcs").set_value(value).run()
+        assert not at.exception, at.exception
+        for page in ("matrix", "movement", "sensitivity", "indicators", "uncertainty", "learn"):
+            at.radio(key="page").set_value(page).run()
+            assert not at.exception, at.exception
+        assert "pymc" not in sys.modules, "pymc was imported"
+        print("ok")
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "ok" in done.stdout

@@ -1,0 +1,110 @@
+"""The dashboard in a real browser: Debian's headless Chromium driven by Playwright.
+
+Skipped (with the reason) when /usr/bin/chromium is absent, unless
+``ACH_REQUIRE_BROWSER=1`` (CI installs Chromium and sets it): then it fails.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from analysis.engine import analyze
+from analysis.loader import load_case
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+ITEM = "jcs-rockets-nk-made"
+
+
+def _helpers():
+    """scripts/screenshots.py: starting the server, launching Chromium, waiting."""
+    spec = importlib.util.spec_from_file_location(
+        "screenshots", ROOT / "scripts" / "screenshots.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+@pytest.fixture(scope="module")
+def browser_page():
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is absent (apt-get install -y chromium to run this test)"
+        if os.environ.get("ACH_REQUIRE_BROWSER") == "1":
+            pytest.fail(message + "; ACH_REQUIRE_BROWSER=1 requires it")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    shots = _helpers()
+    with shots.serve("nk-hamas") as url, sync_playwright() as playwright:
+        browser = shots.launch(playwright)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        yield page, url, shots.settle, shots.slide_to
+        browser.close()
+
+
+def _posterior_text(page) -> str:
+    """The posterior lines of the Weigh page's result column."""
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    return text[text.index("Posterior") : text.index("Analytic confidence")]
+
+
+def test_sliding_with_the_keyboard_changes_the_posterior(browser_page):
+    page, url, settle, slide_to = browser_page
+    page.goto(f"{url}/?page=weigh")
+    settle(page)
+
+    case = load_case("nk-hamas", ROOT)
+    analysis = analyze(case)
+    before = _posterior_text(page)
+    for k, h in enumerate(case.hypotheses):
+        assert f"{h.label}: {analysis.percent(k)} · {analysis.words()[k]}" in before
+
+    page.get_by_text(re.compile(f"^{ITEM}")).first.click()
+    settle(page)
+    expander = page.locator('[data-testid="stExpander"]').filter(has_text=ITEM).first
+    # the slider thumb is a visually hidden <input type="range"> (react-aria)
+    thumb = expander.locator('[data-testid="stSlider"]').nth(3).locator('input[type="range"]')
+    assert float(thumb.input_value()) == pytest.approx(0.06)
+    slide_to(page, thumb, 0.36, "ArrowRight")
+    settle(page)
+    after = _posterior_text(page)
+    assert float(thumb.input_value()) == pytest.approx(0.36)
+    assert after != before
+    assert "file:" in after  # the changed posterior shows the file's beside it
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "browser-weigh-moved.png"))
+
+    slide_to(page, thumb, 0.06, "ArrowLeft")
+    settle(page)
+    assert float(thumb.input_value()) == pytest.approx(0.06)
+    assert _posterior_text(page) == before
+
+
+def test_every_page_renders_without_an_exception(browser_page):
+    page, url, settle, _ = browser_page
+    shots = _helpers()
+    for name in shots.PAGES:
+        page.goto(f"{url}/?page={name}")
+        settle(page)
+        assert page.locator('[data-testid="stException"]').count() == 0, name
+    page.screenshot(path=str(ARTIFACTS / "browser-last-page.png"))
+
+
+def test_the_pdf_brief_downloads(browser_page):
+    page, url, settle, _ = browser_page
+    page.goto(f"{url}/?page=export")
+    settle(page)
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name="PDF brief").click()
+    assert download.value.suggested_filename == "nk-hamas-brief.pdf"
+    with open(download.value.path(), "rb") as handle:
+        assert handle.read(5) == b"%PDF-"
