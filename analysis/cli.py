@@ -29,6 +29,12 @@ UncertaintyOption = Annotated[
     typer.Option("--uncertainty", help="Also sample the analyst's imprecision with PyMC."),
 ]
 SeedOption = Annotated[int, typer.Option("--seed", help="Random seed of the uncertainty run.")]
+DrawsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--draws", min=100, help="Draws per chain of the uncertainty run (default: by size)."
+    ),
+]
 YardstickOption = Annotated[
     str, typer.Option("--yardstick", help="Estimative language: icd203 or phia.")
 ]
@@ -49,7 +55,9 @@ def _load(case: str, root: Path):
         _fail(error.lines())
 
 
-def _analyze(case_name: str, root: Path, uncertainty: bool, seed: int, yardstick: str):
+def _analyze(
+    case_name: str, root: Path, uncertainty: bool, seed: int, yardstick: str, draws: int | None
+):
     from .engine import analyze
     from .scales import YARDSTICKS
 
@@ -60,7 +68,7 @@ def _analyze(case_name: str, root: Path, uncertainty: bool, seed: int, yardstick
     if uncertainty:
         from .uncertainty import run_uncertainty
 
-        summary = run_uncertainty(case, seed=seed)
+        summary = run_uncertainty(case, seed=seed, draws=draws)
     return analyze(case, yardstick=yardstick, uncertainty=summary)
 
 
@@ -91,9 +99,10 @@ def analyze(
     uncertainty: UncertaintyOption = False,
     seed: SeedOption = 0,
     yardstick: YardstickOption = "icd203",
+    draws: DrawsOption = None,
 ) -> None:
     """Analyse a case: posterior, how each item moved it, Heuer's scores, indicators."""
-    result = _analyze(case, root, uncertainty, seed, yardstick)
+    result = _analyze(case, root, uncertainty, seed, yardstick, draws)
     if as_json:
         from .report import to_json
 
@@ -112,12 +121,16 @@ def brief(
     uncertainty: UncertaintyOption = False,
     seed: SeedOption = 0,
     yardstick: YardstickOption = "icd203",
+    draws: DrawsOption = None,
 ) -> None:
     """Write a PDF brief of a case for readers who never open the tool."""
     from .brief import write_brief
 
-    result = _analyze(case, root, uncertainty, seed, yardstick)
-    write_brief(result, output)
+    result = _analyze(case, root, uncertainty, seed, yardstick, draws)
+    try:
+        write_brief(result, output)
+    except OSError as error:
+        _fail([f"{output}: cannot write the brief ({error.strerror}); choose a writable folder"])
     typer.echo(f"wrote {output}")
 
 
@@ -131,7 +144,7 @@ def app_command(
     port: Annotated[int, typer.Option("--port", help="Port to serve on.")] = 8501,
 ) -> None:
     """Start the dashboard (Streamlit) on CASE, or on the first case under ROOT."""
-    import subprocess
+    import os
 
     script = Path(__file__).resolve().parent.parent / "app" / "streamlit_app.py"
     command = [
@@ -140,11 +153,15 @@ def app_command(
         "--server.port", str(port),
         "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
+        "--client.toolbarMode", "viewer",
         "--", "--root", str(root.resolve()),
     ]  # fmt: skip
     if case:
         command += ["--case", case]
-    raise typer.Exit(subprocess.call(command))
+    typer.echo(f"Serving the dashboard on http://{host}:{port} (Ctrl-C stops it)")
+    sys.stdout.flush()
+    # Replace this process, so that signals (Ctrl-C, SIGTERM) reach Streamlit itself.
+    os.execv(sys.executable, command)
 
 
 def main() -> None:

@@ -1,0 +1,360 @@
+"""The PyMC uncertainty run, checked against independent exact answers.
+
+Oracles: the closed form (equal to the posterior mean when no parameter is shared),
+the exact conjugate sampler of :mod:`analysis.conjugate`, and a Gauss-Jacobi
+quadrature over a shared credibility written here. MCMC runs are small, seeded and
+cached per session; each distinct case *structure* costs one nutpie compile (about
+10 s), so the tests reuse four structures, each pinned to one xdist worker.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy import special
+
+from analysis.case import Case, Prob, Source
+from analysis.conjugate import exact_posterior, sample_exact
+from analysis.elicit import beta_parameters, range_mean
+from analysis.engine import analyze
+from analysis.loader import load_case
+from analysis.synthetic import make_case
+from analysis.uncertainty_model import describe
+
+SEED_CASE = "nk-hamas"
+HEAVY = ("pymc", "pytensor", "nutpie", "arviz", "numba")
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+EXACT_DRAWS = 40_000
+
+seed_group = pytest.mark.xdist_group("uncertainty-seed")
+small_group = pytest.mark.xdist_group("uncertainty-small")
+
+
+# -- helpers ------------------------------------------------------------------------------
+def draws_of(case: Case, draws: int = 1000, seed: int = 1) -> np.ndarray:
+    """``(chains, draws, K)`` PyMC draws of P(H | E, theta)."""
+    from analysis.uncertainty import posterior_draws
+
+    return posterior_draws(case, draws=draws, seed=seed)["p_h"]
+
+
+def mcse(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Monte Carlo standard error of the mean of each column, and the bulk ESS (ArviZ)."""
+    import arviz as az
+
+    ess = np.array([float(az.ess(p[:, :, k])) for k in range(p.shape[-1])])
+    sd = p.reshape(-1, p.shape[-1]).std(axis=0)
+    return sd / np.sqrt(ess), ess
+
+
+def assert_mean_within_mc_error(p: np.ndarray, expected: np.ndarray) -> None:
+    error, _ = mcse(p)
+    mean = p.reshape(-1, p.shape[-1]).mean(axis=0)
+    np.testing.assert_array_less(np.abs(mean - expected), 5 * error + 1e-4)
+
+
+def assert_same_distribution(p: np.ndarray, exact: np.ndarray) -> None:
+    """At each exact quantile x_q, the share of MCMC draws below x_q is q, within 5 s.e."""
+    _, ess = mcse(p)
+    flat = p.reshape(-1, p.shape[-1])
+    for k in range(flat.shape[1]):
+        for q in QUANTILES:
+            x = np.quantile(exact[:, k], q)
+            share = float(np.mean(flat[:, k] <= x))
+            se = np.sqrt(q * (1 - q) * (1 / ess[k] + 1 / len(exact)))
+            assert abs(share - q) < 5 * se, (k, q, share)
+
+
+def one_source_per_item(case: Case) -> Case:
+    """The same case with every item given its own copy of its source: nothing shared."""
+    sources, items = [], []
+    for i, item in enumerate(case.evidence):
+        source = case.source_by_id[item.source] if item.source else None
+        if source is None:
+            items.append(item)
+            continue
+        sources.append(dataclasses.replace(source, id=f"{source.id}-{i}"))
+        items.append(dataclasses.replace(item, source=f"{source.id}-{i}"))
+    return case.with_changes(sources=tuple(sources), evidence=tuple(items))
+
+
+# -- session fits ---------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def seed_case(repo_root) -> Case:
+    return load_case(SEED_CASE, repo_root)
+
+
+@pytest.fixture(scope="session")
+def small_compiled():
+    """Compile the small structure up front (PyTensor raises the recursion limit, which
+    Hypothesis would otherwise report from inside its test)."""
+    from analysis.uncertainty import compiled_model_for
+
+    return compiled_model_for(small_case())
+
+
+@pytest.fixture(scope="session")
+def seed_draws(seed_case) -> np.ndarray:
+    return draws_of(seed_case, draws=1000, seed=1)
+
+
+#: The small structure: K = 3, N = 4, every cell and every credibility uncertain, one
+#: source per item. Hypothesis varies its numbers; the compiled model is reused.
+SMALL_L = [[0.8, 0.3, 0.5], [0.6, 0.2, 0.4], [0.7, 0.5, 0.3], [0.9, 0.4, 0.6]]
+SMALL_C = [0.8, 0.7, 0.9, 0.6]
+
+
+def small_case(likelihoods=SMALL_L, credibility=SMALL_C, prior=None, concentration=None):
+    case = make_case(likelihoods, credibility=credibility, prior=prior)
+    return case.with_changes(concentration=concentration)
+
+
+def shared_case() -> Case:
+    """Three items lean on one source of credibility [0.1, 0.9]; a fourth contradicts them."""
+    likelihoods = [[0.9, 0.1], [0.9, 0.1], [0.9, 0.1], [0.1, 0.9]]
+    case = make_case(likelihoods, sources=[0, 0, 0, 1], credibility=[0.5, 0.9])
+    wide = Source("s0", "Source 0", Prob(range_mean(0.1, 0.9), "range", 0.1, 0.9))
+    return case.with_changes(sources=(wide, case.sources[1]))
+
+
+# -- no shared parameter: the posterior mean is the closed form ------------------------------
+@seed_group
+def test_seed_case_mean_is_closed_form_when_nothing_is_shared(seed_case):
+    # The seed case has several items per source; with one source per item nothing is
+    # shared, so the PyMC mean must equal the closed form.
+    solo = one_source_per_item(seed_case)
+    assert describe(solo)[0].n_credibilities > describe(seed_case)[0].n_credibilities
+    p = draws_of(solo, draws=1000, seed=2)
+    assert_mean_within_mc_error(p, analyze(solo).posterior)
+
+
+@small_group
+@settings(
+    max_examples=5,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    likelihoods=st.lists(
+        st.lists(st.floats(0.05, 0.95), min_size=3, max_size=3), min_size=4, max_size=4
+    ),
+    credibility=st.lists(st.floats(0.2, 0.95), min_size=4, max_size=4),
+    weights=st.lists(st.floats(0.2, 1.0), min_size=3, max_size=3),
+)
+def test_random_cases_mean_and_distribution(small_compiled, likelihoods, credibility, weights):
+    case = small_case(likelihoods, credibility, np.array(weights) / sum(weights))
+    p = draws_of(case, draws=1000, seed=3)
+    assert_mean_within_mc_error(p, analyze(case).posterior)
+    assert_same_distribution(p, sample_exact(case, EXACT_DRAWS, seed=4))
+
+
+# -- the distribution of P(H | E, theta) against the exact sampler ----------------------------
+@seed_group
+def test_seed_case_distribution_matches_exact_sampler(seed_case, seed_draws):
+    # The real seed case, shared sources included: the exact sampler handles sharing.
+    assert describe(seed_case)[0].n_credibilities < len(seed_case.evidence)
+    assert_mean_within_mc_error(seed_draws, exact_posterior(seed_case))
+    assert_same_distribution(seed_draws, sample_exact(seed_case, EXACT_DRAWS, seed=5))
+
+
+def test_exact_sampler_agrees_with_closed_form_and_itself():
+    # No PyMC here: the oracle's own two halves (exact mean, i.i.d. draws) agree.
+    case = small_case()
+    np.testing.assert_allclose(exact_posterior(case), analyze(case).posterior, rtol=1e-12)
+    draws = sample_exact(case, EXACT_DRAWS, seed=6)
+    se = draws.std(axis=0) / np.sqrt(len(draws))
+    np.testing.assert_array_less(np.abs(draws.mean(axis=0) - exact_posterior(case)), 5 * se)
+
+
+# -- a shared uncertain credibility ------------------------------------------------------------
+def quadrature_posterior(case: Case, nodes: int = 8) -> np.ndarray:
+    """P(H | E) for :func:`shared_case` by Gauss-Jacobi quadrature over the shared c.
+
+    Given c the likelihoods integrate to their means m, so source 0 contributes
+    prod_i (c m_ih + (1 - c) b_i), a polynomial of degree 3 in c; the lone item of
+    source 1 contributes (E[c1] m + (1 - E[c1]) b), since nothing else uses c1. With
+    c = (1 + x) / 2 the Beta(a, b) weight is (1 - x)^(b-1) (1 + x)^(a-1): Gauss-Jacobi
+    with 8 nodes is exact for polynomials up to degree 15.
+    """
+    k = case.effective_concentration
+    a, b = beta_parameters(case.sources[0].credibility, k)
+    a1, b1 = beta_parameters(case.sources[1].credibility, k)
+    c1 = a1 / (a1 + b1)
+    m = case.likelihood_matrix(case.evidence)
+    unreliable = case.unreliable_vector(case.evidence)
+    x, w = special.roots_jacobi(nodes, b - 1.0, a - 1.0)
+    c = (1.0 + x) / 2.0
+    shared = np.ones((nodes, m.shape[1]))
+    for i in range(3):
+        shared *= c[:, None] * m[i] + (1.0 - c[:, None]) * unreliable[i]
+    alone = c1 * m[3] + (1.0 - c1) * unreliable[3]
+    joint = case.prior * (w @ shared) * alone
+    return joint / joint.sum()
+
+
+@small_group
+def test_shared_credibility_matches_quadrature_not_plug_in():
+    case = shared_case()
+    quadrature = quadrature_posterior(case)
+    plug_in = analyze(case).posterior
+    np.testing.assert_allclose(exact_posterior(case), quadrature, rtol=1e-10)
+    assert abs(quadrature[0] - plug_in[0]) > 0.04  # the case shows the difference
+
+    p = draws_of(case, draws=2000, seed=7)
+    error, _ = mcse(p)
+    mean = p.reshape(-1, 2).mean(axis=0)
+    np.testing.assert_array_less(np.abs(mean - quadrature), 5 * error)
+    assert np.all(np.abs(mean - plug_in) > 5 * error)
+
+
+# -- behaviour of the run ------------------------------------------------------------------------
+@small_group
+def test_intervals_narrow_as_concentration_grows():
+    from analysis.uncertainty import run_uncertainty
+
+    widths = []
+    for concentration in (5.0, 20.0, 80.0):
+        summary = run_uncertainty(small_case(concentration=concentration), seed=8)
+        widths.append(summary.high - summary.low)
+    assert np.all(widths[0] > widths[1]) and np.all(widths[1] > widths[2])
+
+
+@small_group
+def test_seeded_run_reproduces_and_reuses_the_compiled_model():
+    from analysis.uncertainty import compiled_model_for, run_uncertainty
+
+    case = small_case()
+    first, again = run_uncertainty(case, seed=9), run_uncertainty(case, seed=9)
+    for name in ("mean", "low", "high"):
+        np.testing.assert_array_equal(getattr(first, name), getattr(again, name))
+    assert (first.r_hat_max, first.ess_min) == (again.r_hat_max, again.ess_min)
+
+    changed = small_case(likelihoods=[[0.5, 0.3, 0.5], *SMALL_L[1:]])
+    assert compiled_model_for(changed) is compiled_model_for(case)
+    assert not np.array_equal(run_uncertainty(changed, seed=9).mean, first.mean)
+
+
+def test_structure_key_ignores_numbers_but_not_shape():
+    base = describe(small_case())[0]
+    assert describe(small_case(concentration=50.0))[0] == base
+    assert describe(small_case(likelihoods=[[1.0, 0.3, 0.5], *SMALL_L[1:]]))[0] != base
+    assert describe(make_case(SMALL_L, credibility=SMALL_C, sources=[0, 0, 1, 2]))[0] != base
+
+
+@small_group
+def test_progress_is_reported_up_to_done():
+    from analysis.uncertainty import run_uncertainty
+
+    seen: list[tuple[float, str]] = []
+    run_uncertainty(small_case(), seed=10, progress=lambda f, m: seen.append((f, m)))
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert all(message for _, message in seen)
+
+
+def test_no_uncertain_number_needs_no_sampling():
+    from analysis.uncertainty import run_uncertainty
+
+    case = make_case([[1.0, 0.0], [1.0, 1.0]], credibility=[None, None])
+    summary = run_uncertainty(case)
+    np.testing.assert_array_equal(summary.mean, analyze(case).posterior)
+    np.testing.assert_array_equal(summary.low, summary.high)
+
+
+# -- diagnostics and warnings -------------------------------------------------------------------
+def test_diagnostics_equal_arviz():
+    import arviz as az
+
+    from analysis.uncertainty import convergence
+
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=(2, 400, 4))
+    x[..., 1] = np.cumsum(x[..., 1], axis=1)  # strongly autocorrelated
+    x[1, :, 2] += 0.3  # chains disagree
+    x[..., 3] = rng.beta(0.5, 5.0, size=(2, 400))  # skewed, like a small probability
+    r_hat, ess = convergence(x)
+    expected_r = [float(az.rhat(x[:, :, j])) for j in range(4)]
+    expected_e = [float(az.ess(x[:, :, j])) for j in range(4)]
+    np.testing.assert_allclose(r_hat, expected_r, rtol=1e-10)
+    np.testing.assert_allclose(ess, expected_e, rtol=1e-10)
+
+
+def test_warnings_say_what_is_wrong_and_what_to_do():
+    from analysis.uncertainty import convergence_warnings, summarise
+
+    assert convergence_warnings(1.005, 1500.0, 1000) == []
+    r_hat_note, ess_note = convergence_warnings(1.03, 120.0, 1000)
+    assert "R-hat 1.030 > 1.01" in r_hat_note and "--draws 2000" in r_hat_note
+    assert "120 < 400" in ess_note and "more draws" in ess_note
+
+    rng = np.random.default_rng(12)
+    stuck = np.stack([rng.dirichlet([8, 2], size=200), rng.dirichlet([2, 8], size=200)])
+    summary = summarise({"p_h": stuck}, draws=200, chains=2)
+    assert summary.r_hat_max > 1.01 and any("not settled" in w for w in summary.warnings)
+
+
+# -- end to end and the fast path -------------------------------------------------------------
+@seed_group
+def test_cli_uncertainty_json(repo_root, seed_case, seed_draws):
+    from typer.testing import CliRunner
+
+    from analysis.cli import app
+
+    args = ["analyze", SEED_CASE, "--root", str(repo_root), "--json", "--uncertainty"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert list(out["uncertainty"]) == list(seed_case.hypothesis_ids)
+    for k, h in enumerate(seed_case.hypothesis_ids):
+        band = out["uncertainty"][h]
+        assert band["low"] <= band["mean"] <= band["high"]
+        assert band["low"] <= out["posterior"][h] <= band["high"]
+        assert abs(band["mean"] - exact_posterior(seed_case)[k]) < 0.02
+    assert out["diagnostics"]["r_hat_max"] <= 1.01
+    assert out["diagnostics"]["ess_min"] >= 400
+
+    path = repo_root.parent / "shared" / "contract" / "analyze-output.schema.json"
+    if path.exists():
+        import jsonschema
+
+        jsonschema.validate(out, json.loads(path.read_text()))
+
+    table = CliRunner().invoke(app, [*args[:3], str(repo_root), "--uncertainty"])
+    assert table.exit_code == 0 and "90% interval" in table.output
+
+
+def test_draws_option_is_checked(repo_root):
+    from typer.testing import CliRunner
+
+    from analysis.cli import app
+
+    args = ["analyze", SEED_CASE, "--root", str(repo_root), "--uncertainty", "--draws", "10"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+
+
+def test_fast_path_never_imports_pymc(repo_root):
+    code = f"""
+import sys
+import analysis, analysis.conjugate, analysis.uncertainty_model
+from typer.testing import CliRunner
+from analysis.cli import app
+from analysis.engine import analyze
+from analysis.loader import load_case
+analyze(load_case({SEED_CASE!r}, {str(repo_root)!r}))
+result = CliRunner().invoke(app, ["analyze", {SEED_CASE!r}, "--root", {str(repo_root)!r}])
+assert result.exit_code == 0, result.output
+print(sorted(m for m in sys.modules if m.split(".")[0] in {HEAVY!r}))
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=repo_root
+    )
+    assert out.stdout.strip().splitlines()[-1] == "[]"
