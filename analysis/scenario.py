@@ -11,6 +11,8 @@ functions, so the same code can be tested (and used) without a browser.
   case format requires (all or none).
 * A moved likelihood or credibility becomes a plain point value; everything left
   alone keeps exactly what the file wrote (ranges, words, Heuer ratings).
+* Ratings follow the numbers: a moved likelihood drops the Heuer rating the file gave
+  for that cell (see :func:`apply`), so the classic view derives it from the new number.
 * Saving writes both files atomically under ``root`` with a new case name, refuses
   to replace an existing file unless ``overwrite=True``, and loads the result back
   to prove it valid.
@@ -29,6 +31,7 @@ import numpy as np
 import yaml
 
 from .case import Case, Prob
+from .scales import RATING_LIKELIHOOD
 
 #: Case names the format allows (the file stem).
 CASE_NAME = re.compile(r"^[a-z0-9-]+$")
@@ -131,7 +134,16 @@ def scenario_prior(case: Case, adjustments: Adjustments) -> dict[str, float]:
 
 
 def apply(case: Case, adjustments: Adjustments) -> Case:
-    """A new case with ``adjustments`` applied (``case`` itself when there are none)."""
+    """A new case with ``adjustments`` applied (``case`` itself when there are none).
+
+    Ratings follow the numbers: when a likelihood is moved for a cell whose Heuer
+    rating the file gave, that given rating is dropped from the scenario, so Heuer's
+    view derives the cell's rating from the new number (the nearest rating on the
+    documented scale) instead of showing a rating that no longer matches it. Saving
+    the scenario writes the number and no rating for that cell. Cells whose
+    likelihood is left alone keep their given ratings. :func:`dropped_ratings` lists
+    the cells concerned.
+    """
     adjustments = prune(case, adjustments)
     if not adjustments:
         return case
@@ -158,10 +170,26 @@ def apply(case: Case, adjustments: Adjustments) -> Case:
                     h: Prob(moved[h], "point") if h in moved else p
                     for h, p in item.likelihoods.items()
                 }
-                item = replace(item, likelihoods=likelihoods)
+                ratings = {h: r for h, r in item.ratings.items() if h not in moved}
+                item = replace(item, likelihoods=likelihoods, ratings=ratings)
             evidence.append(item)
         changes["evidence"] = tuple(evidence)
     return case.with_changes(**changes)
+
+
+def dropped_ratings(case: Case, adjustments: Adjustments) -> list[tuple[str, str]]:
+    """The (item id, hypothesis id) cells whose given Heuer rating :func:`apply` drops.
+
+    These are the cells with a moved likelihood and a rating given in the file; in
+    the scenario their rating is derived from the new number. File order.
+    """
+    moved = prune(case, adjustments).likelihoods
+    return [
+        (item.id, h)
+        for item in case.evidence
+        for h in case.hypothesis_ids
+        if (item.id, h) in moved and h in item.ratings
+    ]
 
 
 # -- describing --------------------------------------------------------------------------
@@ -343,20 +371,29 @@ def save(
 
 
 # -- exercises ---------------------------------------------------------------------------------
-def with_ratings(case: Case, ratings: Mapping[tuple[str, str], str]) -> Case:
+def with_ratings(
+    case: Case, ratings: Mapping[tuple[str, str], str], likelihoods: bool = False
+) -> Case:
     """``case`` with the Heuer ratings of the evidence replaced by ``ratings``.
 
     ``ratings`` maps (item id, hypothesis id) to CC/C/N/NA/I/II; cells it leaves out
-    keep no given rating (Heuer's scores then derive them from the likelihoods). The
-    likelihoods are untouched: this is the student's classic view of the same case.
+    keep no given rating (Heuer's scores then derive them from the likelihoods).
+
+    By default the likelihoods are untouched: this is the student's classic view of
+    the same case. With ``likelihoods=True`` every rated cell's likelihood becomes the
+    number its rating stands for on the documented scale
+    (:data:`~analysis.scales.RATING_LIKELIHOOD`, as the loader reads a rating-only
+    cell), so ``analyze()`` of the result is the Bayesian posterior the ratings imply;
+    priors and source credibilities stay the case's.
     """
-    evidence = tuple(
-        replace(
-            item,
-            ratings={
-                h: ratings[(item.id, h)] for h in case.hypothesis_ids if (item.id, h) in ratings
-            },
-        )
-        for item in case.evidence
-    )
-    return case.with_changes(evidence=evidence)
+    evidence = []
+    for item in case.evidence:
+        given = {h: ratings[(item.id, h)] for h in case.hypothesis_ids if (item.id, h) in ratings}
+        changes: dict = {"ratings": given}
+        if likelihoods:
+            changes["likelihoods"] = {
+                h: Prob(RATING_LIKELIHOOD[given[h]], "rating", word=given[h]) if h in given else p
+                for h, p in item.likelihoods.items()
+            }
+        evidence.append(replace(item, **changes))
+    return case.with_changes(evidence=tuple(evidence))

@@ -8,6 +8,10 @@ The sliders' numbers live in two places:
   the values of the sliders drawn in the previous run are copied into it
   (:func:`sync_sliders`), and a slider drawn again starts from it (:func:`slider_start`).
 
+The Matrix page's editor (:func:`editor_key`) feeds the same :data:`ADJUST` store: at
+the start of every run :func:`sync_matrix_edits` checks its pending cell edits and
+copies the valid ones in, so a typed number and a moved slider are one override.
+
 Everything the pages show comes from one :class:`~analysis.engine.Analysis` of the
 adjusted case, cached by (case, file times, adjustments, yardstick): a slider move
 reads no YAML and fits no Beta, it applies point values and runs the exact engine.
@@ -15,6 +19,7 @@ reads no YAML and fits no Beta, it applies point values and runs the exact engin
 
 from __future__ import annotations
 
+import math
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +39,9 @@ ADJUST = "adjust"  # {"case": key, "prior": {}, "likelihood": {}, "credibility":
 UPLOADS = "uploads"  # case name -> Case (uploaded pairs of files, kept in memory)
 CASE = "case"  # the case picker's selection
 ROOT = "root"
+
+EDITOR_GENERATION = "matrix_editor_generation"  # bumped to give the editor a fresh state
+EDIT_PROBLEMS = "matrix_edit_problems"  # rejected cell edits, shown once on the Matrix page
 
 #: prefixes of the slider keys; a key is prefix + parts joined by "|"
 PRIOR, LIKELIHOOD, CREDIBILITY = "prior", "likelihood", "credibility"
@@ -167,6 +175,7 @@ def sync_sliders(opened: Opened) -> Adjustments:
         value = float(st.session_state[key])
         target = tuple(rest.split("|")) if kind == LIKELIHOOD else rest
         store[kind][target] = value
+    sync_matrix_edits(opened.case, store)
     adjustments = prune(
         opened.case,
         Adjustments(dict(store[PRIOR]), dict(store[LIKELIHOOD]), dict(store[CREDIBILITY])),
@@ -187,7 +196,8 @@ def slider_start(kind: str, target, file_value: float) -> str:
 
 
 def reset_sliders() -> None:
-    """Back to the file's values: forget the adjustments and every slider's state."""
+    """Back to the file's values: forget the adjustments, every slider's state and the
+    matrix editor's pending edits."""
     store = st.session_state.get(ADJUST)
     if store is not None:
         for kind in (PRIOR, LIKELIHOOD, CREDIBILITY):
@@ -195,6 +205,75 @@ def reset_sliders() -> None:
     for key in list(st.session_state.keys()):
         if str(key).partition("|")[0] in (PRIOR, LIKELIHOOD, CREDIBILITY):
             del st.session_state[key]
+    _fresh_editor()
+
+
+# -- the matrix editor ------------------------------------------------------------------------
+def editor_key() -> str:
+    """The key of the Matrix page's likelihood editor (a new one drops its pending edits)."""
+    return f"matrix_editor_{st.session_state.get(EDITOR_GENERATION, 0)}"
+
+
+def _fresh_editor() -> None:
+    st.session_state[EDITOR_GENERATION] = st.session_state.get(EDITOR_GENERATION, 0) + 1
+
+
+def editor_columns(case: Case) -> dict[str, str]:
+    """Column name -> hypothesis id of the editor (labels; ids if two labels clash)."""
+    labels = [h.label for h in case.hypotheses]
+    names = labels if len(set(labels)) == len(labels) else list(case.hypothesis_ids)
+    return dict(zip(names, case.hypothesis_ids, strict=True))
+
+
+def check_likelihood(value) -> float | str:
+    """A typed likelihood as a float in [0, 1], or what is wrong with it (a sentence)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return "is empty; enter a number between 0 and 1"
+    if isinstance(value, bool):
+        return f"{value!r} is not a number between 0 and 1"
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return f"{str(value)[:40]!r} is not a number between 0 and 1"
+    if not math.isfinite(number) or not 0.0 <= number <= 1.0:
+        return f"{number:g} is outside 0..1; a likelihood is a probability"
+    return number
+
+
+def sync_matrix_edits(case: Case, store: dict) -> None:
+    """Copy the editor's pending cell edits (rows in file order) into the adjustments.
+
+    A valid number becomes the cell's likelihood override, exactly as if its slider had
+    been moved. A bad entry (empty, not a number, outside 0..1) changes nothing: it is
+    described in :data:`EDIT_PROBLEMS` and the editor starts afresh, showing the values
+    in force.
+    """
+    pending = st.session_state.get(editor_key())
+    edited = (pending or {}).get("edited_rows") if hasattr(pending, "get") else None
+    if not edited:
+        return
+    columns = editor_columns(case)
+    problems = []
+    for row, cells in edited.items():
+        try:
+            item = case.evidence[int(row)]
+        except (ValueError, IndexError):
+            continue
+        for column, value in (cells or {}).items():
+            h = columns.get(column)
+            if h is None:
+                continue
+            checked = check_likelihood(value)
+            target = (item.id, h)
+            if isinstance(checked, str):
+                kept = store[LIKELIHOOD].get(target, item.likelihoods[h].value)
+                problems.append(f"{item.id} / {column}: {checked}. Kept {kept:.3g}.")
+                continue
+            store[LIKELIHOOD][target] = checked
+            st.session_state.pop(slider_key(LIKELIHOOD, *target), None)  # no stale slider
+    if problems:
+        st.session_state[EDIT_PROBLEMS] = problems
+        _fresh_editor()
 
 
 # -- uncertainty runs (cached by their inputs) ---------------------------------------------------

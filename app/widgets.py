@@ -169,3 +169,15 @@ def item_details(analysis: Analysis, i: int) -> None:
 def percent_row(case: Case, values) -> dict[str, str]:
     """``label -> percentage`` for a probability vector in hypothesis order."""
     return {h.label: format_percent(float(v)) for h, v in zip(case.hypotheses, values, strict=True)}
+
+
+def changes_panel(changes: list, key: str, on_reset, limit: int = 12) -> None:
+    """The list of changes from the file (at most ``limit`` shown) and the Reset button."""
+    if changes:
+        st.markdown(f"**{len(changes)} change(s) from the file**")
+        st.caption("\n".join(f"- {esc(str(c))}" for c in changes[:limit]))
+        if len(changes) > limit:
+            st.caption(f"... and {len(changes) - limit} more (all on the Save and export page)")
+    else:
+        st.caption("All numbers as in the file.")
+    st.button("Reset to the file's values", key=key, on_click=on_reset, disabled=not changes)

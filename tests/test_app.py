@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import shutil
 import subprocess
 import sys
@@ -132,6 +133,129 @@ def test_a_likelihood_slider_gives_exactly_the_engines_posterior():
     assert shown_posterior(at, case.hypotheses[0].label) == before.percent(0)
 
 
+def edit_matrix(at: AppTest, cells: dict[int, dict]) -> AppTest:
+    """Type into the Matrix page's editor (rows in file order; columns hypothesis labels)."""
+    key = at.data_editor[0].key
+    at.session_state[key] = {"edited_rows": cells, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_editing_a_matrix_cell_gives_exactly_the_engines_posterior():
+    case = load_case("nk-hamas", ROOT)
+    before = analyze(case)
+    at = start()
+    assert not at.data_editor  # the heat-mapped, read-only matrix is the default
+    at.toggle(key="matrix_edit").set_value(True).run()
+    assert not at.exception
+    editor = at.data_editor[0]
+    row = [i.id for i in case.evidence].index(ITEM)
+    label = case.labels[HYPOTHESIS]
+    assert list(editor.value["Item"]) == [i.id for i in case.evidence]
+    assert editor.value.loc[row, label] == pytest.approx(0.06)
+
+    edit_matrix(at, {row: {label: 0.9}})
+    expected = analyze(apply(case, Adjustments(likelihoods={(ITEM, HYPOTHESIS): 0.9})))
+    changed = False
+    for k, h in enumerate(case.hypotheses):
+        assert shown_posterior(at, h.label) == format_percent(float(expected.posterior[k]))
+        changed |= expected.percent(k) != before.percent(k)
+    assert changed, "the edit should change at least one shown percentage"
+    # listed, marked in the table, counted in the sidebar
+    assert any(f"{ITEM} / {label}: 0.06 -" in c.value for c in at.main.caption)
+    assert at.data_editor[0].value.loc[row, "Changed"] == f"● {label}"
+    assert at.data_editor[0].value.loc[row, label] == 0.9
+    assert any("1 change(s)" in m.value for m in at.sidebar.markdown)
+    # the same override as the slider: Weigh starts from it, the read-only matrix marks it
+    go(at, "weigh")
+    assert at.slider(key=SLIDER).value == 0.9
+    assert shown_posterior(at, label) == expected.percent(case.hypothesis_ids.index(HYPOTHESIS))
+    go(at, "matrix")
+    at.toggle(key="matrix_edit").set_value(False).run()
+    table = at.dataframe[0].value
+    assert table.loc[table["Item"] == ITEM, label].item() == "● 0.9"
+    go(at, "export")
+    assert any(f"{ITEM} / {label}: 0.06 -&gt; 0.9" in m.value for m in at.markdown)
+    # reset from the Matrix page goes back to the file
+    go(at, "matrix")
+    at.toggle(key="matrix_edit").set_value(True).run()
+    at.button(key="reset_matrix").click().run()
+    assert not at.exception
+    for k, h in enumerate(case.hypotheses):
+        assert shown_posterior(at, h.label) == before.percent(k)
+    assert at.data_editor[0].value.loc[row, label] == pytest.approx(0.06)
+    assert at.data_editor[0].value.loc[row, "Changed"] == ""
+
+
+def test_a_matrix_edit_then_a_slider_move_are_one_scenario():
+    case = load_case("nk-hamas", ROOT)
+    at = start(page="weigh")
+    at.slider(key="credibility|jcs").set_value(0.3).run()
+    go(at, "matrix")
+    at.toggle(key="matrix_edit").set_value(True).run()
+    edit_matrix(at, {0: {case.hypotheses[0].label: 0.2}})
+    expected = analyze(
+        apply(
+            case,
+            Adjustments(
+                likelihoods={(case.evidence[0].id, case.hypothesis_ids[0]): 0.2},
+                credibilities={"jcs": 0.3},
+            ),
+        )
+    )
+    for k, h in enumerate(case.hypotheses):
+        assert shown_posterior(at, h.label) == expected.percent(k)
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (1.4, "1.4 is outside 0..1"),
+        (-0.2, "-0.2 is outside 0..1"),
+        (None, "is empty"),
+        ("lots", "'lots' is not a number"),
+    ],
+)
+def test_a_bad_matrix_entry_is_rejected_inline(typed, message):
+    case = load_case("nk-hamas", ROOT)
+    before = analyze(case)
+    at = start()
+    at.toggle(key="matrix_edit").set_value(True).run()
+    label = case.labels[HYPOTHESIS]
+    row = [i.id for i in case.evidence].index(ITEM)
+    edit_matrix(at, {row: {label: typed}, 0: {case.hypotheses[0].label: 0.2}})
+    errors = html.unescape(" ".join(e.value for e in at.error))
+    assert f"{ITEM} / {label}: {message}" in errors and "Kept 0.06" in errors
+    # the good cell of the same edit is applied; the bad one changes nothing
+    expected = analyze(
+        apply(case, Adjustments(likelihoods={(case.evidence[0].id, case.hypothesis_ids[0]): 0.2}))
+    )
+    for k, h in enumerate(case.hypotheses):
+        assert shown_posterior(at, h.label) == expected.percent(k)
+    assert expected.percent(0) != before.percent(0) or expected.percent(1) != before.percent(1)
+    assert at.data_editor[0].value.loc[row, label] == pytest.approx(0.06)
+    at.run()
+    assert not at.error  # said once; the editor starts afresh with the values in force
+
+
+def test_ratings_view_says_when_ratings_follow_a_moved_number():
+    at = start()
+    at.selectbox(key="case").set_value("office-leak").run()
+    at.radio(key="matrix_show").set_value("ratings").run()
+    assert not any("Ratings follow the numbers" in c.value for c in at.caption)
+    case = load_case("office-leak", ROOT)
+    row = [i.id for i in case.evidence].index("print-log")
+    at.toggle(key="matrix_edit").set_value(True).run()
+    edit_matrix(at, {row: {case.labels["analyst"]: 0.1}})
+    at.toggle(key="matrix_edit").set_value(False).run()
+    assert at.radio(key="matrix_show").value == "ratings"  # kept through the edit mode
+    table = at.dataframe[0].value
+    assert table.loc[table["Item"] == "print-log", case.labels["analyst"]].item() == "● (I)"
+    notes = [c.value for c in at.caption if "Ratings follow the numbers" in c.value]
+    assert len(notes) == 1 and "print-log / Junior analyst" in notes[0]
+
+
 def test_credibility_and_prior_sliders_drive_the_posterior():
     case = load_case("nk-hamas", ROOT)
     at = start(page="weigh")
@@ -254,6 +378,76 @@ def test_learn_exercise_compares_with_the_case():
     at.button(key="exercise_compare").click().run()
     assert not at.exception
     assert any("You matched the case's rating" in m.value for m in at.markdown)
+
+
+def _rate(at: AppTest, case, ratings: dict[tuple[str, str], str]) -> AppTest:
+    rows = [i.id for i in case.evidence]
+    cells: dict[int, dict] = {}
+    for (item, h), rating in ratings.items():
+        cells.setdefault(rows.index(item), {})[case.labels[h]] = rating
+    at.session_state["exercise_table"] = {
+        "edited_rows": cells,
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.button(key="exercise_compare").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _student_table(at: AppTest):
+    return next(d.value for d in at.dataframe if "Your ratings imply" in d.value.columns)
+
+
+def test_learn_exercise_shows_the_posterior_the_students_ratings_imply():
+    from analysis.scenario import with_ratings
+
+    case = load_case("office-leak", ROOT)
+    file = analyze(case)
+    at = start(page="learn")
+    at.selectbox(key="case").set_value("office-leak").run()
+    at.toggle(key="exercise").set_value(True).run()
+    # the case's own ratings: the same numbers, so the same posterior and leader
+    own = {(i.id, h): r for i in case.evidence for h, r in i.ratings.items()}
+    _rate(at, case, own)
+    table = _student_table(at)
+    assert list(table["Your ratings imply"]) == [file.percent(k) for k in range(3)]
+    assert list(table["Your words"]) == file.words()
+    assert list(table["The case's posterior"]) == [file.percent(k) for k in range(3)]
+    lead = case.hypotheses[file.leader].label
+    assert any(
+        f"make **{lead}** the leading" in m.value and "as the case's analysis does" in m.value
+        for m in at.markdown
+    )
+
+    # a student who rates only the manager's flight as very inconsistent with the analyst
+    mine = {("manager-in-flight", "analyst"): "II", ("print-log", "manager"): "CC"}
+    _rate(at, case, mine)
+    full = {(i.id, h): "N" for i in case.evidence for h in case.hypothesis_ids} | mine
+    student = analyze(with_ratings(case, full, likelihoods=True))
+    table = _student_table(at)
+    for k in range(3):
+        assert table["Your ratings imply"][k] == format_percent(float(student.posterior[k]))
+        assert table["Your words"][k] == student.words()[k]
+        assert table["The case's posterior"][k] == file.percent(k)
+        assert table["The case's words"][k] == file.words()[k]
+    assert student.leader != file.leader
+    assert any(
+        f"make **{case.hypotheses[student.leader].label}** the leading" in m.value
+        and f"but the case's analysis favours **{lead}**" in m.value
+        for m in at.markdown
+    )
+
+
+def test_learn_exercise_left_blank_picks_no_leader():
+    case = load_case("nk-hamas", ROOT)
+    at = start(page="learn")
+    at.toggle(key="exercise").set_value(True).run()
+    at.button(key="exercise_compare").click().run()
+    assert not at.exception
+    table = _student_table(at)  # every cell N: the evidence says nothing, the prior stays
+    assert list(table["Your ratings imply"]) == [format_percent(p) for p in case.prior]
+    assert any("Your ratings single out no hypothesis" in m.value for m in at.markdown)
 
 
 def test_uncertainty_runs_once_per_input_and_shows_diagnostics(monkeypatch):

@@ -232,3 +232,74 @@ def test_applied_scenarios_survive_the_file_format(seed, data):
     np.testing.assert_allclose(
         analyze(back).posterior, analyze(sc.apply(seed, adjustments)).posterior, rtol=1e-9
     )
+
+
+# -- ratings follow the numbers -------------------------------------------------------------
+@pytest.fixture(scope="module")
+def office():
+    """The ratings-only teaching case: every likelihood comes from a given Heuer rating."""
+    return load_case("office-leak", ROOT)
+
+
+def test_a_moved_likelihood_drops_the_given_rating(office):
+    from analysis.heuer import heuer_scores
+    from analysis.scales import rating_for_likelihood
+
+    item = next(i for i in office.evidence if i.id == "print-log")
+    assert item.ratings == {"analyst": "CC", "manager": "N", "contractor": "N"}
+    adjustments = sc.Adjustments(likelihoods={("print-log", "analyst"): 0.1})
+    assert sc.dropped_ratings(office, adjustments) == [("print-log", "analyst")]
+
+    adjusted = sc.apply(office, adjustments)
+    moved = next(i for i in adjusted.evidence if i.id == "print-log")
+    assert moved.ratings == {"manager": "N", "contractor": "N"}  # the others are kept
+    assert moved.likelihoods["analyst"] == Prob(0.1, "point")
+    others = [(a, b) for a, b in zip(office.evidence, adjusted.evidence, strict=True) if a != b]
+    assert [a.id for a, _ in others] == ["print-log"]
+
+    i, k = [x.id for x in office.evidence].index("print-log"), 0
+    before, after = heuer_scores(office), heuer_scores(adjusted)
+    assert before.given[i, k] and before.ratings[i, k] == "CC"
+    assert not after.given[i, k]
+    assert after.ratings[i, k] == rating_for_likelihood(0.1) == "I"
+    assert after.inconsistency[k] == before.inconsistency[k] + 1
+    assert analyze(adjusted).heuer.ratings[i, k] == "I"
+
+    # saved, the cell is a number with no rating, and loads back the same
+    hyp, ev = sc.dump_yaml(adjusted, "moved")
+    back = load_case_texts(hyp, ev)
+    item_back = next(x for x in back.evidence if x.id == "print-log")
+    assert "analyst" not in item_back.ratings and item_back.likelihoods["analyst"].value == 0.1
+    assert heuer_scores(back).ratings[i, k] == "I"
+
+
+def test_unmoved_or_unrated_cells_drop_nothing(office, seed):
+    assert sc.dropped_ratings(office, sc.Adjustments()) == []
+    back_to_file = sc.Adjustments(likelihoods={("print-log", "analyst"): 0.95})  # CC's number
+    assert sc.dropped_ratings(office, back_to_file) == []
+    assert sc.apply(office, back_to_file) is office
+    moved = sc.Adjustments(likelihoods={(seed.evidence[0].id, "direct"): 0.2})
+    assert sc.dropped_ratings(seed, moved) == []  # the seed case gives no ratings
+    # a credibility or prior change leaves every rating alone
+    other = sc.apply(office, sc.Adjustments(credibilities={"it-logs": 0.3}, priors={"analyst": 1}))
+    assert [i.ratings for i in other.evidence] == [i.ratings for i in office.evidence]
+
+
+def test_with_ratings_as_likelihoods_follows_the_documented_scale(office, seed):
+    from analysis.scales import RATING_LIKELIHOOD
+
+    own = {(i.id, h): r for i in office.evidence for h, r in i.ratings.items()}
+    np.testing.assert_array_equal(
+        analyze(sc.with_ratings(office, own, likelihoods=True)).posterior,
+        analyze(office).posterior,
+    )
+    ratings = {(item.id, h): "N" for item in seed.evidence for h in seed.hypothesis_ids}
+    ratings[(seed.evidence[0].id, "none")] = "II"
+    rated = sc.with_ratings(seed, ratings, likelihoods=True)
+    assert rated.evidence[0].likelihoods["none"] == Prob(
+        RATING_LIKELIHOOD["II"], "rating", word="II"
+    )
+    assert {p.value for i in rated.evidence[1:] for p in i.likelihoods.values()} == {0.5}
+    assert int(np.argmin(analyze(rated).posterior)) == seed.hypothesis_ids.index("none")
+    # without the flag the likelihoods are the case's
+    assert sc.with_ratings(seed, ratings).evidence[0].likelihoods == seed.evidence[0].likelihoods

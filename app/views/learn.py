@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analysis.engine import Analysis, analyze
 from analysis.heuer import heuer_scores
-from analysis.scales import RATING_INCONSISTENCY, RATING_MEANING
+from analysis.scales import RATING_INCONSISTENCY, RATING_LIKELIHOOD, RATING_MEANING
 from analysis.scenario import with_ratings
 from app.views.context import View
 from app.widgets import bottom_line, confidence_line, esc, posterior_lines, show_chart
@@ -26,6 +27,11 @@ STEP_KEY = "learn_step"
 #: Below this many decibans an item hardly separates any two hypotheses (Jeffreys).
 WEAK_DB = 1.0
 RATINGS = ("CC", "C", "N", "NA", "I", "II")
+YARDSTICK_TITLE = {"icd203": "ICD 203", "phia": "PHIA"}
+#: column widths (px) of the exercise table, to fit the main area at 1400 px
+ITEM_WIDTH, RATING_WIDTH, FIT_WIDTH = 190, 96, 926
+#: Posteriors closer than this are a tie: the student's ratings pick no leader.
+TIE = 1e-9
 #: what the score columns mean (shown on hover of their headers)
 SCORE_HELP = {
     "Inconsistency": st.column_config.NumberColumn(
@@ -228,11 +234,22 @@ def _exercise(view: View) -> bool:
         "counts as N.) Then press *Compare*."
     )
     config = {
-        h.label: st.column_config.SelectboxColumn(h.label, options=list(RATINGS))
+        h.label: st.column_config.SelectboxColumn(
+            h.label, options=list(RATINGS), width=RATING_WIDTH, help=h.description or None
+        )
         for h in case.hypotheses
     }
-    config["Claim"] = st.column_config.TextColumn("Claim", width="large", disabled=True)
-    config["Item"] = st.column_config.TextColumn("Item", disabled=True)
+    # every rating column in view at 1400 px: the claim gets what they leave
+    claim = max(200, FIT_WIDTH - ITEM_WIDTH - RATING_WIDTH * len(case.hypotheses))
+    config["Claim"] = st.column_config.TextColumn(
+        "Claim",
+        width=claim,
+        disabled=True,
+        help="The report to rate; widen the column to read more",
+    )
+    config["Item"] = st.column_config.TextColumn(
+        "Item", disabled=True, pinned=True, width=ITEM_WIDTH
+    )
     table = st.data_editor(
         _blank(view),
         column_config=config,
@@ -240,6 +257,7 @@ def _exercise(view: View) -> bool:
         width="stretch",
         key=EXERCISE_TABLE,
         num_rows="fixed",
+        placeholder="–",
     )
     if st.button("Compare with the case", key="exercise_compare", type="primary"):
         st.session_state[EXERCISE_DONE] = True
@@ -264,8 +282,74 @@ def _exercise(view: View) -> bool:
     st.dataframe(
         heuer_beside_bayes(view, mine), hide_index=True, width="stretch", column_config=SCORE_HELP
     )
+    _student_posterior(view, ratings)
     st.button("Start again", key="exercise_reset", on_click=lambda: _reset_exercise())
     return True
+
+
+def student_analysis(view: View, ratings: dict[tuple[str, str], str]) -> Analysis:
+    """The engine's exact analysis of the case with the student's ratings as its numbers.
+
+    Each rating stands for its likelihood on the documented scale (RATING_LIKELIHOOD);
+    priors and source credibilities stay the case's.
+    """
+    return analyze(with_ratings(view.case, ratings, likelihoods=True), view.analysis.yardstick)
+
+
+def posteriors_side_by_side(view: View, student: Analysis) -> pd.DataFrame:
+    """Per hypothesis: the posterior the student's ratings imply beside the case's."""
+    case_words, student_words = view.analysis.words(), student.words()
+    return pd.DataFrame(
+        [
+            {
+                "Hypothesis": h.label,
+                "Your ratings imply": student.percent(k),
+                "Your words": student_words[k],
+                "The case's posterior": view.analysis.percent(k),
+                "The case's words": case_words[k],
+            }
+            for k, h in enumerate(view.case.hypotheses)
+        ]
+    )
+
+
+def leader_sentence(view: View, student: Analysis) -> str:
+    """Whether the student's leading hypothesis is the case's, in one sentence."""
+    labels = [h.label for h in view.case.hypotheses]
+    mine, theirs = student.leader, view.analysis.leader
+    top = [k for k, p in enumerate(student.posterior) if student.posterior[mine] - p < TIE]
+    if len(top) > 1:
+        tied = ", ".join(f"**{esc(labels[k])}**" for k in top)
+        return (
+            f"Your ratings single out no hypothesis: {tied} tie at {student.percent(mine)} "
+            f"({student.words()[mine]}), while the case's analysis favours "
+            f"**{esc(labels[theirs])}** ({view.analysis.words()[theirs]}, "
+            f"{view.analysis.percent(theirs)})."
+        )
+    yours = (
+        f"Your ratings make **{esc(labels[mine])}** the leading hypothesis "
+        f"({student.words()[mine]}, {student.percent(mine)})"
+    )
+    if mine == theirs:
+        return yours + ", as the case's analysis does."
+    return (
+        yours + f", but the case's analysis favours **{esc(labels[theirs])}** "
+        f"({view.analysis.words()[theirs]}, {view.analysis.percent(theirs)})."
+    )
+
+
+def _student_posterior(view: View, ratings: dict[tuple[str, str], str]) -> None:
+    student = student_analysis(view, ratings)
+    words = YARDSTICK_TITLE.get(view.analysis.yardstick, "estimative")
+    st.markdown(f"**The Bayesian posterior your ratings imply** (in {words} words):")
+    st.dataframe(posteriors_side_by_side(view, student), hide_index=True, width="stretch")
+    st.markdown(leader_sentence(view, student), unsafe_allow_html=True)
+    scale = ", ".join(f"{r} = {RATING_LIKELIHOOD[r]:g}" for r in RATINGS)
+    st.caption(
+        "Each of your ratings is read as a likelihood on the tool's documented scale "
+        f"({scale}; an empty cell counts as N), with the case's priors and source "
+        "credibilities, and run through the same engine as the case."
+    )
 
 
 def _reset_exercise() -> None:

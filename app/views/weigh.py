@@ -14,7 +14,7 @@ from analysis.scenario import (
 )
 from app import state
 from app.views.context import View
-from app.widgets import esc, posterior_panel
+from app.widgets import changes_panel, esc, posterior_panel
 
 STEP = 0.01
 CHANGED = "●"
@@ -106,19 +106,8 @@ def show(view: View) -> None:
     with result:
         st.subheader("Posterior")
         posterior_panel(view.analysis, view.file_analysis if view.adjusted else None)
-        changes = describe(view.file_case, view.adjustments)
-        if changes:
-            st.markdown(f"**{len(changes)} change(s) from the file**")
-            st.caption("\n".join(f"- {esc(str(c))}" for c in changes[:12]))
-            if len(changes) > 12:
-                st.caption(f"... and {len(changes) - 12} more")
-        else:
-            st.caption("All numbers as in the file.")
-        st.button(
-            "Reset to the file's values",
-            key="reset_weigh",
-            on_click=state.reset_sliders,
-            disabled=not changes,
+        changes_panel(
+            describe(view.file_case, view.adjustments), "reset_weigh", state.reset_sliders, 12
         )
     with sliders:
         box = st.container(height=760, border=False)
