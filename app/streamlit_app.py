@@ -27,6 +27,7 @@ from analysis.scales import YARDSTICKS  # noqa: E402
 from analysis.scenario import count_changes  # noqa: E402
 from app import state  # noqa: E402
 from app.views import (  # noqa: E402
+    PAGE_TITLES,
     export,
     indicators,
     learn,
@@ -39,16 +40,17 @@ from app.views import (  # noqa: E402
 from app.views.context import View  # noqa: E402
 from app.widgets import esc, posterior_lines  # noqa: E402
 
-PAGES = {
-    "matrix": ("Matrix", matrix.show),
-    "weigh": ("Weigh", weigh.show),
-    "movement": ("How the evidence moved it", movement.show),
-    "sensitivity": ("Sensitivity", sensitivity.show),
-    "indicators": ("Indicators", indicators.show),
-    "uncertainty": ("Uncertainty", uncertainty.show),
-    "learn": ("Learn", learn.show),
-    "export": ("Save and export", export.show),
+_SHOW = {
+    "matrix": matrix.show,
+    "weigh": weigh.show,
+    "movement": movement.show,
+    "sensitivity": sensitivity.show,
+    "indicators": indicators.show,
+    "uncertainty": uncertainty.show,
+    "learn": learn.show,
+    "export": export.show,
 }
+PAGES = {key: (title, _SHOW[key]) for key, title in PAGE_TITLES.items()}
 YARDSTICK_NAMES = {"icd203": "ICD 203 (US)", "phia": "PHIA (UK)"}
 UPLOAD_SEEN = "upload_seen"
 UPLOAD_ERRORS = "upload_errors"

@@ -22,6 +22,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.views import PAGE_TITLES  # noqa: E402
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -31,16 +35,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PAGES = (
-    "matrix",
-    "weigh",
-    "movement",
-    "sensitivity",
-    "indicators",
-    "uncertainty",
-    "learn",
-    "export",
-)
+PAGES = tuple(PAGE_TITLES)
 
 
 def free_port() -> int:

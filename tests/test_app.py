@@ -22,18 +22,10 @@ from analysis.engine import UncertaintySummary, analyze
 from analysis.loader import list_cases, load_case
 from analysis.scales import format_percent
 from analysis.scenario import Adjustments, apply
+from app.views import PAGE_TITLES
 
 APP = ROOT / "app" / "streamlit_app.py"
-PAGES = (
-    "matrix",
-    "weigh",
-    "movement",
-    "sensitivity",
-    "indicators",
-    "uncertainty",
-    "learn",
-    "export",
-)
+PAGES = tuple(PAGE_TITLES)
 ITEM, HYPOTHESIS = "jcs-rockets-nk-made", "none"
 SLIDER = f"likelihood|{ITEM}|{HYPOTHESIS}"
 
