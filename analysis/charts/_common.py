@@ -1,0 +1,183 @@
+"""What every chart shares: colours, palette, font, sizes, text helpers and rendering.
+
+Rendering is offline, to PNG or SVG through vl-convert (imported only when a chart is
+rendered), with the DejaVu fonts registered first.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import altair as alt
+
+if TYPE_CHECKING:
+    from ..case import Case, Item
+    from ..engine import Analysis
+
+
+#: Okabe & Ito's colour-blind-safe palette, in the order hypotheses take it (yellow and
+#: black last: yellow is the weakest on white). Beyond eight hypotheses, Paul Tol's
+#: colour-blind-safe "muted" scheme continues the sequence.
+OKABE_ITO: tuple[str, ...] = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#D55E00",  # vermillion
+    "#56B4E9",  # sky blue
+    "#CC79A7",  # reddish purple
+    "#F0E442",  # yellow
+    "#000000",  # black
+)
+TOL_MUTED: tuple[str, ...] = (
+    "#332288",
+    "#88CCEE",
+    "#44AA99",
+    "#117733",
+    "#999933",
+    "#DDCC77",
+    "#CC6677",
+    "#882255",
+    "#AA4499",
+)
+PALETTE: tuple[str, ...] = OKABE_ITO + TOL_MUTED
+
+#: Diverging scheme for "for / against" (ColorBrewer PRGn: colour-blind safe, and
+#: unlike the hypothesis colours, so a cell's colour never reads as a hypothesis).
+DIVERGING_SCHEME = "purplegreen"
+#: Decibans at which the contribution grid's colour saturates (Jeffreys: "strong"; a
+#: single item rarely moves a centred logit further).
+SATURATION_DB = 10.0
+#: The font every chart asks for; :func:`chart_png` registers it with vl-convert.
+FONT = "DejaVu Sans"
+NEUTRAL = "#555555"
+
+#: Default sizes (pixels at scale 1). The dashboard may override with ``width=``.
+WIDTH = 460
+ROW = 18
+
+
+# -- fonts --------------------------------------------------------------------------
+
+
+@cache
+def font_directory() -> Path | None:
+    """A folder holding DejaVuSans.ttf: matplotlib's copy, else Debian's, else None.
+
+    matplotlib is located without being imported (its import is slow).
+    """
+    candidates: list[Path] = []
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is not None and spec.submodule_search_locations:
+        candidates += [
+            Path(p) / "mpl-data" / "fonts" / "ttf" for p in spec.submodule_search_locations
+        ]
+    candidates.append(Path("/usr/share/fonts/truetype/dejavu"))
+    for folder in candidates:
+        if (folder / "DejaVuSans.ttf").is_file() and (folder / "DejaVuSans-Bold.ttf").is_file():
+            return folder
+    return None
+
+
+# -- colours ------------------------------------------------------------------------
+
+
+def hypothesis_colours(case: Case) -> dict[str, str]:
+    """One colour per hypothesis id, by file order, the same in every chart and the PDF."""
+    return {h.id: PALETTE[k % len(PALETTE)] for k, h in enumerate(case.hypotheses)}
+
+
+def _colour_scale(case: Case, field: str = "label") -> alt.Scale:
+    colours = hypothesis_colours(case)
+    domain = [getattr(h, field) for h in case.hypotheses]
+    return alt.Scale(domain=domain, range=[colours[h.id] for h in case.hypotheses])
+
+
+def _labels(case: Case) -> list[str]:
+    return [h.label for h in case.hypotheses]
+
+
+# -- shared text helpers ----------------------------------------------------------------
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Greedy word wrap of ``text`` into lines of about ``width`` characters."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _db(value: float) -> float:
+    """Decibans as shown: one decimal (and never ``-0.0``)."""
+    return round(float(value), 1) + 0.0
+
+
+def _db_text(value: float) -> str:
+    return f"{_db(value):+.1f} dB"
+
+
+def _source_name(case: Case, item: Item) -> str:
+    if item.source is None:
+        return "(no source named)"
+    return case.source_by_id[item.source].name
+
+
+def _likelihood_text(case: Case, item: Item) -> str:
+    return "; ".join(f"{case.labels[h]}: {item.likelihoods[h].describe()}" for h in case.labels)
+
+
+def _item_fields(analysis: Analysis, i: int) -> dict[str, Any]:
+    """The traceable facts behind item ``i``, for tooltips."""
+    case = analysis.case
+    item = case.evidence[i]
+    return {
+        "item": item.id,
+        "claim": item.claim,
+        "date": item.date or "undated",
+        "source": _source_name(case, item),
+        "credibility": case.credibility_of(item).describe(),
+        "likelihoods": _likelihood_text(case, item),
+    }
+
+
+def _finish(chart: alt.TopLevelMixin, title: str | None, subtitle: str | None = None):
+    """Common look: font, no view border, optional title and subtitle."""
+    if title is not None:
+        chart = chart.properties(
+            title=alt.TitleParams(title, subtitle=subtitle or "", anchor="start", fontSize=13)
+        )
+    return chart.configure(font=FONT).configure_view(stroke=None)
+
+
+# -- rendering ---------------------------------------------------------------------------------
+
+
+@cache
+def _register_fonts() -> None:
+    import vl_convert
+
+    folder = font_directory()
+    if folder is not None:
+        vl_convert.register_font_directory(str(folder))
+
+
+def chart_png(chart, scale: float = 2.0) -> bytes:
+    """Render ``chart`` to PNG offline (vl-convert; no remote data, fonts or URLs)."""
+    import vl_convert
+
+    _register_fonts()
+    return vl_convert.vegalite_to_png(chart.to_dict(), scale=scale, allowed_base_urls=[])
+
+
+def chart_svg(chart) -> str:
+    """Render ``chart`` to SVG offline."""
+    import vl_convert
+
+    _register_fonts()
+    return vl_convert.vegalite_to_svg(chart.to_dict(), allowed_base_urls=[])

@@ -1,0 +1,189 @@
+"""The contribution grid: centred decibans per item and hypothesis, summed to a total row."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from ..scales import format_percent
+from ._common import (
+    DIVERGING_SCHEME,
+    ROW,
+    SATURATION_DB,
+    _colour_scale,
+    _db,
+    _finish,
+    _item_fields,
+    _labels,
+    _wrap,
+)
+
+if TYPE_CHECKING:
+    from ..engine import Analysis
+
+
+def contribution_data(analysis: Analysis) -> pd.DataFrame:
+    """Long table of centred decibans: the prior row, one row per item and hypothesis,
+    and the total row (``kind`` = ``prior`` / ``item`` / ``total``).
+
+    The prior and item rows of each hypothesis add up to its posterior logit in
+    decibans (centred); the total row shows that sum.
+    """
+    case = analysis.case
+    words = analysis.words()
+    rows = []
+    for k, h in enumerate(case.hypotheses):
+        prior_db = float(analysis.prior_contribution[k])
+        rows.append(
+            {
+                "kind": "prior",
+                "row": "prior",
+                "id": h.id,
+                "label": h.label,
+                "db": prior_db,
+                "shown": _db(prior_db),
+                "text": f"{_db(prior_db):+.1f}",
+                "claim": f"Prior probability {format_percent(float(analysis.prior[k]))}",
+                "source": "",
+                "credibility": "",
+                "likelihood": "",
+                "effective": "",
+            }
+        )
+        for i, item in enumerate(case.evidence):
+            value = float(analysis.contribution[i, k])
+            facts = _item_fields(analysis, i)
+            rows.append(
+                {
+                    "kind": "item",
+                    "row": item.id,
+                    "id": h.id,
+                    "label": h.label,
+                    "db": value,
+                    "shown": _db(value),
+                    "text": f"{_db(value):+.1f}",
+                    "claim": facts["claim"],
+                    "source": facts["source"],
+                    "credibility": facts["credibility"],
+                    "likelihood": item.likelihoods[h.id].describe(),
+                    "effective": f"{float(analysis.effective[i, k]):.3f}",
+                }
+            )
+    frame = pd.DataFrame(rows)
+    totals = frame.groupby("id", sort=False)["db"].sum()
+    for k, h in enumerate(case.hypotheses):
+        total = float(totals[h.id])
+        rows.append(
+            {
+                "kind": "total",
+                "row": "total",
+                "id": h.id,
+                "label": h.label,
+                "db": total,
+                "shown": _db(total),
+                "text": f"{_db(total):+.1f}",
+                "claim": (
+                    f"Sum of the column: the posterior's centred logit. Posterior "
+                    f"{analysis.percent(k)} ({words[k]})"
+                ),
+                "source": "",
+                "credibility": "",
+                "likelihood": "",
+                "effective": "",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def contribution_chart(
+    analysis: Analysis, width: int | None = None, title: str | None = None, sort: str = "file"
+):
+    """A heat-mapped grid: rows are the prior, each item (by id) and the total; columns are
+    hypotheses; each cell holds the centred decibans it adds to that hypothesis.
+
+    Read down a column: the prior and item cells add up to the total row, the posterior's
+    centred logit in decibans (positive = pushed towards that hypothesis). ``sort`` is
+    ``"file"`` (case order) or ``"diagnosticity"`` (most diagnostic item first).
+    """
+    case = analysis.case
+    data = contribution_data(analysis)
+    labels = _labels(case)
+    order = list(range(len(case.evidence)))
+    if sort == "diagnosticity":
+        order = [int(i) for i in np.argsort(-analysis.diagnosticity, kind="stable")]
+    elif sort != "file":
+        raise ValueError(f"sort is '{sort}'; choose one of: file, diagnosticity")
+    rows = ["prior", *(case.evidence[i].id for i in order), "total"]
+    longest_word = max((len(word) for label in labels for word in label.split()), default=1)
+    cell = max(72 if len(labels) <= 5 else 56, 7 * longest_word + 8)
+    width = width or cell * len(labels)
+    height = ROW * len(rows)
+    tooltip = [
+        alt.Tooltip("row:N", title="Row"),
+        alt.Tooltip("label:N", title="Hypothesis"),
+        alt.Tooltip("shown:Q", title="Decibans", format="+.1f"),
+        alt.Tooltip("claim:N", title="Claim"),
+        alt.Tooltip("source:N", title="Source"),
+        alt.Tooltip("credibility:N", title="Credibility"),
+        alt.Tooltip("likelihood:N", title="Likelihood L"),
+        alt.Tooltip("effective:N", title="Effective P"),
+    ]
+    x = alt.X("label:N", sort=labels, title=None, axis=None)
+    y = alt.Y("row:N", sort=rows, title=None, axis=alt.Axis(labelLimit=200, labelFontSize=10))
+    base = alt.Chart(data).encode(x=x, y=y)
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color(
+            "shown:Q",
+            title="dB",
+            scale=alt.Scale(
+                scheme=DIVERGING_SCHEME,
+                domain=[-SATURATION_DB, SATURATION_DB],
+                domainMid=0,
+                clamp=True,
+            ),
+            legend=alt.Legend(orient="bottom", gradientLength=200, titleFontSize=10),
+        ),
+        tooltip=tooltip,
+    )
+    text = base.mark_text(fontSize=10).encode(
+        text="text:N",
+        color=alt.condition(
+            f"abs(datum.shown) > {0.6 * SATURATION_DB}", alt.value("white"), alt.value("black")
+        ),
+        tooltip=tooltip,
+    )
+    total_box = (
+        alt.Chart(data[data["kind"] == "total"])
+        .mark_rect(fill=None, stroke="#222222", strokeWidth=1.5)
+        .encode(x=x, y=y)
+    )
+    # the column heads: each label (wrapped) over a strip of the hypothesis's colour
+    wrapped = [_wrap(label, max(8, cell // 7)) for label in labels]
+    lines = max(len(w) for w in wrapped)
+    head_height = 13 * lines + 9
+    heads = pd.DataFrame(
+        {
+            "label": labels,
+            "head": ["\n".join(w) for w in wrapped],
+            # multi-line text grows downwards from its first line: lift taller labels
+            "top": [head_height - 8 - 12 * (len(w) - 1) for w in wrapped],
+        }
+    )
+    head_base = alt.Chart(heads).encode(x=alt.X("label:N", sort=labels, axis=None))
+    strip = head_base.mark_rect(height=5, y=head_height - 2.5).encode(
+        color=alt.Color("label:N", scale=_colour_scale(case), legend=None)
+    )
+    head_text = head_base.mark_text(
+        lineBreak="\n", lineHeight=12, baseline="bottom", fontSize=10
+    ).encode(text="head:N", y=alt.Y("top:Q", scale=None, axis=None))
+    header = alt.layer(head_text, strip).properties(width=width, height=head_height)
+    grid = alt.layer(cells, text, total_box).properties(width=width, height=height)
+    chart = alt.vconcat(header, grid, spacing=0).resolve_scale(color="independent")
+    subtitle = (
+        "Centred decibans per item; each column sums to the total row "
+        "(positive: towards that hypothesis)"
+    )
+    return _finish(chart, title, subtitle if title is not None else None)
