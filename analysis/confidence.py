@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .wording import count
+
 LEVELS = ("low", "moderate", "high")
 SUPPORT_DB = 1.0
 CONCENTRATION_SHARE = 0.5
@@ -49,10 +51,6 @@ class Confidence:
         return tuple(r for r in self.rules if r.cap == self.level and r.cap != "high")
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
-
-
 def _cap(level: str, condition: bool) -> str:
     return level if condition else "high"
 
@@ -71,13 +69,13 @@ def assess_confidence(
         Rule(
             "breadth",
             breadth,
-            f"{_count(supporting_sources, 'independent source')} "
+            f"{count(supporting_sources, 'independent source')} "
             f"{'favours' if supporting_sources == 1 else 'favour'} the leading hypothesis",
         ),
         Rule(
             "linchpins",
             "low" if linchpins >= 2 else "moderate" if linchpins == 1 else "high",
-            f"{_count(linchpins, 'item')} would change the leading hypothesis if removed",
+            f"{count(linchpins, 'item')} would change the leading hypothesis if removed",
         ),
         Rule(
             "concentration",

@@ -16,6 +16,7 @@ from .case import Case, Item
 from .confidence import SUPPORT_DB, Confidence, assess_confidence
 from .heuer import Disagreement, HeuerResult, explain_disagreement, heuer_scores
 from .scales import estimative_word, format_percent, jeffreys_grade
+from .wording import count
 
 #: One source is said to carry "much of the conclusion" from this share up.
 SOURCE_SHARE_WARNING = 0.5
@@ -177,8 +178,8 @@ def _warnings(case: Case, loads: tuple[SourceLoad, ...], leader: str, runner: st
         if load.share >= SOURCE_SHARE_WARNING and len(loads) > 1:
             notes.append(
                 f"Source '{load.name}' carries {100 * load.share:.0f}% of the weight separating "
-                f"{leader} from {runner} ({len(load.items)} item(s)): if it is wrong, much of "
-                "the conclusion goes with it."
+                f"{leader} from {runner} ({count(len(load.items), 'item')}): if it is wrong, "
+                "much of the conclusion goes with it."
             )
         if len(load.items) >= 3:
             notes.append(

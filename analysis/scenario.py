@@ -32,6 +32,7 @@ import yaml
 
 from .case import Case, Prob
 from .scales import RATING_LIKELIHOOD
+from .wording import count
 
 #: Case names the format allows (the file stem).
 CASE_NAME = re.compile(r"^[a-z0-9-]+$")
@@ -262,7 +263,7 @@ def _header(case: Case, origin: str | None, changes: list[Change]) -> str:
         return ""
     lines = [f"# Scenario '{case.name}', adjusted from case '{origin}' in the ACH workbench."]
     if changes:
-        lines.append(f"# {len(changes)} number(s) differ from '{origin}':")
+        lines.append(f"# {count(len(changes), 'number')} differ from '{origin}':")
         lines += [f"#   {change}" for change in changes]
     return "\n".join(lines) + "\n"
 

@@ -25,6 +25,7 @@ import streamlit as st  # noqa: E402
 from analysis.errors import CaseError  # noqa: E402
 from analysis.scales import YARDSTICKS  # noqa: E402
 from analysis.scenario import count_changes  # noqa: E402
+from analysis.wording import count  # noqa: E402
 from app import state  # noqa: E402
 from app.views import (  # noqa: E402
     PAGE_TITLES,
@@ -122,7 +123,7 @@ def _sidebar_bottom(view: View) -> None:
         posterior_lines(view.analysis, view.file_analysis if view.adjusted else None)
         n = count_changes(view.file_case, view.adjustments)
         if n:
-            st.markdown(f"● **{n} change(s)** from the file")
+            st.markdown(f"● **{count(n, 'change')}** from the file")
             st.button("Reset to the file's values", key="reset", on_click=state.reset_sliders)
         else:
             st.caption("All numbers as in the file.")
@@ -160,7 +161,8 @@ def main() -> None:
         esc(opened.case.question)
         + (" · uploaded case" if opened.uploaded else "")
         + (
-            f" · **scenario: {count_changes(opened.case, adjustments)} change(s) from the file**"
+            f" · **scenario: {count(count_changes(opened.case, adjustments), 'change')} "
+            "from the file**"
             if adjustments
             else ""
         )

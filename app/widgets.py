@@ -13,6 +13,7 @@ import streamlit as st
 from analysis.case import Case
 from analysis.engine import Analysis
 from analysis.scales import format_percent, jeffreys_grade
+from analysis.wording import count
 
 #: ColorBrewer PRGn, purple (against) to green (for): the scheme the charts use
 #: ("purplegreen"), so the matrix reads like the contribution chart.
@@ -174,7 +175,7 @@ def percent_row(case: Case, values) -> dict[str, str]:
 def changes_panel(changes: list, key: str, on_reset, limit: int = 12) -> None:
     """The list of changes from the file (at most ``limit`` shown) and the Reset button."""
     if changes:
-        st.markdown(f"**{len(changes)} change(s) from the file**")
+        st.markdown(f"**{count(len(changes), 'change')} from the file**")
         st.caption("\n".join(f"- {esc(str(c))}" for c in changes[:limit]))
         if len(changes) > limit:
             st.caption(f"... and {len(changes) - limit} more (all on the Save and export page)")

@@ -10,6 +10,7 @@ import altair as alt
 import pandas as pd
 
 from ..scales import estimative_word, format_percent
+from ..wording import count
 from ._common import WIDTH, _colour_scale, _finish, _labels
 
 if TYPE_CHECKING:
@@ -140,7 +141,7 @@ def trajectory_chart(analysis: Analysis, width: int = WIDTH, title: str | None =
     if dated:
         notes.append("Hollow points: the prior (before the first date)")
         if n_undated:
-            notes.append(f"{n_undated} undated item(s), added after the last date")
+            notes.append(f"{count(n_undated, 'undated item')}, added after the last date")
     else:
         notes.append("No item is dated: steps in file order")
     return _finish(chart, title, "; ".join(notes) if title is not None else None)

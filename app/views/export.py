@@ -8,6 +8,7 @@ import streamlit as st
 
 from analysis import scenario
 from analysis.errors import CaseError
+from analysis.wording import count
 from app.views.context import View
 from app.widgets import esc
 
@@ -55,7 +56,7 @@ def show(view: View) -> None:
     st.header("Save and export")
     changes = scenario.describe(view.file_case, view.adjustments)
     if changes:
-        st.markdown(f"The scenario differs from the file in **{len(changes)}** number(s):")
+        st.markdown(f"The scenario differs from the file in **{count(len(changes), 'number')}**:")
         st.markdown("\n".join(f"- {esc(str(c))}" for c in changes), unsafe_allow_html=True)
     else:
         st.markdown("No number has been moved: saving makes a copy of the case as it is.")
@@ -85,7 +86,7 @@ def show(view: View) -> None:
     if SAVED in st.session_state:
         st.success(st.session_state.pop(SAVED))
     st.caption(
-        f"Written atomically under {view.root.resolve()}/hypotheses and /evidence, then "
+        f"Written atomically into {view.root.resolve()}/hypotheses/ and evidence/, then "
         "loaded back to check it."
     )
 

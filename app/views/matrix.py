@@ -12,6 +12,7 @@ import streamlit as st
 
 from analysis.case import Prob
 from analysis.scenario import describe, dropped_ratings
+from analysis.wording import count
 from app import state
 from app.views.context import View
 from app.widgets import (
@@ -148,8 +149,8 @@ def _ratings_note(view: View) -> None:
         cells = ", ".join(f"{item} / {view.case.labels[h]}" for item, h in dropped[:6])
         more = f" and {len(dropped) - 6} more" if len(dropped) > 6 else ""
         st.caption(
-            f"{CHANGED} Ratings follow the numbers: {len(dropped)} rating(s) given in the file "
-            f"now derive from a moved likelihood ({esc(cells)}{more}).",
+            f"{CHANGED} Ratings follow the numbers: {count(len(dropped), 'rating')} given in "
+            f"the file now derive from a moved likelihood ({esc(cells)}{more}).",
             unsafe_allow_html=True,
         )
 

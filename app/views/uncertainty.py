@@ -8,6 +8,7 @@ import streamlit as st
 from analysis.charts import posterior_chart
 from analysis.engine import analyze
 from analysis.scales import format_percent
+from analysis.wording import count
 from app import state
 from app.views.context import View
 from app.widgets import confidence_line, show_chart
@@ -63,7 +64,7 @@ def diagnostics_text(summary) -> list[str]:
             f"{summary.ess_min:.0f}, under {ESS_OK}; the interval ends may shift with more draws."
         )
     lines.append(
-        f"{summary.chains} chain(s) of {summary.draws} draws"
+        f"{count(summary.chains, 'chain')} of {summary.draws} draws"
         + (f" with {summary.sampler}" if summary.sampler else "")
         + (f" in {summary.seconds:.1f} s." if summary.seconds else ".")
     )
