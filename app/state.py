@@ -56,7 +56,9 @@ def parse_args(argv: list[str] | None = None) -> tuple[Path, str | None]:
     repository (so ``AppTest.from_file`` finds the bundled cases from anywhere).
     """
     argv = sys.argv if argv is None else argv
-    args = argv[argv.index("--") + 1 :] if "--" in argv else []
+    # ``streamlit run app.py -- --root X`` hands the script ``[app.py, --root, X]``;
+    # accept the separator too, for callers that keep it.
+    args = argv[argv.index("--") + 1 :] if "--" in argv else argv[1:]
     root: Path | None = None
     case: str | None = None
     for flag, value in zip(args, [*args[1:], None], strict=False):

@@ -500,3 +500,18 @@ def test_slider_moves_never_import_pymc():
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "ok" in done.stdout
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["streamlit_app.py", "--root", "/cases", "--case", "demo"],  # as streamlit hands it
+        ["streamlit_app.py", "--", "--root", "/cases", "--case", "demo"],
+    ],
+)
+def test_root_and_case_come_from_the_command_line(argv):
+    from pathlib import Path
+
+    from app.state import parse_args
+
+    assert parse_args(argv) == (Path("/cases"), "demo")

@@ -108,3 +108,62 @@ def test_the_pdf_brief_downloads(browser_page):
     assert download.value.suggested_filename == "nk-hamas-brief.pdf"
     with open(download.value.path(), "rb") as handle:
         assert handle.read(5) == b"%PDF-"
+
+
+def test_ach_app_opens_the_named_case_under_its_root(tmp_path):
+    """``ach app CASE --root DIR`` (the real command) serves DIR's case, not the seed case."""
+    if not CHROMIUM.exists():
+        if os.environ.get("ACH_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is absent; ACH_REQUIRE_BROWSER=1 requires it")
+        pytest.skip(f"{CHROMIUM} is absent")
+    import shutil
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    root, elsewhere = tmp_path / "cases", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for folder in ("hypotheses", "evidence"):
+        (root / folder).mkdir(parents=True)
+        for name in ("office-leak", "nk-hamas"):
+            shutil.copy(ROOT / folder / f"{name}.yaml", root / folder)
+    # a title found only under this root, so the page proves which root it read
+    hypotheses = root / "hypotheses" / "office-leak.yaml"
+    original = load_case("office-leak", ROOT).title
+    hypotheses.write_text(hypotheses.read_text().replace(original, original + " (copy)"))
+    title = load_case("office-leak", root).title
+    assert title.endswith("(copy)")
+    shots = _helpers()
+    port = shots.free_port()
+    ach = Path(sys.executable).with_name("ach")
+    process = subprocess.Popen(
+        [str(ach), "app", "office-leak", "--root", str(root), "--port", str(port)],
+        cwd=elsewhere,  # no cases here: the root must come from --root
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+                break
+            except OSError:
+                assert process.poll() is None, "ach app exited"
+                assert time.monotonic() < deadline, "ach app did not start"
+                time.sleep(0.5)
+        with sync_playwright() as playwright:
+            browser = shots.launch(playwright)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(url)
+            shots.settle(page)
+            text = page.locator('[data-testid="stMain"]').inner_text()
+            browser.close()
+        assert title in text
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
