@@ -66,9 +66,18 @@ def _analyze(
     case = _load(case_name, root)
     summary = None
     if uncertainty:
+        from rich.console import Console
+
         from .uncertainty import run_uncertainty
 
-        summary = run_uncertainty(case, seed=seed, draws=draws)
+        # a spinner on stderr (stdout may be JSON); silent when stderr is not a terminal
+        with Console(stderr=True).status("Uncertainty run: starting") as status:
+            summary = run_uncertainty(
+                case,
+                seed=seed,
+                draws=draws,
+                progress=lambda _fraction, message: status.update(f"Uncertainty run: {message}"),
+            )
     return analyze(case, yardstick=yardstick, uncertainty=summary)
 
 
