@@ -110,19 +110,13 @@ def test_the_pdf_brief_downloads(browser_page):
         assert handle.read(5) == b"%PDF-"
 
 
-def test_ach_app_opens_the_named_case_under_its_root(tmp_path):
+def test_ach_app_opens_the_named_case_under_its_root(browser_page, tmp_path):
     """``ach app CASE --root DIR`` (the real command) serves DIR's case, not the seed case."""
-    if not CHROMIUM.exists():
-        if os.environ.get("ACH_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{CHROMIUM} is absent; ACH_REQUIRE_BROWSER=1 requires it")
-        pytest.skip(f"{CHROMIUM} is absent")
     import shutil
     import subprocess
     import sys
     import time
     import urllib.request
-
-    from playwright.sync_api import sync_playwright
 
     root, elsewhere = tmp_path / "cases", tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -156,13 +150,12 @@ def test_ach_app_opens_the_named_case_under_its_root(tmp_path):
                 assert process.poll() is None, "ach app exited"
                 assert time.monotonic() < deadline, "ach app did not start"
                 time.sleep(0.5)
-        with sync_playwright() as playwright:
-            browser = shots.launch(playwright)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(url)
-            shots.settle(page)
-            text = page.locator('[data-testid="stMain"]').inner_text()
-            browser.close()
+        # a second page of the module's browser (one Playwright per process)
+        page = browser_page[0].context.browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url)
+        shots.settle(page)
+        text = page.locator('[data-testid="stMain"]').inner_text()
+        page.close()
         assert title in text
     finally:
         process.terminate()
