@@ -40,11 +40,13 @@ from .brief_tables import (
 )
 from .engine import Analysis
 from .scales import JEFFREYS, YARDSTICKS, format_percent
+from .wording import count, tie_sentence
 
 PAGE = A4
 MARGIN = 18 * mm
-FRAME_WIDTH = PAGE[0] - 2 * MARGIN
-FRAME_HEIGHT = PAGE[1] - 2 * MARGIN - 8 * mm
+#: The frame's usable size: the page less its margins and the frame's 6 pt padding.
+FRAME_WIDTH = PAGE[0] - 2 * MARGIN - 12
+FRAME_HEIGHT = PAGE[1] - 2 * MARGIN - 8 * mm - 12
 #: PNG scale of the charts (2 = crisp on screen and paper); 1 chart px = 0.75 pt.
 CHART_SCALE = 2.0
 PX = 0.75
@@ -106,8 +108,10 @@ def story(analysis: Analysis, scenario: str | None, today: datetime.date) -> lis
         Paragraph(f"<b>Question:</b> {esc(case.question)}", s.subtitle),
         Paragraph(
             f"Prepared {long_date(today)} · case <b>{esc(case.name)}</b> · "
-            f"{len(case.hypotheses)} hypotheses, {len(case.evidence)} evidence items, "
-            f"{len(analysis.sources)} sources · scenario: {esc(scenario or AS_IN_FILES)}",
+            f"{count(len(case.hypotheses), 'hypothesis', 'hypotheses')}, "
+            f"{count(len(case.evidence), 'evidence item')}, "
+            f"{count(len(analysis.sources), 'source')} · "
+            f"scenario: {esc(scenario or AS_IN_FILES)}",
             s.small,
         ),
         Spacer(1, 6),
@@ -130,17 +134,24 @@ def _bottom_line(analysis: Analysis) -> list:
     h = case.hypotheses[lead]
     conf = analysis.confidence
     reasons = "; ".join(esc(r.reason) for r in conf.limiting)
-    lines = [
-        Paragraph(
-            f"<b>Bottom line.</b> {esc(h.label)} is {_said(analysis, lead, interval=True)}"
-            + (f": {esc(h.description)}" if h.description else "."),
-            s.bluf,
-        ),
-        Paragraph(
-            f"The nearest alternative, {esc(case.hypotheses[run].label)}, is "
-            f"{_said(analysis, run)}.",
-            s.bluf,
-        ),
+    if len(analysis.tied) > 1:
+        labels = [case.hypotheses[k].label for k in analysis.tied]
+        tie = tie_sentence(labels, analysis.percent(lead), analysis.words()[lead])
+        lines = [Paragraph(f"<b>Bottom line.</b> {esc(tie)}", s.bluf)]
+    else:
+        lines = [
+            Paragraph(
+                f"<b>Bottom line.</b> {esc(h.label)} is {_said(analysis, lead, interval=True)}"
+                + (f": {esc(h.description)}" if h.description else "."),
+                s.bluf,
+            ),
+            Paragraph(
+                f"The nearest alternative, {esc(case.hypotheses[run].label)}, is "
+                f"{_said(analysis, run)}.",
+                s.bluf,
+            ),
+        ]
+    lines += [
         Paragraph(
             f"We have <b>{esc(conf.level)} confidence</b> in this judgment"
             + (f", because {reasons}." if reasons else "."),
@@ -247,7 +258,12 @@ def _evidence_moves(analysis: Analysis) -> list:
         ),
         KeepTogether(
             [
-                Paragraph(f"Why {esc(lead.label)} leads {esc(run.label)}", s.h2),
+                Paragraph(
+                    f"{esc(lead.label)} against {esc(run.label)}"
+                    if len(analysis.tied) > 1
+                    else f"Why {esc(lead.label)} leads {esc(run.label)}",
+                    s.h2,
+                ),
                 waterfall_note,
                 _chart(ch.waterfall_chart(analysis, top=WATERFALL_TOP)),
             ]

@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from .errors import CaseError
+from .wording import count
 
 app = typer.Typer(
     add_completion=False,
@@ -86,6 +87,8 @@ def list_command(root: RootOption = Path(".")) -> None:
     """List the cases found under ROOT."""
     from .loader import list_cases
 
+    if not root.is_dir():
+        _fail([f"{root}: no such folder; --root must name the folder holding hypotheses/"])
     for name in list_cases(root):
         typer.echo(name)
 
@@ -94,10 +97,13 @@ def list_command(root: RootOption = Path(".")) -> None:
 def validate(case: str, root: RootOption = Path(".")) -> None:
     """Check a case's two files; print every problem, one per line."""
     loaded = _load(case, root)
-    typer.echo(
-        f"{loaded.name}: ok ({len(loaded.hypotheses)} hypotheses, {len(loaded.evidence)} "
-        f"evidence items, {len(loaded.indicators)} indicators, {len(loaded.sources)} sources)"
+    parts = (
+        count(len(loaded.hypotheses), "hypothesis", "hypotheses"),
+        count(len(loaded.evidence), "evidence item"),
+        count(len(loaded.indicators), "indicator"),
+        count(len(loaded.sources), "source"),
     )
+    typer.echo(f"{loaded.name}: ok ({', '.join(parts)})")
 
 
 @app.command()

@@ -12,7 +12,8 @@ the level; the result is the lowest cap (``high`` when none applies).
 3. **Concentration** — one source carrying at least :data:`CONCENTRATION_SHARE`
    of the weight separating leader and runner-up caps at *moderate*.
 4. **Source quality** — if the weight-averaged credibility of the items behind the
-   leader is under :data:`QUALITY_FLOOR`, cap at *moderate*.
+   leader is under :data:`QUALITY_FLOOR`, cap at *moderate* (not applied when no item
+   favours the leader).
 5. **Interval width** (only when the uncertainty run is present) — if the leader's
    90% interval overlaps the runner-up's, cap at *low*; if it is wider than
    :data:`WIDE_INTERVAL`, cap at *moderate*.
@@ -51,6 +52,16 @@ class Confidence:
         return tuple(r for r in self.rules if r.cap == self.level and r.cap != "high")
 
 
+def _quality_rule(credibility: float | None) -> Rule:
+    if credibility is None:
+        return Rule("source quality", "high", "no evidence favours the leader (rule not applied)")
+    return Rule(
+        "source quality",
+        _cap("moderate", credibility < QUALITY_FLOOR),
+        f"the evidence for the leader comes from sources of average credibility {credibility:.2f}",
+    )
+
+
 def _cap(level: str, condition: bool) -> str:
     return level if condition else "high"
 
@@ -60,7 +71,7 @@ def assess_confidence(
     linchpins: int,
     top_source_share: float,
     top_source_name: str,
-    supporting_credibility: float,
+    supporting_credibility: float | None,
     interval: tuple[float, float, float, float] | None = None,
 ) -> Confidence:
     """Apply the rules. ``interval`` is (leader low, leader high, runner low, runner high)."""
@@ -83,12 +94,7 @@ def assess_confidence(
             f"the largest share of the deciding weight from one source is "
             f"{100 * top_source_share:.0f}% ({top_source_name})",
         ),
-        Rule(
-            "source quality",
-            _cap("moderate", supporting_credibility < QUALITY_FLOOR),
-            f"the evidence for the leader comes from sources of average credibility "
-            f"{supporting_credibility:.2f}",
-        ),
+        _quality_rule(supporting_credibility),
     ]
     if interval is not None:
         lead_low, lead_high, _run_low, run_high = interval

@@ -7,12 +7,20 @@ from rich.table import Table
 
 from .engine import Analysis
 from .scales import format_percent
+from .wording import tie_sentence
 
 
 def _conclusion(analysis: Analysis) -> str:
     case = analysis.case
     lead = analysis.leader
     label = case.hypotheses[lead].label
+    if len(analysis.tied) > 1:
+        labels = [case.hypotheses[k].label for k in analysis.tied]
+        tie = tie_sentence(labels, analysis.percent(lead), analysis.words()[lead])
+        return (
+            f"[bold]Bottom line:[/bold] {tie} "
+            f"We have {analysis.confidence.level} confidence in this judgment."
+        )
     return (
         f"[bold]Bottom line:[/bold] {label} is {analysis.words()[lead]} "
         f"({analysis.percent(lead)}). "

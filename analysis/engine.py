@@ -128,6 +128,12 @@ class Analysis:
         return jeffreys_grade(decibans)
 
     @property
+    def tied(self) -> tuple[int, ...]:
+        """Hypotheses sharing the top posterior (one index when the leader is clear)."""
+        top = float(self.posterior[self.leader])
+        return tuple(int(k) for k in self.ranking if abs(self.posterior[k] - top) <= 1e-9 * top)
+
+    @property
     def linchpin_items(self) -> list[int]:
         return [int(i) for i in np.flatnonzero(self.linchpin)]
 
@@ -190,6 +196,29 @@ def _warnings(case: Case, loads: tuple[SourceLoad, ...], leader: str, runner: st
     return notes
 
 
+def _impossible(
+    case: Case, likelihood: np.ndarray, credibility: np.ndarray, unreliable: np.ndarray
+) -> list[str]:
+    """A warning when every hypothesis is ruled out by some item (a zero likelihood from a
+    fully credible source): the evidence then contradicts itself, and the posterior
+    reflects only the engine's floor."""
+    zero = (
+        credibility[:, None] * likelihood + (1 - credibility[:, None]) * unreliable[:, None]
+    ) == 0
+    if len(case.evidence) == 0 or not zero.any(axis=0).all():
+        return []
+    culprits = ", ".join(
+        f"{h.label} by '{case.evidence[int(np.argmax(zero[:, k]))].id}'"
+        for k, h in enumerate(case.hypotheses)
+    )
+    return [
+        "The evidence is impossible under every hypothesis: each is ruled out by an item "
+        f"that gives it probability 0 from a fully credible source ({culprits}). Check those "
+        "zeros, lower a credibility, or add the hypothesis you are missing; until then the "
+        "posterior means little."
+    ]
+
+
 def analyze(
     case: Case,
     yardstick: str = "icd203",
@@ -218,7 +247,7 @@ def analyze(
     top = max(loads, key=lambda s: s.share, default=None)
     supporting = [s for s in loads if s.leader_weight_db >= SUPPORT_DB]
     favour = np.clip(woe, 0.0, None)
-    quality = float((favour * credibility).sum() / favour.sum()) if favour.sum() > 0 else 0.0
+    quality = float((favour * credibility).sum() / favour.sum()) if favour.sum() > 0 else None
     interval = None
     if uncertainty is not None:
         interval = (
@@ -236,6 +265,7 @@ def analyze(
         interval=interval,
     )
     warnings = _warnings(case, loads, labels[leader], labels[runner])
+    warnings.extend(_impossible(case, likelihood, credibility, unreliable))
     if uncertainty is not None:
         warnings.extend(uncertainty.warnings)
 

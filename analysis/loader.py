@@ -56,7 +56,11 @@ def list_cases(root: str | Path = ".") -> list[str]:
         directory = base / folder
         if not directory.is_dir():
             return set()
-        return {p.stem for p in directory.glob("*.yaml") if CASE_PATTERN.fullmatch(p.stem)}
+        return {
+            p.stem
+            for p in directory.glob("*.yaml")
+            if CASE_PATTERN.fullmatch(p.stem) and p.is_file()
+        }
 
     return sorted(stems("hypotheses") & stems("evidence"))
 
@@ -126,13 +130,18 @@ def _available(base: Path) -> str:
 def _read_under(base: Path, display: str) -> Document:
     """Read ``base/display``, refusing anything that resolves outside ``base``."""
     path = base / display
-    resolved = path.resolve()
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError) as exc:  # e.g. a symlink loop
+        return failed_document(display, 0, f"cannot be resolved ({exc}); fix the link")
     if not resolved.is_relative_to(base.resolve()):
         return failed_document(
             display, 0, f"resolves outside {base}; case files must stay under it"
         )
     if not path.exists():
         return failed_document(display, 0, f"file not found; {_available(base)}")
+    if not path.is_file():
+        return failed_document(display, 0, "is not a regular file; a case file must be one")
     return read_yaml(path, display)
 
 
@@ -258,6 +267,16 @@ def _check_hypotheses(doc: Document) -> list[Problem]:
             )
         )
     elif with_prior and all(_passes(check_probability, e["prior"]) for e in entries):
+        for index, entry in _entries(doc, "hypotheses"):
+            if float(entry["prior"]) == 0.0:
+                problems.append(
+                    Problem(
+                        doc.path,
+                        doc.line(("hypotheses", index, "prior")),
+                        f"hypothesis {show(entry.get('id'))} prior is 0; no evidence could ever "
+                        "support it: remove the hypothesis or give it a small prior",
+                    )
+                )
         total = sum(float(e["prior"]) for e in entries)
         if abs(total - 1.0) > PRIOR_TOLERANCE:
             problems.append(
@@ -268,6 +287,31 @@ def _check_hypotheses(doc: Document) -> list[Problem]:
                     f"(within {PRIOR_TOLERANCE:g})",
                 )
             )
+    problems.extend(_check_labels(doc))
+    return problems
+
+
+def _check_labels(doc: Document) -> list[Problem]:
+    """Labels are what readers see (and what charts are keyed by): they must differ."""
+    problems = []
+    first: dict[str, int] = {}
+    for index, entry in _entries(doc, "hypotheses"):
+        label = entry.get("label")
+        if not isinstance(label, str):
+            continue
+        line = doc.line(("hypotheses", index, "label"))
+        key = label.strip().casefold()
+        if key in first:
+            problems.append(
+                Problem(
+                    doc.path,
+                    line,
+                    f"hypothesis {show(entry.get('id'))} label {label!r} is the same as the "
+                    f"label on line {first[key]}; give every hypothesis its own label",
+                )
+            )
+        else:
+            first[key] = line
     return problems
 
 

@@ -134,10 +134,24 @@ def check_case_name(value: Any) -> str:
     return value
 
 
+#: Text that YAML 1.1 leaves as a string although the analyst meant a number (1e-3).
+_LOOKS_NUMERIC = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+")
+
+
+def _hint(value: Any) -> str:
+    """A hint for numbers YAML 1.1 reads as text, such as ``1e-3``."""
+    if isinstance(value, str) and _LOOKS_NUMERIC.fullmatch(value.strip()):
+        return f" (YAML reads {value} as text: write a decimal such as 0.001)"
+    return ""
+
+
 def _number(value: Any, fix: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueProblem(value, fix)
-    number = float(value)
+        raise ValueProblem(value, fix + _hint(value))
+    try:
+        number = float(value)
+    except OverflowError:  # an integer too large for a float
+        raise ValueProblem(str(value)[:20] + "...", fix) from None
     if math.isnan(number):
         raise ValueProblem(value, fix)
     return number
@@ -170,7 +184,9 @@ def check_uncertain(value: Any) -> float | tuple[float, float]:
     if isinstance(value, list):
         return check_range(value)
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueProblem(value, "must be a number between 0 and 1 or a range [low, high]")
+        raise ValueProblem(
+            value, "must be a number between 0 and 1 or a range [low, high]" + _hint(value)
+        )
     return check_probability(value)
 
 
@@ -182,7 +198,7 @@ def check_credibility(value: Any) -> float | tuple[float, float] | str:
         raise ValueProblem(
             value,
             "must be a number between 0 and 1, a range [low, high] or one of "
-            f"{options(WORDS)}{closest(value, WORDS)}",
+            f"{options(WORDS)}{closest(value, WORDS)}{_hint(value)}",
         )
     if isinstance(value, bool) or not isinstance(value, int | float | list):
         raise ValueProblem(
@@ -214,10 +230,14 @@ def check_positive(value: Any) -> float:
     return number
 
 
+#: ``YYYY-MM-DD``, optionally with a time: the forms that sort as text in date order.
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?")
+
+
 def check_date(value: Any) -> str:
-    """An ISO date (or date and time), kept as written."""
+    """An ISO date ``YYYY-MM-DD`` (optionally with a time), kept as written."""
     fix = "must be an ISO date like 2023-10-11"
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
         raise ValueProblem(value, fix)
     for parse in (date.fromisoformat, datetime.fromisoformat):
         try:

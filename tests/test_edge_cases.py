@@ -1,0 +1,124 @@
+"""Edge cases found by trying to break the tool as a hostile user would."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+from factories import make_case
+from pypdf import PdfReader
+from test_loader import EVI, HYP, edit, problems, write
+from typer.testing import CliRunner
+
+from analysis import analyze
+from analysis.brief import render_brief
+from analysis.cli import app
+from analysis.synthetic import synthetic_case
+
+
+# -- validation ------------------------------------------------------------------------
+@pytest.mark.parametrize("field", ["      a: 0.7", "    prior: 0.5"])
+def test_an_integer_too_big_for_a_float_is_a_located_problem(tmp_path, field):
+    huge = "1" + "0" * 400
+    hyp, evi = HYP, EVI
+    if "prior" in field:
+        hyp = edit(HYP, field, "    prior: " + huge)
+    else:
+        evi = edit(EVI, field, "      a: " + huge)
+    found = problems(write(tmp_path, hyp, evi))
+    assert any("must be a number between 0 and 1" in line for line in found), found
+
+
+def test_scientific_notation_gets_a_hint(tmp_path):
+    found = problems(write(tmp_path, HYP, edit(EVI, "      a: 0.7", "      a: 1e-3")))
+    assert any("write a decimal such as 0.001" in line for line in found), found
+
+
+def test_a_prior_of_zero_is_refused(tmp_path):
+    hyp = edit(edit(HYP, "prior: 0.5", "prior: 0.75"), "prior: 0.25", "prior: 0")
+    found = problems(write(tmp_path, hyp))
+    assert found == [
+        "hypotheses/demo.yaml:10: hypothesis 'b' prior is 0; no evidence could ever support "
+        "it: remove the hypothesis or give it a small prior"
+    ]
+
+
+def test_two_hypotheses_may_not_share_a_label(tmp_path):
+    found = problems(write(tmp_path, edit(HYP, "label: Beta", "label: alpha ")))
+    assert found == [
+        "hypotheses/demo.yaml:9: hypothesis 'b' label 'alpha' is the same as the label on "
+        "line 6; give every hypothesis its own label"
+    ]
+
+
+@pytest.mark.parametrize("date", ["20231011", "2023-W41", "2023-10-11X", "11/10/2023"])
+def test_only_year_month_day_dates(tmp_path, date):
+    found = problems(write(tmp_path, HYP, edit(EVI, "date: 2023-10-11", f"date: '{date}'")))
+    assert any("must be an ISO date like 2023-10-11" in line for line in found), found
+
+
+def test_a_symlink_loop_is_a_problem_not_a_crash(tmp_path):
+    write(tmp_path)
+    looped = tmp_path / "hypotheses" / "demo.yaml"
+    looped.unlink()
+    os.symlink("demo.yaml", looped)
+    found = problems(tmp_path)
+    assert any(line.startswith("hypotheses/demo.yaml: cannot be resolved") for line in found)
+
+
+def test_a_directory_named_like_a_case_file_is_not_a_case(tmp_path):
+    write(tmp_path)
+    (tmp_path / "evidence" / "demo.yaml").unlink()
+    (tmp_path / "evidence" / "demo.yaml").mkdir()
+    assert problems(tmp_path) == [
+        "evidence/demo.yaml: is not a regular file; a case file must be one"
+    ]
+    result = CliRunner().invoke(app, ["list", "--root", str(tmp_path)])
+    assert result.exit_code == 0 and result.output == ""
+
+
+def test_list_of_a_missing_folder_exits_2(tmp_path):
+    result = CliRunner().invoke(app, ["list", "--root", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2 and "no such folder" in result.output
+
+
+# -- the engine ----------------------------------------------------------------------------
+def test_exact_ties_are_reported_as_ties():
+    result = analyze(make_case([[0.5, 0.5, 0.2]]))
+    assert result.tied == (0, 1)
+    assert analyze(make_case([[0.6, 0.5, 0.2]])).tied == (0,)
+
+
+def test_evidence_impossible_under_every_hypothesis_is_flagged():
+    contradictory = make_case([[0.0, 1.0], [1.0, 0.0], [0.6, 0.4]])
+    result = analyze(contradictory)
+    assert np.all(np.isfinite(result.posterior))
+    assert any("impossible under every hypothesis" in w for w in result.warnings)
+    merely_unlikely = make_case([[0.0, 1.0], [1.0, 0.5]])
+    assert not any("impossible" in w for w in analyze(merely_unlikely).warnings)
+
+
+def test_source_quality_rule_is_not_applied_without_supporting_evidence():
+    result = analyze(make_case([[0.5, 0.5]]))
+    rule = next(r for r in result.confidence.rules if r.name == "source quality")
+    assert rule.cap == "high" and "not applied" in rule.reason
+
+
+# -- the brief -------------------------------------------------------------------------------
+def _text(pdf: bytes) -> str:
+    import io
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_a_brief_with_thirty_hypotheses_lays_out():
+    pdf = render_brief(analyze(synthetic_case(30, 4, seed=3)))
+    assert pdf.startswith(b"%PDF") and "Hypothesis 29" in _text(pdf)
+
+
+def test_a_tie_is_said_plainly_in_the_brief_and_the_terminal():
+    case = make_case([[0.5, 0.5, 0.2]])
+    text = " ".join(_text(render_brief(analyze(case))).split())
+    assert "No hypothesis leads: Hypothesis 0 and Hypothesis 1 are tied at" in text
+    assert "nearest alternative" not in text
