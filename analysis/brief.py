@@ -18,6 +18,7 @@ all user text is escaped (:func:`analysis.brief_tables.esc`). The sections live 
 from __future__ import annotations
 
 import datetime
+import errno
 import os
 import tempfile
 from dataclasses import dataclass
@@ -78,6 +79,9 @@ def write_brief(analysis: Analysis, path: str | os.PathLike, scenario: str | Non
     """Write the brief to ``path`` atomically (a temporary file in the same folder, then
     ``os.replace``), so a reader never sees half a PDF."""
     target = Path(path)
+    if target.is_symlink() or (target.exists() and not target.is_file()):
+        # os.replace would swap the link or device itself, not write through it
+        raise IsADirectoryError(errno.EISDIR, "not a regular file", str(target))
     data = render_brief(analysis, scenario)
     folder = target.parent if str(target.parent) else Path(".")
     handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)

@@ -145,7 +145,12 @@ def brief(
     try:
         write_brief(result, output)
     except OSError as error:
-        _fail([f"{output}: cannot write the brief ({error.strerror}); choose a writable folder"])
+        _fail(
+            [
+                f"{output}: cannot write the brief ({error.strerror}); "
+                "give a file path in a writable folder"
+            ]
+        )
     typer.echo(f"wrote {output}")
 
 

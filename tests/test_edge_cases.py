@@ -122,3 +122,12 @@ def test_a_tie_is_said_plainly_in_the_brief_and_the_terminal():
     text = " ".join(_text(render_brief(analyze(case))).split())
     assert "No hypothesis leads: Hypothesis 0 and Hypothesis 1 are tied at" in text
     assert "nearest alternative" not in text
+
+
+def test_the_brief_never_replaces_a_device_or_a_folder(tmp_path):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    for target in (folder, "/dev/null"):
+        result = CliRunner().invoke(app, ["brief", "nk-hamas", "-o", str(target)])
+        assert result.exit_code == 2 and "not a regular file" in result.output
+    assert folder.is_dir() and os.path.exists("/dev/null") and not os.path.isfile("/dev/null")
