@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime
 import errno
 import os
-import tempfile
 from dataclasses import dataclass
 from functools import partial
 from io import BytesIO
@@ -33,6 +32,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import SimpleDocTemplate
 
 from . import __version__
+from .atomic import write_atomically
 from .brief_sections import MARGIN, PAGE, long_date, story
 from .brief_tables import FONT
 from .engine import Analysis
@@ -82,16 +82,7 @@ def write_brief(analysis: Analysis, path: str | os.PathLike, scenario: str | Non
     if target.is_symlink() or (target.exists() and not target.is_file()):
         # os.replace would swap the link or device itself, not write through it
         raise IsADirectoryError(errno.EISDIR, "not a regular file", str(target))
-    data = render_brief(analysis, scenario)
-    folder = target.parent if str(target.parent) else Path(".")
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_atomically(target, render_brief(analysis, scenario))
     return target
 
 

@@ -203,7 +203,7 @@ def _key_judgments(analysis: Analysis) -> list:
         + (", with the 90% interval from the uncertainty run" if analysis.uncertainty else "")
         + "."
     )
-    story.append(KeepTogether([_chart(ch.posterior_chart(analysis, width=330)), _caption(caption)]))
+    story.append(KeepTogether([_chart(ch.posterior_chart(analysis, width=440)), _caption(caption)]))
     u = analysis.uncertainty
     if u is not None:
         story.append(

@@ -85,6 +85,7 @@ PHIA: Final[tuple[tuple[float, str], ...]] = (
 )
 
 YARDSTICKS: Final[dict[str, tuple[tuple[float, str], ...]]] = {"icd203": ICD203, "phia": PHIA}
+YARDSTICK_TITLES: Final[dict[str, str]] = {"icd203": "ICD 203", "phia": "PHIA"}
 
 #: Jeffreys' grades of the weight of evidence, in decibans: (upper bound, grade).
 JEFFREYS: Final[tuple[tuple[float, str], ...]] = (

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -30,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from .atomic import write_beside
 from .case import Case, Prob
 from .scales import RATING_LIKELIHOOD
 from .wording import count
@@ -321,17 +321,6 @@ def existing(root: str | Path, name: str) -> list[Path]:
     return [p for p in target_paths(root, name) if p.exists()]
 
 
-def _write_atomically(path: Path, text: str) -> str:
-    """Write ``text`` to a temporary file beside ``path``; return its name (not yet moved)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    return tmp
-
-
 def save(
     case: Case,
     adjustments: Adjustments,
@@ -355,14 +344,19 @@ def save(
         apply(case, adjustments), name, describe(case, adjustments), origin=case.name
     )
     backups = {p: p.read_bytes() for p in found}
-    temps = [_write_atomically(hyp_path, hyp_text), _write_atomically(ev_path, ev_text)]
+    for path in (hyp_path, ev_path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    temps = [
+        write_beside(hyp_path, hyp_text.encode("utf-8")),
+        write_beside(ev_path, ev_text.encode("utf-8")),
+    ]
     try:
         os.replace(temps[0], hyp_path)
         os.replace(temps[1], ev_path)
         return load_case(name, root)
     except BaseException:
         for tmp in temps:
-            Path(tmp).unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
         for path in (hyp_path, ev_path):
             if path in backups:
                 path.write_bytes(backups[path])

@@ -131,3 +131,15 @@ def test_the_brief_never_replaces_a_device_or_a_folder(tmp_path):
         result = CliRunner().invoke(app, ["brief", "nk-hamas", "-o", str(target)])
         assert result.exit_code == 2 and "not a regular file" in result.output
     assert folder.is_dir() and os.path.exists("/dev/null") and not os.path.isfile("/dev/null")
+
+
+def test_written_files_get_ordinary_permissions(tmp_path):
+    from analysis.atomic import write_atomically
+
+    target = tmp_path / "x.txt"
+    write_atomically(target, b"hello")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.read_bytes() == b"hello"
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask
+    assert [p.name for p in tmp_path.iterdir()] == ["x.txt"]

@@ -7,8 +7,11 @@ from typing import TYPE_CHECKING
 import altair as alt
 import pandas as pd
 
-from ..scales import format_percent
+from ..scales import YARDSTICK_TITLES, format_percent
 from ._common import WIDTH, _colour_scale, _finish, _labels
+
+#: Width of the column holding "56% · likely" beside the bars.
+WORDS_WIDTH = 170
 
 if TYPE_CHECKING:
     from ..engine import Analysis
@@ -47,9 +50,9 @@ def posterior_data(analysis: Analysis) -> pd.DataFrame:
 
 
 def posterior_chart(analysis: Analysis, width: int = WIDTH, title: str | None = None):
-    """Horizontal bars of the posterior by hypothesis label, with the percentage and ICD
-    203 word beside each bar, and 90% interval whiskers when the uncertainty run is present.
-    """
+    """Horizontal bars of the posterior by hypothesis label, with the percentage and the
+    estimative word in a column beside the plot, and 90% interval whiskers when the
+    uncertainty run is present. ``width`` is the whole chart's (plot plus words)."""
     case = analysis.case
     data = posterior_data(analysis)
     labels = _labels(case)
@@ -57,7 +60,7 @@ def posterior_chart(analysis: Analysis, width: int = WIDTH, title: str | None = 
     tooltip = [
         alt.Tooltip("label:N", title="Hypothesis"),
         alt.Tooltip("percent:N", title="Posterior"),
-        alt.Tooltip("word:N", title="ICD 203"),
+        alt.Tooltip("word:N", title=YARDSTICK_TITLES[analysis.yardstick]),
         alt.Tooltip("prior:N", title="Prior"),
     ]
     if has_interval:
@@ -77,9 +80,6 @@ def posterior_chart(analysis: Analysis, width: int = WIDTH, title: str | None = 
         color=alt.Color("label:N", scale=_colour_scale(case), legend=None),
         tooltip=tooltip,
     )
-    text = base.mark_text(align="left", dx=5, fontSize=12).encode(
-        x="text_at:Q", text="text:N", tooltip=tooltip
-    )
     layers = [bars]
     if has_interval:
         layers.append(
@@ -93,7 +93,20 @@ def posterior_chart(analysis: Analysis, width: int = WIDTH, title: str | None = 
                     x=f"{end}:Q", tooltip=tooltip
                 )
             )
-    layers.append(text)
-    chart = alt.layer(*layers).properties(width=width, height=max(60, 30 * len(labels)))
+    height = max(60, 30 * len(labels))
+    # the words sit in their own column, so a bar near 100% never pushes them off the plot
+    words = (
+        alt.Chart(data)
+        .mark_text(align="left", baseline="middle", fontSize=12)
+        .encode(
+            y=alt.Y("label:N", sort=labels, axis=None),
+            x=alt.value(0),
+            text="text:N",
+            tooltip=tooltip,
+        )
+        .properties(width=WORDS_WIDTH, height=height)
+    )
+    plot = alt.layer(*layers).properties(width=max(120, width - WORDS_WIDTH), height=height)
+    chart = alt.hconcat(plot, words, spacing=6)
     subtitle = "Whiskers: 90% interval of the uncertainty run" if has_interval else None
     return _finish(chart, title, subtitle)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -66,7 +67,7 @@ def tornado_chart(
         x=alt.X(
             "base:Q",
             title=what,
-            scale=alt.Scale(domain=[0, 1]),
+            scale=alt.Scale(domain=_domain(bars)),
             axis=alt.Axis(format="%"),
         ),
         x2="value:Q",
@@ -87,6 +88,19 @@ def tornado_chart(
         )
     chart = alt.layer(*layers).properties(width=width, height=max(60, ROW * max(1, len(order))))
     return _finish(chart, title, "Dashed line: the posterior as in the case files")
+
+
+def _domain(bars: Sequence[_Bar]) -> list[float]:
+    """The axis: the span of the bars with a margin, rounded out to 5 points, within 0-1."""
+    if not bars:
+        return [0.0, 1.0]
+    values = [float(v) for b in bars for v in (b.low_value, b.high_value, b.base)]
+    low, high = min(values), max(values)
+    margin = max(0.02, 0.1 * (high - low))
+    return [
+        max(0.0, math.floor((low - margin) * 20) / 20),
+        min(1.0, math.ceil((high + margin) * 20) / 20),
+    ]
 
 
 def _range_text(bar: _Bar) -> str:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import altair as alt
 import pandas as pd
 
-from ..scales import estimative_word, format_percent
+from ..scales import YARDSTICK_TITLES, estimative_word, format_percent
 from ..wording import count
 from ._common import WIDTH, _colour_scale, _finish, _labels
 
@@ -112,7 +112,7 @@ def trajectory_chart(analysis: Analysis, width: int = WIDTH, title: str | None =
         alt.Tooltip("step:N", title="Date" if dated else "Step"),
         alt.Tooltip("label:N", title="Hypothesis"),
         alt.Tooltip("percent:N", title="Posterior"),
-        alt.Tooltip("word:N", title="ICD 203"),
+        alt.Tooltip("word:N", title=YARDSTICK_TITLES[analysis.yardstick]),
         alt.Tooltip("items:N", title="After items"),
     ]
     if dated:
