@@ -201,9 +201,17 @@ def describe(case: Case, adjustments: Adjustments) -> list[Change]:
     if adjustments.priors:
         before = file_prior(case)
         after = scenario_prior(case, adjustments)
+        # one change per prior the analyst moved; the others follow by normalisation
         for h in case.hypotheses:
-            if not _same(before[h.id], after[h.id]):
-                found.append(Change("prior", h.label, f"{before[h.id]:.3g}", f"{after[h.id]:.3g}"))
+            if h.id in adjustments.priors:
+                found.append(
+                    Change(
+                        "prior",
+                        h.label,
+                        f"{before[h.id]:.3g}",
+                        f"{adjustments.priors[h.id]:g} (normalised {after[h.id]:.3g})",
+                    )
+                )
     for source in case.sources:
         if source.id in adjustments.credibilities:
             found.append(

@@ -72,8 +72,8 @@ def _upload_section() -> None:
             _open_upload(hyp_bytes, ev_bytes, hyp.name, ev.name)
         errors = st.session_state.get(UPLOAD_ERRORS)
         if errors:
-            st.error("The uploaded case has problems:\n\n" + "\n".join(f"- `{e}`" for e in errors))
-            st.code("\n".join(errors), language=None)
+            st.error(f"The uploaded case has {count(len(errors), 'problem')}:")
+            st.code("\n".join(errors), language=None)  # one line per problem, as the CLI
 
 
 def _open_upload(hyp_bytes: bytes, ev_bytes: bytes, hyp_name: str, ev_name: str) -> None:
@@ -116,11 +116,14 @@ def _sidebar_top() -> tuple[str | None, str, str]:
     return selection, page or "matrix", yardstick or "icd203"
 
 
-def _sidebar_bottom(view: View) -> None:
+def _sidebar_bottom(view: View, page: str) -> None:
     with st.sidebar:
         st.divider()
         st.markdown("**Posterior now**")
-        posterior_lines(view.analysis, view.file_analysis if view.adjusted else None)
+        if learn.hides_posterior(page):  # it would give the exercise's answer away
+            st.caption("Hidden while you rate the matrix: press *Compare* on the page.")
+        else:
+            posterior_lines(view.analysis, view.file_analysis if view.adjusted else None)
         n = count_changes(view.file_case, view.adjustments)
         if n:
             st.markdown(f"● **{count(n, 'change')}** from the file")
@@ -130,7 +133,9 @@ def _sidebar_bottom(view: View) -> None:
 
 
 def main() -> None:
-    st.set_page_config(page_title="ACH workbench", page_icon=":material/balance:", layout="wide")
+    # no page_icon: a Material icon is fetched from the internet on every page load;
+    # Streamlit's bundled favicon needs no network
+    st.set_page_config(page_title="ACH workbench", layout="wide")
     selection, page, yardstick = _sidebar_top()
     if selection is None:
         st.error(
@@ -167,7 +172,8 @@ def main() -> None:
             else ""
         )
     )
-    _sidebar_bottom(view)
+    learn.follow_case(opened.key[:2])  # another case: the exercise starts afresh
+    _sidebar_bottom(view, page)
     PAGES[page][1](view)
 
 

@@ -12,7 +12,7 @@ import streamlit as st
 
 from analysis.case import Case
 from analysis.engine import Analysis
-from analysis.scales import format_percent, jeffreys_grade
+from analysis.scales import estimative_word, format_percent, jeffreys_grade
 from analysis.wording import count
 
 #: ColorBrewer PRGn, purple (against) to green (for): the scheme the charts use
@@ -167,9 +167,17 @@ def item_details(analysis: Analysis, i: int) -> None:
     )
 
 
-def percent_row(case: Case, values) -> dict[str, str]:
-    """``label -> percentage`` for a probability vector in hypothesis order."""
-    return {h.label: format_percent(float(v)) for h, v in zip(case.hypotheses, values, strict=True)}
+def percent_words(probability: float, yardstick: str) -> str:
+    """A probability as the posterior lines show it: percentage · estimative words."""
+    return f"{format_percent(probability)} · {estimative_word(probability, yardstick)}"
+
+
+def percent_row(case: Case, values, yardstick: str) -> dict[str, str]:
+    """``label -> percentage · words`` for a probability vector in hypothesis order."""
+    return {
+        h.label: percent_words(float(v), yardstick)
+        for h, v in zip(case.hypotheses, values, strict=True)
+    }
 
 
 def changes_panel(changes: list, key: str, on_reset, limit: int = 12) -> None:

@@ -231,6 +231,23 @@ def test_a_bad_matrix_entry_is_rejected_inline(typed, message):
     assert not at.error  # said once; the editor starts afresh with the values in force
 
 
+def test_the_matrix_editor_leaves_checking_to_the_app():
+    """No clamping in the browser (1.5 -> 1, -0.2 -> 0.2) and no truncating display."""
+    import json
+
+    case = load_case("nk-hamas", ROOT)
+    at = start()
+    at.toggle(key="matrix_edit").set_value(True).run()
+    columns = json.loads(at.data_editor[0].proto.columns)
+    for h in case.hypotheses:
+        number = columns[h.label]["type_config"]
+        assert number["type"] == "number"
+        for clamp in ("min_value", "max_value", "step"):  # a step truncates to its decimals
+            assert clamp not in number, (h.label, clamp)
+        assert not columns[h.label].get("required")  # an emptied cell reaches the check
+        assert number["format"] == "%.3f"  # rounds: a mean of 0.4999998 shows 0.500
+
+
 def test_ratings_view_says_when_ratings_follow_a_moved_number():
     at = start()
     at.selectbox(key="case").set_value("office-leak").run()
@@ -291,9 +308,12 @@ def test_a_bad_upload_shows_the_located_error():
         ("bad.yaml", BAD_EVIDENCE.encode(), "text/yaml")
     ).run()
     assert not at.exception
-    shown = " ".join(e.value for e in at.error)
-    assert "evidence/bad.yaml:9:" in shown
-    assert "1.4" in shown and "'direct'" in shown
+    assert any("The uploaded case has" in e.value for e in at.error)
+    # said once, one line per problem, in a code block (not also in the red box)
+    shown = [c.value for c in at.sidebar.code]
+    assert len(shown) == 1 and "evidence/bad.yaml:9:" in shown[0]
+    assert "1.4" in shown[0] and "'direct'" in shown[0]
+    assert not any("bad.yaml:9:" in e.value for e in at.error)
     assert at.selectbox(key="case").value == "nk-hamas"  # nothing was opened
 
 
@@ -346,12 +366,53 @@ def test_an_existing_file_is_not_overwritten_without_confirmation(seed_root):
     at.slider(key=SLIDER).set_value(0.2).run()
     _save(at, "copy")
     assert copy.read_bytes() == first
-    at.checkbox(key="save_overwrite").check().run()
+    replace_box(at).check().run()
     at.button(key="save").click().run()
     assert not at.exception
     assert copy.read_bytes() != first
     assert load_case("copy", seed_root).evidence[2].likelihoods[HYPOTHESIS].value == 0.2
     assert target.read_bytes() == original
+
+
+def replace_box(at: AppTest):
+    """The "Replace the existing files" box (the only checkbox of the page)."""
+    (box,) = [b for b in at.checkbox if b.label == "Replace the existing files"]
+    return box
+
+
+def test_a_confirmed_replace_covers_one_save_of_one_name(seed_root):
+    for folder in ("hypotheses", "evidence"):
+        shutil.copy(ROOT / folder / "office-leak.yaml", seed_root / folder)
+    leak = seed_root / "evidence" / "office-leak.yaml"
+    original = leak.read_bytes()
+    at = start(root=seed_root, page="weigh")
+    at.slider(key=SLIDER).set_value(0.3).run()
+    _save(at, "copy")  # a new name: saved, and no warning about the case just written
+    assert any("Saved case 'copy'" in s.value for s in at.success)
+    assert not at.warning and not any(b.label.startswith("Replace") for b in at.checkbox)
+    go(at, "weigh")
+    at.slider(key=SLIDER).set_value(0.2).run()
+    _save(at, "copy")  # refused, then confirmed and replaced
+    assert any("Not saved" in e.value for e in at.error)
+    replace_box(at).check().run()
+    at.button(key="save").click().run()
+    assert load_case("copy", seed_root).evidence[2].likelihoods[HYPOTHESIS].value == 0.2
+    assert any("Saved case 'copy'" in s.value for s in at.success)
+    # another existing case: a fresh, unticked box, and Save refuses
+    at.text_input(key="save_name").set_value("office-leak").run()
+    assert replace_box(at).value is False
+    at.button(key="save").click().run()
+    assert not at.exception
+    assert any("Not saved" in e.value for e in at.error)
+    assert leak.read_bytes() == original
+    # a box ticked for one name does not confirm another
+    at.text_input(key="save_name").set_value("copy").run()
+    replace_box(at).check().run()
+    at.text_input(key="save_name").set_value("office-leak").run()
+    assert replace_box(at).value is False
+    at.button(key="save").click().run()
+    assert any("Not saved" in e.value for e in at.error)
+    assert leak.read_bytes() == original
 
 
 def test_the_yaml_download_holds_the_scenario():
@@ -377,7 +438,7 @@ def _rate(at: AppTest, case, ratings: dict[tuple[str, str], str]) -> AppTest:
     cells: dict[int, dict] = {}
     for (item, h), rating in ratings.items():
         cells.setdefault(rows.index(item), {})[case.labels[h]] = rating
-    at.session_state["exercise_table"] = {
+    at.session_state[at.data_editor[0].key] = {
         "edited_rows": cells,
         "added_rows": [],
         "deleted_rows": [],
@@ -458,8 +519,11 @@ def test_uncertainty_runs_once_per_input_and_shows_diagnostics(monkeypatch):
             ess_min=900.0, draws=draws, chains=chains, sampler="fake", seconds=0.1,
         )  # fmt: skip
 
+    import analysis.uncertainty as real
+
     fake = types.ModuleType("analysis.uncertainty")
     fake.run_uncertainty = run_uncertainty
+    fake.DRAWS, fake.DRAWS_LARGE, fake.LARGE_MODEL = real.DRAWS, real.DRAWS_LARGE, real.LARGE_MODEL
     monkeypatch.setitem(sys.modules, "analysis.uncertainty", fake)
     at = start(page="uncertainty")
     at.number_input(key="u_seed").set_value(12345)
@@ -515,3 +579,124 @@ def test_root_and_case_come_from_the_command_line(argv):
     from app.state import parse_args
 
     assert parse_args(argv) == (Path("/cases"), "demo")
+
+
+def _sidebar_posterior_shown(at: AppTest, case) -> bool:
+    return any(f"**{h.label}**: " in m.value for h in case.hypotheses for m in at.sidebar.markdown)
+
+
+def test_the_exercise_hides_the_answer_and_starts_afresh_on_another_case():
+    hamas, leak = load_case("nk-hamas", ROOT), load_case("office-leak", ROOT)
+    at = start(page="learn")
+    assert _sidebar_posterior_shown(at, hamas)
+    at.toggle(key="exercise").set_value(True).run()
+    # before Compare the sidebar does not give the answer away
+    assert not _sidebar_posterior_shown(at, hamas)
+    assert any("Hidden while you rate" in c.value for c in at.sidebar.caption)
+    _rate(at, hamas, {(hamas.evidence[0].id, hamas.hypothesis_ids[0]): "II"})
+    assert any("You matched" in m.value for m in at.markdown)
+    assert _sidebar_posterior_shown(at, hamas)  # compared: the answer may show
+    # another case: no comparison, blank ratings, the posterior hidden again
+    at.selectbox(key="case").set_value("office-leak").run()
+    assert not at.exception
+    assert not any("You matched" in m.value for m in at.markdown)
+    assert not _sidebar_posterior_shown(at, leak)
+    table = at.data_editor[0].value
+    assert table[[h.label for h in leak.hypotheses]].isna().all().all()
+    # also when the case is changed on another page
+    _rate(at, leak, {})
+    assert any("You matched" in m.value for m in at.markdown)
+    go(at, "matrix")
+    at.selectbox(key="case").set_value("nk-hamas").run()
+    go(at, "learn")
+    at.toggle(key="exercise").set_value(True).run()
+    assert not any("You matched" in m.value for m in at.markdown)
+    assert not _sidebar_posterior_shown(at, hamas)
+
+
+def test_the_phia_yardstick_names_itself_on_the_learn_page():
+    at = start(page="learn")
+    at.selectbox(key="yardstick").set_value("phia").run()
+    at.radio(key="learn_step").set_value("Report").run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.main.markdown)
+    assert "in estimative words (PHIA)" in text and "ICD 203" not in text
+    at.toggle(key="exercise").set_value(True).run()
+    at.button(key="exercise_compare").click().run()
+    columns = [list(d.value.columns) for d in at.dataframe]
+    heuer = next(c for c in columns if "Heuer rank" in c)
+    assert "PHIA" in heuer and "ICD 203" not in heuer
+    assert any("(in PHIA words)" in m.value for m in at.markdown)
+
+
+def test_tied_heuer_scores_share_a_rank():
+    at = start(page="learn")
+    at.toggle(key="exercise").set_value(True).run()
+    at.button(key="exercise_compare").click().run()  # every cell N: all tie at 0
+    table = next(d.value for d in at.dataframe if "Heuer rank" in d.value.columns)
+    assert (table["Inconsistency"] == 0).all()
+    assert list(table["Heuer rank"]) == [1] * len(table)
+
+    from app.views.learn import competition_ranks
+
+    assert competition_ranks([0, 0, 2, 1]) == [1, 1, 4, 3]
+    assert competition_ranks([(1.0, 2), (1.0, 2), (0.5, 3)]) == [2, 2, 1]
+
+
+def test_the_automatic_draws_are_the_samplers_own():
+    from analysis.uncertainty import DRAWS, DRAWS_LARGE, LARGE_MODEL
+
+    at = start(page="uncertainty")
+    hint = at.number_input(key="u_draws").proto.help
+    assert f"automatic ({DRAWS}, or {DRAWS_LARGE}" in hint and str(LARGE_MODEL) in hint
+
+
+def test_no_page_icon_is_fetched_from_the_internet(monkeypatch):
+    import streamlit
+
+    calls = []
+    real = streamlit.set_page_config
+
+    def recording(*args, **kwargs):
+        calls.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(streamlit, "set_page_config", recording)
+    start()
+    assert calls, "set_page_config was not called"
+    for kwargs in calls:
+        icon = str(kwargs.get("page_icon") or "")
+        assert not icon.startswith(":material"), icon  # drawn from fonts.gstatic.com
+
+
+def test_indicators_show_their_claims_and_words():
+    import json
+
+    from analysis.scales import estimative_word
+
+    analysis = analyze(load_case("nk-hamas", ROOT))
+    assert analysis.indicators
+    at = start(page="indicators")
+    table = at.dataframe[0].value
+    assert list(table["Claim"]) == [ind.item.claim for ind in analysis.indicators]
+    for ind, shown in zip(analysis.indicators, table["P(seen)"], strict=True):
+        p = ind.probability_seen
+        assert shown == f"{format_percent(p)} · {estimative_word(p)}"
+    config = json.loads(at.dataframe[0].proto.columns)
+    assert config["Expected information (bits)"]["type_config"]["format"] == "%.3f"
+    first = analysis.indicators[0]
+    assert any(
+        e.label.endswith(f"{first.item.id} · {first.expected_information_bits:.3f} bits")
+        for e in at.expander
+    )
+    now = at.dataframe[1].value  # the first expander's table: words beside every number
+    assert all(" · " in str(v) for v in now.to_numpy().ravel())
+
+
+@pytest.mark.parametrize("name", ["office-leak", "nk-hamas"])  # priors given; none given
+def test_the_priors_caption_has_no_stray_space(name):
+    at = start(page="weigh")
+    at.selectbox(key="case").set_value(name).run()
+    captions = [c.value for c in at.caption if "normalised to sum to 1" in c.value]
+    assert len(captions) == 1
+    assert captions[0].endswith("sum to 1.") or "sum to 1 (the file gives no priors" in captions[0]

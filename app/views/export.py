@@ -14,7 +14,19 @@ from app.widgets import esc
 
 NAME_KEY = "save_name"
 OVERWRITE_KEY = "save_overwrite"
-SAVED = "saved_message"
+#: bumped after every successful save: the next confirmation is a new, unticked box
+SAVE_COUNT = "save_count"
+SAVED = "saved_message"  # (name saved, message), shown once after the save's rerun
+
+
+def overwrite_key(name: str) -> str:
+    """The key of the "Replace the existing files" box for one save of ``name``.
+
+    A confirmation covers exactly one save of one name: another name, or the same name
+    after a completed save, is another widget, which starts unticked (popping a key
+    would not untick the browser's box, which sends its value back).
+    """
+    return f"{OVERWRITE_KEY}:{st.session_state.get(SAVE_COUNT, 0)}:{name}"
 
 
 def default_name(view: View) -> str:
@@ -37,10 +49,11 @@ def _save(view: View, name: str, overwrite: bool) -> None:
     else:
         hyp, ev = scenario.target_paths(view.root, name)
         st.session_state[SAVED] = (
+            name,
             f"Saved case '{saved.name}' ({len(saved.evidence)} items): {hyp} and {ev}. "
-            "Pick it in the case list to open it."
+            "Pick it in the case list to open it.",
         )
-        st.session_state.pop(OVERWRITE_KEY, None)
+        st.session_state[SAVE_COUNT] = st.session_state.get(SAVE_COUNT, 0) + 1
         st.rerun()  # the case list picks up the new case
 
 
@@ -73,18 +86,20 @@ def show(view: View) -> None:
         clash = scenario.existing(view.root, name)
     except ValueError as error:
         st.error(str(error))
+    saved = st.session_state.pop(SAVED, None)
+    just_saved = saved is not None and saved[0] == name
     overwrite = False
-    if clash:
+    if clash and not just_saved:  # the case just written is no clash to warn about
         st.warning(
             "A case with this name exists: "
             + ", ".join(str(p) for p in clash)
             + ". It will not be replaced unless you say so."
         )
-        overwrite = st.checkbox("Replace the existing files", key=OVERWRITE_KEY)
+        overwrite = st.checkbox("Replace the existing files", key=overwrite_key(name))
     if st.button("Save scenario", key="save", type="primary"):
         _save(view, name, overwrite)
-    if SAVED in st.session_state:
-        st.success(st.session_state.pop(SAVED))
+    if saved is not None:
+        st.success(saved[1])
     st.caption(
         f"Written atomically into {view.root.resolve()}/hypotheses/ and evidence/, then "
         "loaded back to check it."

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis.scales import format_percent
 from app.views.context import View
-from app.widgets import esc, percent_row
+from app.widgets import esc, percent_row, percent_words
+
+#: expected information, in bits, as the table and the expanders print it
+BITS = "%.3f"
 
 
 def show(view: View) -> None:
@@ -22,36 +24,52 @@ def show(view: View) -> None:
     if not analysis.indicators:
         st.info("This case lists no indicators.")
         return
+    yardstick = analysis.yardstick
     rows = []
     for rank, ind in enumerate(analysis.indicators, start=1):
         rows.append(
             {
                 "Rank": rank,
                 "Indicator": ind.item.id,
-                "Expected information (bits)": round(ind.expected_information_bits, 3),
-                "P(seen)": format_percent(ind.probability_seen),
+                "Claim": ind.item.claim,
+                "Expected information (bits)": ind.expected_information_bits,
+                "P(seen)": percent_words(ind.probability_seen, yardstick),
                 "Leader if seen": case.hypotheses[int(ind.if_seen.argmax())].label,
                 "Leader if not seen": case.hypotheses[int(ind.if_not_seen.argmax())].label,
             }
         )
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Claim": st.column_config.TextColumn(
+                "Claim", width="large", help="Open the indicator below to read it whole"
+            ),
+            "Expected information (bits)": st.column_config.NumberColumn(format=BITS),
+        },
+    )
 
-    now = percent_row(case, analysis.posterior)
+    now = percent_row(case, analysis.posterior, yardstick)
     for rank, ind in enumerate(analysis.indicators, start=1):
         with st.expander(
-            f"{rank}. {ind.item.id} · {ind.expected_information_bits:.3f} bits",
+            f"{rank}. {ind.item.id} · {BITS % ind.expected_information_bits} bits",
             expanded=rank == 1,
         ):
             st.markdown(esc(ind.item.claim), unsafe_allow_html=True)
             if ind.item.rationale:
                 st.caption(ind.item.rationale)
             table = pd.DataFrame(
-                [now, percent_row(case, ind.if_seen), percent_row(case, ind.if_not_seen)],
+                [
+                    now,
+                    percent_row(case, ind.if_seen, yardstick),
+                    percent_row(case, ind.if_not_seen, yardstick),
+                ],
                 index=["Now", "If seen", "If not seen"],
             )
             st.dataframe(table, width="stretch")
             source = case.source_by_id[ind.item.source].name if ind.item.source else None
             st.caption(
-                f"Probability of seeing it now: {format_percent(ind.probability_seen)}"
+                f"Probability of seeing it now: {percent_words(ind.probability_seen, yardstick)}"
                 + (f" · expected source: {source}" if source else "")
             )

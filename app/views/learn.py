@@ -8,7 +8,12 @@ import streamlit as st
 
 from analysis.engine import Analysis, analyze
 from analysis.heuer import heuer_scores
-from analysis.scales import RATING_INCONSISTENCY, RATING_LIKELIHOOD, RATING_MEANING
+from analysis.scales import (
+    RATING_INCONSISTENCY,
+    RATING_LIKELIHOOD,
+    RATING_MEANING,
+    YARDSTICK_TITLES,
+)
 from analysis.scenario import with_ratings
 from app.views.context import View
 from app.widgets import bottom_line, confidence_line, esc, posterior_lines, show_chart
@@ -27,7 +32,6 @@ STEP_KEY = "learn_step"
 #: Below this many decibans an item hardly separates any two hypotheses (Jeffreys).
 WEAK_DB = 1.0
 RATINGS = ("CC", "C", "N", "NA", "I", "II")
-YARDSTICK_TITLE = {"icd203": "ICD 203", "phia": "PHIA"}
 #: column widths (px) of the exercise table, to fit the main area at 1400 px
 ITEM_WIDTH, RATING_WIDTH, FIT_WIDTH = 190, 96, 926
 #: Posteriors closer than this are a tie: the student's ratings pick no leader.
@@ -62,10 +66,38 @@ def ratings_frame(view: View, given_only: bool = False) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def words_title(view: View) -> str:
+    """The name of the yardstick the estimative words come from (ICD 203, PHIA)."""
+    yardstick = view.analysis.yardstick
+    return YARDSTICK_TITLES.get(yardstick, yardstick)
+
+
+def competition_ranks(keys: list) -> list[int]:
+    """Rank 1 for the best (smallest) key; equal keys share a rank (1, 1, 3, ...)."""
+    return [1 + sum(other < key for other in keys) for key in keys]
+
+
+def heuer_ranks(heuer) -> list[int]:
+    """Heuer's rank of each hypothesis, by the key its ranking uses; ties share a rank."""
+    keys = [
+        (round(float(w), 9), int(n))
+        for w, n in zip(heuer.weighted_inconsistency, heuer.inconsistency, strict=True)
+    ]
+    return competition_ranks(keys)
+
+
+def bayes_ranks(analysis: Analysis) -> list[int]:
+    """The rank of each posterior, highest first; equal posteriors share a rank."""
+    top = float(analysis.posterior.max())
+    keys = [round(-float(p) / top, 9) if top > 0 else 0.0 for p in analysis.posterior]
+    return competition_ranks(keys)
+
+
 def heuer_beside_bayes(view: View, heuer=None) -> pd.DataFrame:
     analysis = view.analysis
     heuer = heuer or analysis.heuer
-    rank = {k: r + 1 for r, k in enumerate(heuer.ranking)}
+    rank = heuer_ranks(heuer)
+    bayes = bayes_ranks(analysis)
     words = analysis.words()
     return pd.DataFrame(
         [
@@ -75,8 +107,8 @@ def heuer_beside_bayes(view: View, heuer=None) -> pd.DataFrame:
                 "Weighted": round(float(heuer.weighted_inconsistency[k]), 2),
                 "Heuer rank": rank[k],
                 "Posterior": analysis.percent(k),
-                "ICD 203": words[k],
-                "Bayes rank": int(list(analysis.ranking).index(k)) + 1,
+                words_title(view): words[k],
+                "Bayes rank": bayes[k],
             }
             for k, h in enumerate(view.case.hypotheses)
         ]
@@ -166,7 +198,8 @@ def _step(view: View, step: str) -> None:
     elif step == "Report":
         st.markdown(
             "**7. Report conclusions**, with the relative likelihood of *all* the hypotheses, "
-            "in estimative words (ICD 203), and the confidence in a separate sentence."
+            f"in estimative words ({words_title(view)}), and the confidence in a separate "
+            "sentence."
         )
         st.markdown(bottom_line(analysis))
         posterior_lines(analysis)
@@ -178,7 +211,7 @@ def _step(view: View, step: str) -> None:
         )
         for ind in analysis.indicators[:5]:
             st.markdown(
-                f"- **{esc(ind.item.id)}** ({ind.expected_information_bits:.2f} bits): "
+                f"- **{esc(ind.item.id)}** ({ind.expected_information_bits:.3f} bits): "
                 f"{esc(ind.item.claim)}",
                 unsafe_allow_html=True,
             )
@@ -201,6 +234,34 @@ def _disagreement(view: View) -> None:
 EXERCISE = "exercise"
 EXERCISE_TABLE = "exercise_table"
 EXERCISE_DONE = "exercise_done"
+EXERCISE_CASE = "exercise_case"  # the case the exercise's ratings belong to
+EXERCISE_GENERATION = "exercise_generation"  # bumped to give the editor a fresh state
+
+
+def exercise_key() -> str:
+    """The key of the ratings editor (a new one starts blank, in the browser too)."""
+    return f"{EXERCISE_TABLE}_{st.session_state.get(EXERCISE_GENERATION, 0)}"
+
+
+def follow_case(case_key: tuple) -> None:
+    """Forget the exercise (ratings, comparison) when another case is opened."""
+    if st.session_state.get(EXERCISE_CASE) != case_key:
+        if EXERCISE_CASE in st.session_state:
+            _reset_exercise()
+        st.session_state[EXERCISE_CASE] = case_key
+
+
+def hides_posterior(page: str) -> bool:
+    """Whether the posterior must stay hidden: the exercise is open and not yet compared."""
+    return (
+        page == "learn"
+        and bool(st.session_state.get(EXERCISE))
+        and not st.session_state.get(EXERCISE_DONE)
+    )
+
+
+def _compare() -> None:
+    st.session_state[EXERCISE_DONE] = True
 
 
 def _blank(view: View) -> pd.DataFrame:
@@ -255,12 +316,12 @@ def _exercise(view: View) -> bool:
         column_config=config,
         hide_index=True,
         width="stretch",
-        key=EXERCISE_TABLE,
+        key=exercise_key(),
         num_rows="fixed",
         placeholder="–",
     )
-    if st.button("Compare with the case", key="exercise_compare", type="primary"):
-        st.session_state[EXERCISE_DONE] = True
+    # a callback, so the sidebar (drawn before this page) knows the answer may show
+    st.button("Compare with the case", key="exercise_compare", type="primary", on_click=_compare)
     if not st.session_state.get(EXERCISE_DONE):
         return False
     ratings = _student_ratings(view, table)
@@ -283,7 +344,7 @@ def _exercise(view: View) -> bool:
         heuer_beside_bayes(view, mine), hide_index=True, width="stretch", column_config=SCORE_HELP
     )
     _student_posterior(view, ratings)
-    st.button("Start again", key="exercise_reset", on_click=lambda: _reset_exercise())
+    st.button("Start again", key="exercise_reset", on_click=_reset_exercise)
     return True
 
 
@@ -340,8 +401,7 @@ def leader_sentence(view: View, student: Analysis) -> str:
 
 def _student_posterior(view: View, ratings: dict[tuple[str, str], str]) -> None:
     student = student_analysis(view, ratings)
-    words = YARDSTICK_TITLE.get(view.analysis.yardstick, "estimative")
-    st.markdown(f"**The Bayesian posterior your ratings imply** (in {words} words):")
+    st.markdown(f"**The Bayesian posterior your ratings imply** (in {words_title(view)} words):")
     st.dataframe(posteriors_side_by_side(view, student), hide_index=True, width="stretch")
     st.markdown(leader_sentence(view, student), unsafe_allow_html=True)
     scale = ", ".join(f"{r} = {RATING_LIKELIHOOD[r]:g}" for r in RATINGS)
@@ -354,7 +414,7 @@ def _student_posterior(view: View, ratings: dict[tuple[str, str], str]) -> None:
 
 def _reset_exercise() -> None:
     st.session_state[EXERCISE_DONE] = False
-    st.session_state.pop(EXERCISE_TABLE, None)
+    st.session_state[EXERCISE_GENERATION] = st.session_state.get(EXERCISE_GENERATION, 0) + 1
 
 
 def show(view: View) -> None:
@@ -387,7 +447,7 @@ def side_by_side(view: View) -> None:
         st.markdown("**Heuer: inconsistencies against each hypothesis** (fewest wins)")
         table = heuer_beside_bayes(view)
         st.dataframe(
-            table[[c for c in table.columns if c not in ("Posterior", "ICD 203", "Bayes rank")]],
+            table[["Hypothesis", "Inconsistency", "Weighted", "Heuer rank"]],
             hide_index=True,
             width="stretch",
             column_config=SCORE_HELP,

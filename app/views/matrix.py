@@ -53,6 +53,8 @@ WIDTHS = {"Item": 190, "Date": 84, DIAG: 58, LINCHPIN: 66}
 HYPOTHESIS_WIDTH, FIT_WIDTH, MIN_CLAIM = 92, 926, 150
 #: widths (px) of the editor's number and "Changed" columns
 EDIT_WIDTH, CHANGED_WIDTH = 104, 120
+#: the editor's numbers, rounded to 3 decimals (a range's mean 0.4999998 shows 0.500)
+EDIT_FORMAT = "%.3f"
 
 
 def cell_text(prob: Prob) -> str:
@@ -201,13 +203,12 @@ def _editor(view: View) -> None:
         "Claim": st.column_config.TextColumn("Claim", disabled=True, width=claim),
     }
     for name, h in columns.items():
+        # No min/max, step or required: the browser would clamp 1.5 to 1, drop the sign
+        # of -0.2, truncate to the step's decimals or refuse an empty cell, silently;
+        # sync_matrix_edits checks every entry and says what it did not apply.
         config[name] = st.column_config.NumberColumn(
             name,
-            min_value=0.0,
-            max_value=1.0,
-            step=0.01,
-            format="%.2f",
-            required=True,
+            format=EDIT_FORMAT,
             width=EDIT_WIDTH,
             help=f"P(this report | {view.case.labels[h]}), a number from 0 to 1",
         )

@@ -71,6 +71,17 @@ def diagnostics_text(summary) -> list[str]:
     return lines
 
 
+def automatic_draws_help() -> str:
+    """What 0 draws means, in the sampler's own numbers."""
+    # importing analysis.uncertainty loads no pymc (that happens inside run_uncertainty)
+    from analysis.uncertainty import DRAWS, DRAWS_LARGE, LARGE_MODEL
+
+    return (
+        f"0: automatic ({DRAWS}, or {DRAWS_LARGE} for a model of more than {LARGE_MODEL} "
+        "uncertain numbers)"
+    )
+
+
 def show(view: View) -> None:
     st.header("Uncertainty")
     st.caption(
@@ -90,7 +101,7 @@ def show(view: View) -> None:
             20000,
             step=100,
             key="u_draws",
-            help="0: automatic (1000, or 2000 for a model of many uncertain numbers)",
+            help=automatic_draws_help(),
         )
         chains = b.number_input("Chains", 1, 8, key="u_chains")
         seed = c.number_input("Seed", 0, 2**31 - 1, key="u_seed")

@@ -79,8 +79,8 @@ def _prior_sliders(view: View) -> None:
     case = view.file_case
     given = file_prior(case)
     st.caption(
-        "Prior weights before any evidence; they are normalised to sum to 1 "
-        + ("(the file gives no priors: uniform)." if case.hypotheses[0].prior is None else ".")
+        "Prior weights before any evidence; they are normalised to sum to 1"
+        + (" (the file gives no priors: uniform)." if case.hypotheses[0].prior is None else ".")
     )
     normalised = scenario_prior(case, view.adjustments)
     for h in case.hypotheses:
