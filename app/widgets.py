@@ -115,7 +115,8 @@ def posterior_panel(
 
     st.markdown(bottom_line(analysis))
     if chart:
-        show_chart(posterior_chart(analysis, width=330))
+        # the lines below give each percentage with its word, so the bars stand alone here
+        show_chart(posterior_chart(analysis, width=250, words=False))
     posterior_lines(analysis, reference)
     confidence_line(analysis)
 

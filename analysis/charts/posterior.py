@@ -49,10 +49,14 @@ def posterior_data(analysis: Analysis) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def posterior_chart(analysis: Analysis, width: int = WIDTH, title: str | None = None):
+def posterior_chart(
+    analysis: Analysis, width: int = WIDTH, title: str | None = None, words: bool = True
+):
     """Horizontal bars of the posterior by hypothesis label, with the percentage and the
     estimative word in a column beside the plot, and 90% interval whiskers when the
-    uncertainty run is present. ``width`` is the whole chart's (plot plus words)."""
+    uncertainty run is present. ``width`` is the plot's plus the words'. Pass
+    ``words=False`` where the same numbers and words are listed right beside the chart
+    (a narrow panel): the plot then takes the whole width."""
     case = analysis.case
     data = posterior_data(analysis)
     labels = _labels(case)
@@ -94,8 +98,11 @@ def posterior_chart(analysis: Analysis, width: int = WIDTH, title: str | None = 
                 )
             )
     height = max(60, 30 * len(labels))
+    subtitle = "Whiskers: 90% interval of the uncertainty run" if has_interval else None
+    if not words:
+        return _finish(alt.layer(*layers).properties(width=width, height=height), title, subtitle)
     # the words sit in their own column, so a bar near 100% never pushes them off the plot
-    words = (
+    column = (
         alt.Chart(data)
         .mark_text(align="left", baseline="middle", fontSize=12)
         .encode(
@@ -107,6 +114,5 @@ def posterior_chart(analysis: Analysis, width: int = WIDTH, title: str | None = 
         .properties(width=WORDS_WIDTH, height=height)
     )
     plot = alt.layer(*layers).properties(width=max(120, width - WORDS_WIDTH), height=height)
-    chart = alt.hconcat(plot, words, spacing=6)
-    subtitle = "Whiskers: 90% interval of the uncertainty run" if has_interval else None
+    chart = alt.hconcat(plot, column, spacing=6)
     return _finish(chart, title, subtitle)

@@ -454,5 +454,5 @@ def side_by_side(view: View) -> None:
         )
     with posterior:
         st.markdown("**Bayes: posterior probability**")
-        show_chart(posterior_chart(view.analysis, width=300))
+        show_chart(posterior_chart(view.analysis, width=380))
     _disagreement(view)
