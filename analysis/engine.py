@@ -15,7 +15,7 @@ from . import bayes
 from .case import Case, Item
 from .confidence import SUPPORT_DB, Confidence, assess_confidence
 from .heuer import Disagreement, HeuerResult, explain_disagreement, heuer_scores
-from .scales import estimative_word, format_percent, jeffreys_grade
+from .scales import LIKELIHOOD_FLOOR, estimative_word, format_percent, jeffreys_grade
 from .wording import count
 
 #: One source is said to carry "much of the conclusion" from this share up.
@@ -145,14 +145,10 @@ def _trajectory_order(items: tuple[Item, ...]) -> np.ndarray:
     return np.array([i for _, i in dated] + undated, dtype=int)
 
 
-def _effective(arrays: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
-    return bayes.effective_likelihood(*arrays)
-
-
 def _score_indicators(case: Case, posterior: np.ndarray) -> tuple[Indicator, ...]:
     if not case.indicators:
         return ()
-    effective = _effective(case.indicator_arrays)
+    effective = bayes.effective_likelihood(*case.indicator_arrays)
     p_seen, if_seen, if_not, info = bayes.observation_update(posterior, effective)
     found = [
         Indicator(j, item, float(p_seen[j]), float(info[j]), if_seen[j], if_not[j])
@@ -196,15 +192,11 @@ def _warnings(case: Case, loads: tuple[SourceLoad, ...], leader: str, runner: st
     return notes
 
 
-def _impossible(
-    case: Case, likelihood: np.ndarray, credibility: np.ndarray, unreliable: np.ndarray
-) -> list[str]:
+def _impossible(case: Case, effective: np.ndarray) -> list[str]:
     """A warning when every hypothesis is ruled out by some item (a zero likelihood from a
     fully credible source): the evidence then contradicts itself, and the posterior
     reflects only the engine's floor."""
-    zero = (
-        credibility[:, None] * likelihood + (1 - credibility[:, None]) * unreliable[:, None]
-    ) == 0
+    zero = effective <= LIKELIHOOD_FLOOR
     if len(case.evidence) == 0 or not zero.any(axis=0).all():
         return []
     culprits = ", ".join(
@@ -227,7 +219,7 @@ def analyze(
     """Run the whole exact analysis of ``case`` (and fold in an uncertainty run if given)."""
     prior = case.prior
     likelihood, credibility, unreliable = case.evidence_arrays
-    effective = _effective(case.evidence_arrays)
+    effective = bayes.effective_likelihood(likelihood, credibility, unreliable)
     log_effective = np.log(effective)
     posterior = np.exp(bayes.log_posterior(prior, log_effective))
     ranking = np.argsort(-posterior, kind="stable")
@@ -265,7 +257,7 @@ def analyze(
         interval=interval,
     )
     warnings = _warnings(case, loads, labels[leader], labels[runner])
-    warnings.extend(_impossible(case, likelihood, credibility, unreliable))
+    warnings.extend(_impossible(case, effective))
     if uncertainty is not None:
         warnings.extend(uncertainty.warnings)
 

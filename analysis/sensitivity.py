@@ -60,13 +60,7 @@ def _leader_after(
 ) -> float:
     """The leader's posterior with ``rows`` of the evidence recomputed from new inputs."""
     case = analysis.case
-    given = np.array(
-        [
-            np.nan if case.evidence[i].if_unreliable is None else case.evidence[i].if_unreliable
-            for i in rows
-        ]
-    )
-    unreliable = np.where(np.isnan(given), likelihood @ analysis.prior, given)
+    unreliable = case.unreliable_vector(tuple(case.evidence[i] for i in rows), likelihood)
     new_log = np.log(bayes.effective_likelihood(likelihood, credibility, unreliable))
     total = (
         np.log(analysis.prior)
