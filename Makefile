@@ -1,31 +1,37 @@
 # Two commands set everything up on a fresh machine with Python 3.11:
-#   make run    creates .venv, installs, opens the dashboard on the seed case
-#   make test   creates .venv with the dev extras, runs the whole suite
+#   make run    installs from uv.lock into .venv, opens the dashboard on the seed case
+#   make test   installs from uv.lock with the dev extra, checks the lock, runs the suite
 PYTHON ?= python3.11
+UV_VERSION := 0.13.9
+TOOLS  := .tools
+UV     := $(TOOLS)/bin/uv
 VENV   := .venv
 BIN    := $(VENV)/bin
 CASE   ?= nk-hamas
-PORT   ?= 8501
+# Never let uv fetch an interpreter of its own: the machine's Python 3.11 is the one.
+export UV_PYTHON := $(PYTHON)
+export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench lock lock-check clean
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+# uv itself, pinned, in a venv of its own (so `uv sync` never removes it).
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-# Stamps record which install the venv has, so a changed pyproject reinstalls.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# Stamps record which install the venv has; a changed lock or pyproject reinstalls.
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --inexact --quiet
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --extra dev --quiet
 	touch $@ $(VENV)/.installed
 
 run: $(VENV)/.installed
-	$(BIN)/ach app $(CASE) --port $(PORT)
+	$(BIN)/ach app $(CASE) $(if $(PORT),--port $(PORT))
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev lock-check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
@@ -34,11 +40,16 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Fails when pyproject.toml and uv.lock disagree.
+lock-check: | $(UV)
+	$(UV) lock --check
+
+# The one way to move pinned versions on purpose: re-resolve everything to the newest allowed.
+lock: | $(UV)
+	$(UV) lock --upgrade
+
 bench: $(VENV)/.installed-dev
-	$(BIN)/python benchmarks/engine.py
-	$(BIN)/python benchmarks/uncertainty.py
-	$(BIN)/python benchmarks/app.py
-	$(BIN)/python benchmarks/brief.py
+	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(TOOLS) .pytest_cache .ruff_cache .hypothesis
