@@ -7,11 +7,11 @@ only by the modules that need them (``analysis.uncertainty``, ``analysis.charts`
 
 from __future__ import annotations
 
-from .case import Case, Hypothesis, Item, Prob, Source
-from .engine import Analysis, UncertaintySummary, analyze
-from .errors import CaseError, Problem
-
 __version__ = "0.1.0"
+
+from analysis.case import Case, Hypothesis, Item, Prob, Source
+from analysis.engine.analyzer import Analysis, UncertaintySummary, analyze
+from analysis.errors import CaseError, Problem
 
 __all__ = [
     "Analysis",

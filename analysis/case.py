@@ -16,7 +16,7 @@ from typing import Literal
 
 import numpy as np
 
-from .scales import DEFAULT_CONCENTRATION, DEFAULT_RELEVANCE
+from analysis.scales import DEFAULT_CONCENTRATION, DEFAULT_RELEVANCE
 
 #: How a probability was written: a number, a 90% range, a credibility word, a
 #: Heuer rating, or nothing at all (the documented default).

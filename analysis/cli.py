@@ -13,8 +13,8 @@ from typing import Annotated
 
 import typer
 
-from .errors import CaseError
-from .wording import count
+from analysis.errors import CaseError
+from analysis.wording import count
 
 app = typer.Typer(
     add_completion=False,
@@ -48,7 +48,7 @@ def _fail(lines: list[str]) -> None:
 
 
 def _load(case: str, root: Path):
-    from .loader import load_case
+    from analysis.casefile.loader import load_case
 
     try:
         return load_case(case, root)
@@ -59,8 +59,8 @@ def _load(case: str, root: Path):
 def _analyze(
     case_name: str, root: Path, uncertainty: bool, seed: int, yardstick: str, draws: int | None
 ):
-    from .engine import analyze
-    from .scales import YARDSTICKS
+    from analysis.engine import analyze
+    from analysis.scales import YARDSTICKS
 
     if yardstick not in YARDSTICKS:
         _fail([f"--yardstick is '{yardstick}'; choose one of: {', '.join(YARDSTICKS)}"])
@@ -69,7 +69,7 @@ def _analyze(
     if uncertainty:
         from rich.console import Console
 
-        from .uncertainty import run_uncertainty
+        from analysis.uncertainty.sampler import run_uncertainty
 
         # a spinner on stderr (stdout may be JSON); silent when stderr is not a terminal
         with Console(stderr=True).status("Uncertainty run: starting") as status:
@@ -85,7 +85,7 @@ def _analyze(
 @app.command("list")
 def list_command(root: RootOption = Path(".")) -> None:
     """List the cases found under ROOT."""
-    from .loader import list_cases
+    from analysis.casefile.loader import list_cases
 
     if not root.is_dir():
         _fail([f"{root}: no such folder; --root must name the folder holding hypotheses/"])
@@ -119,11 +119,11 @@ def analyze(
     """Analyse a case: posterior, how each item moved it, Heuer's scores, indicators."""
     result = _analyze(case, root, uncertainty, seed, yardstick, draws)
     if as_json:
-        from .report import to_json
+        from analysis.report.json_output import to_json
 
         typer.echo(json.dumps(to_json(result), indent=2, ensure_ascii=False))
     else:
-        from .console import print_analysis
+        from analysis.report.console import print_analysis
 
         print_analysis(result)
 
@@ -139,7 +139,7 @@ def brief(
     draws: DrawsOption = None,
 ) -> None:
     """Write a PDF brief of a case for readers who never open the tool."""
-    from .brief import write_brief
+    from analysis.report.brief.pdf import write_brief
 
     result = _analyze(case, root, uncertainty, seed, yardstick, draws)
     try:

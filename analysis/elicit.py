@@ -20,8 +20,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from .case import Prob
-from .scales import CREDIBILITY_WORD_CONCENTRATION
+from analysis.case import Prob
+from analysis.scales import CREDIBILITY_WORD_CONCENTRATION
 
 MASS = 0.90
 

@@ -12,7 +12,7 @@ The Matrix page's editor (:func:`editor_key`) feeds the same :data:`ADJUST` stor
 the start of every run :func:`sync_matrix_edits` checks its pending cell edits and
 copies the valid ones in, so a typed number and a moved slider are one override.
 
-Everything the pages show comes from one :class:`~analysis.engine.Analysis` of the
+Everything the pages show comes from one :class:`~analysis.engine.analyzer.Analysis` of the
 adjusted case, cached by (case, file times, adjustments, yardstick): a slider move
 reads no YAML and fits no Beta, it applies point values and runs the exact engine.
 """
@@ -27,8 +27,8 @@ from pathlib import Path
 import streamlit as st
 
 from analysis.case import Case
-from analysis.engine import Analysis, analyze
-from analysis.scenario import Adjustments, prune
+from analysis.engine.analyzer import Analysis, analyze
+from analysis.scenario.adjustments import Adjustments, prune
 
 #: The repository holding the bundled cases (the default root when "." has none).
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -101,13 +101,13 @@ def _stamp(root: Path, name: str) -> tuple[float, float]:
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _load_case(name: str, root: str, stamp: tuple) -> Case:
-    from analysis.loader import load_case
+    from analysis.casefile.loader import load_case
 
     return load_case(name, root)
 
 
 def list_cases(root: Path) -> list[str]:
-    from analysis.loader import list_cases as found
+    from analysis.casefile.loader import list_cases as found
 
     try:
         return list(found(root))
@@ -137,7 +137,7 @@ def open_case(selection: str) -> Opened:
 
 @st.cache_resource(max_entries=256, show_spinner=False)
 def _analysis(_case: Case, case_key: tuple, adjust_key: tuple, yardstick: str) -> Analysis:
-    from analysis.scenario import apply
+    from analysis.scenario.adjustments import apply
 
     return analyze(apply(_case, adjustments_from_key(adjust_key)), yardstick=yardstick)
 
@@ -287,7 +287,7 @@ def uncertainty_store() -> dict:
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _tornado(_analysis: Analysis, key: tuple, top: int):
-    from analysis.sensitivity import tornado
+    from analysis.engine.sensitivity import tornado
 
     return tornado(_analysis, top=top)
 

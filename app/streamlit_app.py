@@ -4,7 +4,7 @@ Arguments after ``--``: ``--root DIR`` (folder with hypotheses/ and evidence/) a
 ``--case NAME`` (the case to open first; default the seed case ``nk-hamas``).
 
 One entry point; each page is a function in :mod:`app.views`. Every page renders
-from one :class:`~analysis.engine.Analysis` of the adjusted case; nothing here
+from one :class:`~analysis.engine.analyzer.Analysis` of the adjusted case; nothing here
 computes the analysis.
 """
 
@@ -24,7 +24,7 @@ import streamlit as st  # noqa: E402
 
 from analysis.errors import CaseError  # noqa: E402
 from analysis.scales import YARDSTICKS  # noqa: E402
-from analysis.scenario import count_changes  # noqa: E402
+from analysis.scenario.adjustments import count_changes  # noqa: E402
 from analysis.wording import count  # noqa: E402
 from app import state  # noqa: E402
 from app.views import (  # noqa: E402
@@ -77,7 +77,7 @@ def _upload_section() -> None:
 
 
 def _open_upload(hyp_bytes: bytes, ev_bytes: bytes, hyp_name: str, ev_name: str) -> None:
-    from analysis.loader import load_case_texts
+    from analysis.casefile.loader import load_case_texts
 
     try:
         case = load_case_texts(hyp_bytes, ev_bytes, f"hypotheses/{hyp_name}", f"evidence/{ev_name}")

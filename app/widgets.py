@@ -1,7 +1,7 @@
 """Small pieces several pages share: the posterior panel, item details, matrix colours.
 
 Nothing here computes the analysis: every number comes from an
-:class:`~analysis.engine.Analysis` and is formatted with :mod:`analysis.scales`.
+:class:`~analysis.engine.analyzer.Analysis` and is formatted with :mod:`analysis.scales`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import html
 import streamlit as st
 
 from analysis.case import Case
-from analysis.engine import Analysis
+from analysis.engine.analyzer import Analysis
 from analysis.scales import estimative_word, format_percent, jeffreys_grade
 from analysis.wording import count
 
@@ -36,7 +36,7 @@ SATURATION_DB = 10.0
 
 
 def show_chart(chart) -> None:
-    """An Altair chart from :mod:`analysis.charts`, drawn exactly as defined there."""
+    """An Altair chart from :mod:`analysis.report.charts`, drawn exactly as defined there."""
     st.altair_chart(chart, theme=None)
 
 
@@ -73,7 +73,7 @@ def posterior_lines(analysis: Analysis, reference: Analysis | None = None) -> No
 
     With ``reference`` (the file's analysis), a changed percentage also shows the file's.
     """
-    from analysis.charts import hypothesis_colours
+    from analysis.report.charts import hypothesis_colours
 
     case = analysis.case
     colours = hypothesis_colours(case)
@@ -111,7 +111,7 @@ def posterior_panel(
     analysis: Analysis, reference: Analysis | None = None, chart: bool = True
 ) -> None:
     """Posterior chart, the per-hypothesis lines and the confidence statement."""
-    from analysis.charts import posterior_chart
+    from analysis.report.charts import posterior_chart
 
     st.markdown(bottom_line(analysis))
     if chart:

@@ -34,11 +34,11 @@ def main() -> None:
     args = parser.parse_args()
 
     start = time.perf_counter()
-    from analysis import charts
-    from analysis.brief import render_brief
-    from analysis.engine import analyze
-    from analysis.loader import load_case
-    from analysis.synthetic import synthetic_case
+    from analysis.casefile.loader import load_case
+    from analysis.engine.analyzer import analyze
+    from analysis.report import charts
+    from analysis.report.brief.pdf import render_brief
+    from analysis.testing.synthetic import synthetic_case
 
     imported = time.perf_counter() - start
 

@@ -15,8 +15,9 @@ import time
 
 import numpy as np
 
-from analysis import analyze, bayes
-from analysis.synthetic import synthetic_case
+from analysis import analyze
+from analysis.engine import bayes
+from analysis.testing.synthetic import synthetic_case
 
 SIZES = ((4, 15), (10, 1000), (20, 5000))
 

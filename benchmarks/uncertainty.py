@@ -7,7 +7,7 @@ For the seed case and a generated K=6, N=60 case:
 * warm first run: a new process with the disk cache present;
 * re-sample after changing one number (the compiled model is reused), with R-hat and
   ESS;
-* the exact conjugate sampler (:mod:`analysis.conjugate`) drawing as many i.i.d.
+* the exact conjugate sampler (:mod:`analysis.testing.conjugate`) drawing as many i.i.d.
   draws, for scale, and how far the two means are apart;
 * PyMC's own ``pm.sample`` (default NUTS) on the same model, first run and
   re-sample, the comparison that chose nutpie.
@@ -34,9 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from analysis.case import Case, Prob  # noqa: E402
-from analysis.conjugate import exact_posterior, sample_exact  # noqa: E402
-from analysis.loader import load_case  # noqa: E402
-from analysis.synthetic import synthetic_case  # noqa: E402
+from analysis.casefile.loader import load_case  # noqa: E402
+from analysis.testing.conjugate import exact_posterior, sample_exact  # noqa: E402
+from analysis.testing.synthetic import synthetic_case  # noqa: E402
 
 CASES = ("nk-hamas", "k6-n60")
 
@@ -62,7 +62,7 @@ def nudge(case: Case, step: float) -> Case:
 def first_run(name: str) -> None:
     """In a fresh process: load, compile and sample once; print the stages as JSON."""
     start = time.perf_counter()
-    from analysis.uncertainty import compiled_model_for, run_uncertainty
+    from analysis.uncertainty.sampler import compiled_model_for, run_uncertainty
 
     case = get_case(name)
     loaded = time.perf_counter()
@@ -92,7 +92,7 @@ def timed_first_run(name: str, compiledir: str | None) -> tuple[float, dict]:
 
 def resample(case: Case, repeat: int = 5) -> tuple[float, float, float]:
     """Median seconds of a re-sample after a one-number change; worst R-hat, ESS."""
-    from analysis.uncertainty import compiled_model_for, run_uncertainty
+    from analysis.uncertainty.sampler import compiled_model_for, run_uncertainty
 
     compiled_model_for(case)
     run_uncertainty(case, seed=0)
@@ -120,7 +120,7 @@ def pymc_sample(case: Case, draws: int) -> tuple[float, float]:
 
     import pymc as pm
 
-    from analysis.uncertainty_model import build_model, describe
+    from analysis.uncertainty.model import build_model, describe
 
     logging.getLogger("pymc").setLevel(logging.ERROR)
     structure, data = describe(case)
@@ -145,8 +145,8 @@ def pymc_sample(case: Case, draws: int) -> tuple[float, float]:
 
 
 def main() -> None:
-    from analysis.uncertainty import default_draws, posterior_draws
-    from analysis.uncertainty_model import describe
+    from analysis.uncertainty.model import describe
+    from analysis.uncertainty.sampler import default_draws, posterior_draws
 
     print(
         f"{'case':<9} {'params':>6} {'draws':>5} {'cold 1st (s)':>12} {'warm 1st (s)':>12} "

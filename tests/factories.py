@@ -1,11 +1,11 @@
-"""Hypothesis strategies for random cases (built with :func:`analysis.synthetic.make_case`)."""
+"""Hypothesis strategies for random cases (see :func:`analysis.testing.synthetic.make_case`)."""
 
 from __future__ import annotations
 
 import numpy as np
 from hypothesis import strategies as st
 
-from analysis.synthetic import make_case
+from analysis.testing.synthetic import make_case
 
 __all__ = ["make_case", "probability", "random_cases"]
 

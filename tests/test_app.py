@@ -17,11 +17,11 @@ from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
 from analysis.case import Prob
+from analysis.casefile.loader import list_cases, load_case
 from analysis.cli import app as cli
-from analysis.engine import UncertaintySummary, analyze
-from analysis.loader import list_cases, load_case
+from analysis.engine.analyzer import UncertaintySummary, analyze
 from analysis.scales import format_percent
-from analysis.scenario import Adjustments, apply
+from analysis.scenario.adjustments import Adjustments, apply
 from app.views import PAGE_TITLES
 
 APP = ROOT / "app" / "streamlit_app.py"
@@ -453,7 +453,7 @@ def _student_table(at: AppTest):
 
 
 def test_learn_exercise_shows_the_posterior_the_students_ratings_imply():
-    from analysis.scenario import with_ratings
+    from analysis.scenario.adjustments import with_ratings
 
     case = load_case("office-leak", ROOT)
     file = analyze(case)
@@ -519,12 +519,12 @@ def test_uncertainty_runs_once_per_input_and_shows_diagnostics(monkeypatch):
             ess_min=900.0, draws=draws, chains=chains, sampler="fake", seconds=0.1,
         )  # fmt: skip
 
-    import analysis.uncertainty as real
+    import analysis.uncertainty.sampler as real
 
-    fake = types.ModuleType("analysis.uncertainty")
+    fake = types.ModuleType("analysis.uncertainty.sampler")
     fake.run_uncertainty = run_uncertainty
     fake.DRAWS, fake.DRAWS_LARGE, fake.LARGE_MODEL = real.DRAWS, real.DRAWS_LARGE, real.LARGE_MODEL
-    monkeypatch.setitem(sys.modules, "analysis.uncertainty", fake)
+    monkeypatch.setitem(sys.modules, "analysis.uncertainty.sampler", fake)
     at = start(page="uncertainty")
     at.number_input(key="u_seed").set_value(12345)
     at.button[0].click().run()
@@ -644,7 +644,7 @@ def test_tied_heuer_scores_share_a_rank():
 
 
 def test_the_automatic_draws_are_the_samplers_own():
-    from analysis.uncertainty import DRAWS, DRAWS_LARGE, LARGE_MODEL
+    from analysis.uncertainty.sampler import DRAWS, DRAWS_LARGE, LARGE_MODEL
 
     at = start(page="uncertainty")
     hint = at.number_input(key="u_draws").proto.help

@@ -11,13 +11,13 @@ import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from analysis.brief import render_brief, write_brief
 from analysis.case import Hypothesis
+from analysis.casefile.loader import load_case
 from analysis.cli import app
-from analysis.engine import UncertaintySummary, analyze
-from analysis.loader import load_case
+from analysis.engine.analyzer import UncertaintySummary, analyze
+from analysis.report.brief.pdf import render_brief, write_brief
 from analysis.scales import format_percent
-from analysis.synthetic import make_case, synthetic_case
+from analysis.testing.synthetic import make_case, synthetic_case
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted(p.stem for p in (ROOT / "hypotheses").glob("*.yaml"))

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from analysis.engine import analyze
-from analysis.loader import load_case
+from analysis.casefile.loader import load_case
+from analysis.engine.analyzer import analyze
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

@@ -16,7 +16,7 @@ from factories import make_case, random_cases
 from hypothesis import given, settings
 
 from analysis import analyze
-from analysis.bayes import entropy_bits
+from analysis.engine.bayes import entropy_bits
 
 
 def joint_posterior(prior, likelihood, credibility, unreliable, observed=None):

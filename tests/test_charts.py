@@ -8,12 +8,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analysis import bayes, charts
-from analysis.engine import UncertaintySummary, analyze
-from analysis.loader import load_case
+from analysis.casefile.loader import load_case
+from analysis.engine import bayes
+from analysis.engine.analyzer import UncertaintySummary, analyze
+from analysis.engine.sensitivity import tornado
+from analysis.report import charts
 from analysis.scales import format_percent
-from analysis.sensitivity import tornado
-from analysis.synthetic import make_case, synthetic_case
+from analysis.testing.synthetic import make_case, synthetic_case
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted(p.stem for p in (ROOT / "hypotheses").glob("*.yaml"))

@@ -12,9 +12,9 @@ from test_loader import EVI, HYP, edit, problems, write
 from typer.testing import CliRunner
 
 from analysis import analyze
-from analysis.brief import render_brief
 from analysis.cli import app
-from analysis.synthetic import synthetic_case
+from analysis.report.brief.pdf import render_brief
+from analysis.testing.synthetic import synthetic_case
 
 
 # -- validation ------------------------------------------------------------------------

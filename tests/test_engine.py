@@ -10,7 +10,8 @@ from factories import make_case
 
 from analysis import analyze
 from analysis.case import Item, Prob
-from analysis.confidence import assess_confidence
+from analysis.engine.confidence import assess_confidence
+from analysis.engine.sensitivity import band_of, tornado
 from analysis.scales import (
     ICD203,
     PARC_WEIGHTS,
@@ -20,7 +21,6 @@ from analysis.scales import (
     jeffreys_grade,
     rating_for_likelihood,
 )
-from analysis.sensitivity import band_of, tornado
 
 
 def test_worked_example_by_hand():

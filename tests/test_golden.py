@@ -10,9 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from analysis import analyze
-from analysis.bayes import DB
+from analysis.casefile.loader import list_cases, load_case
 from analysis.cli import app
-from analysis.loader import list_cases, load_case
+from analysis.engine.bayes import DB
 from analysis.scales import estimative_word
 
 #: case -> (hypotheses from most to least probable, confidence level)

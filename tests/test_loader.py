@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from analysis.case import Case, Prob
+from analysis.casefile.loader import list_cases, load_case, load_case_files, load_case_texts
 from analysis.errors import CaseError
-from analysis.loader import list_cases, load_case, load_case_files, load_case_texts
 from analysis.scales import CREDIBILITY_WORDS, RATING_LIKELIHOOD
 
 HYP = """\

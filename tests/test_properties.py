@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis import analyze
-from analysis.bayes import DB
+from analysis.engine.bayes import DB
 
 SETTINGS = settings(max_examples=80, deadline=None, derandomize=True)
 

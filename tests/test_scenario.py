@@ -11,11 +11,11 @@ from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import scenario as sc
 from analysis.case import Prob
-from analysis.engine import analyze
+from analysis.casefile.loader import list_cases, load_case, load_case_texts
+from analysis.engine.analyzer import analyze
 from analysis.errors import CaseError, Problem
-from analysis.loader import list_cases, load_case, load_case_texts
+from analysis.scenario import adjustments as sc
 
 CASES = list_cases(ROOT)
 
@@ -177,7 +177,7 @@ def test_save_writes_a_valid_case_and_never_overwrites_silently(seed, tmp_path):
 
 
 def test_a_save_that_does_not_validate_is_rolled_back(seed, tmp_path, monkeypatch):
-    import analysis.loader
+    import analysis.casefile.loader
 
     root = _root_with_seed(tmp_path)
     sc.save(seed, sc.Adjustments(), "kept", root=root)
@@ -186,7 +186,7 @@ def test_a_save_that_does_not_validate_is_rolled_back(seed, tmp_path, monkeypatc
     def broken(name, root="."):
         raise CaseError([Problem(f"evidence/{name}.yaml", 1, "simulated failure")])
 
-    monkeypatch.setattr(analysis.loader, "load_case", broken)
+    monkeypatch.setattr(analysis.casefile.loader, "load_case", broken)
     with pytest.raises(CaseError):
         sc.save(seed, sc.Adjustments(credibilities={"jcs": 0.1}), "kept", root=root, overwrite=True)
     assert (root / "evidence" / "kept.yaml").read_bytes() == old
@@ -196,7 +196,7 @@ def test_a_save_that_does_not_validate_is_rolled_back(seed, tmp_path, monkeypatc
 
 
 def test_with_ratings_feeds_heuer(seed):
-    from analysis.heuer import heuer_scores
+    from analysis.engine.heuer import heuer_scores
 
     ratings = {(item.id, h): "N" for item in seed.evidence for h in seed.hypothesis_ids}
     first = seed.evidence[0].id
@@ -244,7 +244,7 @@ def office():
 
 
 def test_a_moved_likelihood_drops_the_given_rating(office):
-    from analysis.heuer import heuer_scores
+    from analysis.engine.heuer import heuer_scores
     from analysis.scales import rating_for_likelihood
 
     item = next(i for i in office.evidence if i.id == "print-log")

@@ -1,7 +1,7 @@
 """The PyMC uncertainty run, checked against independent exact answers.
 
 Oracles: the closed form (equal to the posterior mean when no parameter is shared),
-the exact conjugate sampler of :mod:`analysis.conjugate`, and a Gauss-Jacobi
+the exact conjugate sampler of :mod:`analysis.testing.conjugate`, and a Gauss-Jacobi
 quadrature over a shared credibility written here. MCMC runs are small, seeded and
 cached per session; each distinct case *structure* costs one nutpie compile (about
 10 s), so the tests reuse four structures, each pinned to one xdist worker.
@@ -21,12 +21,12 @@ from hypothesis import strategies as st
 from scipy import special
 
 from analysis.case import Case, Prob, Source
-from analysis.conjugate import exact_posterior, sample_exact
+from analysis.casefile.loader import load_case
 from analysis.elicit import beta_parameters, range_mean
-from analysis.engine import analyze
-from analysis.loader import load_case
-from analysis.synthetic import make_case
-from analysis.uncertainty_model import describe
+from analysis.engine.analyzer import analyze
+from analysis.testing.conjugate import exact_posterior, sample_exact
+from analysis.testing.synthetic import make_case
+from analysis.uncertainty.model import describe
 
 SEED_CASE = "nk-hamas"
 HEAVY = ("pymc", "pytensor", "nutpie", "arviz", "numba")
@@ -40,7 +40,7 @@ small_group = pytest.mark.xdist_group("uncertainty-small")
 # -- helpers ------------------------------------------------------------------------------
 def draws_of(case: Case, draws: int = 1000, seed: int = 1) -> np.ndarray:
     """``(chains, draws, K)`` PyMC draws of P(H | E, theta)."""
-    from analysis.uncertainty import posterior_draws
+    from analysis.uncertainty.sampler import posterior_draws
 
     return posterior_draws(case, draws=draws, seed=seed)["p_h"]
 
@@ -95,7 +95,7 @@ def seed_case(repo_root) -> Case:
 def small_compiled():
     """Compile the small structure up front (PyTensor raises the recursion limit, which
     Hypothesis would otherwise report from inside its test)."""
-    from analysis.uncertainty import compiled_model_for
+    from analysis.uncertainty.sampler import compiled_model_for
 
     return compiled_model_for(small_case())
 
@@ -218,7 +218,7 @@ def test_shared_credibility_matches_quadrature_not_plug_in():
 # -- behaviour of the run ------------------------------------------------------------------------
 @small_group
 def test_intervals_narrow_as_concentration_grows():
-    from analysis.uncertainty import run_uncertainty
+    from analysis.uncertainty.sampler import run_uncertainty
 
     widths = []
     for concentration in (5.0, 20.0, 80.0):
@@ -229,7 +229,7 @@ def test_intervals_narrow_as_concentration_grows():
 
 @small_group
 def test_seeded_run_reproduces_and_reuses_the_compiled_model():
-    from analysis.uncertainty import compiled_model_for, run_uncertainty
+    from analysis.uncertainty.sampler import compiled_model_for, run_uncertainty
 
     case = small_case()
     first, again = run_uncertainty(case, seed=9), run_uncertainty(case, seed=9)
@@ -251,7 +251,7 @@ def test_structure_key_ignores_numbers_but_not_shape():
 
 @small_group
 def test_progress_is_reported_up_to_done():
-    from analysis.uncertainty import run_uncertainty
+    from analysis.uncertainty.sampler import run_uncertainty
 
     seen: list[tuple[float, str]] = []
     run_uncertainty(small_case(), seed=10, progress=lambda f, m: seen.append((f, m)))
@@ -261,7 +261,7 @@ def test_progress_is_reported_up_to_done():
 
 
 def test_no_uncertain_number_needs_no_sampling():
-    from analysis.uncertainty import run_uncertainty
+    from analysis.uncertainty.sampler import run_uncertainty
 
     case = make_case([[1.0, 0.0], [1.0, 1.0]], credibility=[None, None])
     summary = run_uncertainty(case)
@@ -273,7 +273,7 @@ def test_no_uncertain_number_needs_no_sampling():
 def test_diagnostics_equal_arviz():
     import arviz as az
 
-    from analysis.uncertainty import convergence
+    from analysis.uncertainty.sampler import convergence
 
     rng = np.random.default_rng(11)
     x = rng.normal(size=(2, 400, 4))
@@ -288,7 +288,7 @@ def test_diagnostics_equal_arviz():
 
 
 def test_warnings_say_what_is_wrong_and_what_to_do():
-    from analysis.uncertainty import convergence_warnings, summarise
+    from analysis.uncertainty.sampler import convergence_warnings, summarise
 
     assert convergence_warnings(1.005, 1500.0, 1000) == []
     r_hat_note, ess_note = convergence_warnings(1.03, 120.0, 1000)
@@ -344,11 +344,11 @@ def test_draws_option_is_checked(repo_root):
 def test_fast_path_never_imports_pymc(repo_root):
     code = f"""
 import sys
-import analysis, analysis.conjugate, analysis.uncertainty_model
+import analysis, analysis.testing.conjugate, analysis.uncertainty.model
 from typer.testing import CliRunner
 from analysis.cli import app
-from analysis.engine import analyze
-from analysis.loader import load_case
+from analysis.engine.analyzer import analyze
+from analysis.casefile.loader import load_case
 analyze(load_case({SEED_CASE!r}, {str(repo_root)!r}))
 result = CliRunner().invoke(app, ["analyze", {SEED_CASE!r}, "--root", {str(repo_root)!r}])
 assert result.exit_code == 0, result.output

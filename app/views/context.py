@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.case import Case
-from analysis.engine import Analysis
-from analysis.scenario import Adjustments
+from analysis.engine.analyzer import Analysis
+from analysis.scenario.adjustments import Adjustments
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ import importlib.util
 
 import streamlit as st
 
-from analysis import scenario
 from analysis.errors import CaseError
+from analysis.scenario import adjustments as scenario
 from analysis.wording import count
 from app.views.context import View
 from app.widgets import esc
@@ -59,7 +59,7 @@ def _save(view: View, name: str, overwrite: bool) -> None:
 
 def _pdf(view: View):
     """The PDF brief (built only when the button is pressed)."""
-    from analysis.brief import render_brief
+    from analysis.report.brief.pdf import render_brief
 
     note = scenario.scenario_note(view.file_case, view.adjustments)
     return lambda: render_brief(view.analysis, note)
@@ -116,7 +116,7 @@ def show(view: View) -> None:
         key="download_yaml",
         on_click="ignore",
     )
-    if importlib.util.find_spec("analysis.brief") is None:
+    if importlib.util.find_spec("analysis.report.brief.pdf") is None:
         right.info("The PDF brief is not available in this installation.")
     else:
         right.download_button(

@@ -6,15 +6,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis.engine import Analysis, analyze
-from analysis.heuer import heuer_scores
+from analysis.engine.analyzer import Analysis, analyze
+from analysis.engine.heuer import heuer_scores
 from analysis.scales import (
     RATING_INCONSISTENCY,
     RATING_LIKELIHOOD,
     RATING_MEANING,
     YARDSTICK_TITLES,
 )
-from analysis.scenario import with_ratings
+from analysis.scenario.adjustments import with_ratings
 from app.views.context import View
 from app.widgets import bottom_line, confidence_line, esc, posterior_lines, show_chart
 
@@ -440,7 +440,7 @@ def show(view: View) -> None:
 
 def side_by_side(view: View) -> None:
     """Heuer's scores and the Bayesian posterior next to each other, then why they differ."""
-    from analysis.charts import posterior_chart
+    from analysis.report.charts import posterior_chart
 
     scores, posterior = st.columns(2, gap="medium")
     with scores:

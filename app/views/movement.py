@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis.charts import contribution_chart, trajectory_chart, waterfall_chart
+from analysis.report.charts import contribution_chart, trajectory_chart, waterfall_chart
 from app.views.context import View
 from app.widgets import show_chart
 

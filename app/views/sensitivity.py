@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis.charts import tornado_chart
+from analysis.report.charts import tornado_chart
 from analysis.scales import format_percent
 from app import state
 from app.views.context import View

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis.charts import posterior_chart
-from analysis.engine import analyze
+from analysis.engine.analyzer import analyze
+from analysis.report.charts import posterior_chart
 from analysis.scales import format_percent
 from analysis.wording import count
 from app import state
@@ -26,7 +26,7 @@ def _run_key(view: View, seed: int, draws: int, chains: int) -> tuple:
 
 def _run(view: View, seed: int, draws: int, chains: int):
     """Sample (pymc is imported here, on the button press, and nowhere else)."""
-    from analysis.uncertainty import run_uncertainty
+    from analysis.uncertainty.sampler import run_uncertainty
 
     bar = st.progress(0.0, text="Starting the uncertainty run...")
 
@@ -74,7 +74,7 @@ def diagnostics_text(summary) -> list[str]:
 def automatic_draws_help() -> str:
     """What 0 draws means, in the sampler's own numbers."""
     # importing analysis.uncertainty loads no pymc (that happens inside run_uncertainty)
-    from analysis.uncertainty import DRAWS, DRAWS_LARGE, LARGE_MODEL
+    from analysis.uncertainty.sampler import DRAWS, DRAWS_LARGE, LARGE_MODEL
 
     return (
         f"0: automatic ({DRAWS}, or {DRAWS_LARGE} for a model of more than {LARGE_MODEL} "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis.scenario import (
+from analysis.scenario.adjustments import (
     describe,
     file_credibility,
     file_likelihood,

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import bayes
-from .case import Prob
-from .elicit import beta_parameters
-from .engine import Analysis
+from analysis.case import Prob
+from analysis.elicit import beta_parameters
+from analysis.engine import bayes
+from analysis.engine.analyzer import Analysis
 
 
 @dataclass(frozen=True)

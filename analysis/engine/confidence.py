@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .wording import count
+from analysis.wording import count
 
 LEVELS = ("low", "moderate", "high")
 SUPPORT_DB = 1.0

@@ -20,9 +20,9 @@ from typing import Annotated, Any, TypeVar, get_args, get_origin
 from pydantic import BaseModel, ConfigDict, PlainValidator, ValidationError
 from pydantic_core import PydanticCustomError
 
-from .errors import Problem
-from .scales import CREDIBILITY_WORDS, PARC_WEIGHTS, RATING_LIKELIHOOD
-from .yamlio import INVALID, Document
+from analysis.casefile.yamlio import INVALID, Document
+from analysis.errors import Problem
+from analysis.scales import CREDIBILITY_WORDS, PARC_WEIGHTS, RATING_LIKELIHOOD
 
 ID_PATTERN = re.compile(r"[a-z0-9_-]+")
 CASE_PATTERN = re.compile(r"[a-z0-9-]+")

@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import Problem
+from analysis.errors import Problem
 
 #: Most nodes a document may expand to (aliases included) and deepest nesting.
 MAX_NODES = 200_000

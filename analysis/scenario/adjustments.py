@@ -29,10 +29,10 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from .atomic import write_beside
-from .case import Case, Prob
-from .scales import RATING_LIKELIHOOD
-from .wording import count
+from analysis.atomic import write_beside
+from analysis.case import Case, Prob
+from analysis.scales import RATING_LIKELIHOOD
+from analysis.wording import count
 
 #: Case names the format allows (the file stem).
 CASE_NAME = re.compile(r"^[a-z0-9-]+$")
@@ -342,7 +342,7 @@ def save(
     False, ValueError for a bad name, and :class:`~analysis.errors.CaseError` if the
     written files do not load (they are then removed, or the old ones restored).
     """
-    from .loader import load_case
+    from analysis.casefile.loader import load_case
 
     hyp_path, ev_path = target_paths(root, name)
     found = existing(root, name)

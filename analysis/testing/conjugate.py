@@ -24,9 +24,9 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from . import bayes
-from .case import Case
-from .uncertainty_model import ModelData, Structure, describe
+from analysis.case import Case
+from analysis.engine import bayes
+from analysis.uncertainty.model import ModelData, Structure, describe
 
 
 def _log(x: np.ndarray) -> np.ndarray:

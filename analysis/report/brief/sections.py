@@ -1,7 +1,7 @@
 """The sections of the PDF brief, in reading order, as reportlab flowables.
 
-:func:`story` is the whole document body; :mod:`analysis.brief` adds the page
-furniture and writes the file. Numbers come from the :class:`~analysis.engine.Analysis`
+:func:`story` is the whole document body; :mod:`analysis.report.brief.pdf` adds the page
+furniture and writes the file. Numbers come from the :class:`~analysis.engine.analyzer.Analysis`
 (presentational choices such as ordering and picking the strongest item are made
 here; nothing is recomputed). User text always goes through :func:`esc`.
 """
@@ -26,8 +26,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from . import charts as ch
-from .brief_tables import (
+from analysis.engine.analyzer import Analysis
+from analysis.report import charts as ch
+from analysis.report.brief.tables import (
     FONT,
     esc,
     indicator_table,
@@ -38,9 +39,8 @@ from .brief_tables import (
     swatch,
     yardstick_table,
 )
-from .engine import Analysis
-from .scales import JEFFREYS, YARDSTICKS, format_percent
-from .wording import count, tie_sentence
+from analysis.scales import JEFFREYS, YARDSTICKS, format_percent
+from analysis.wording import count, tie_sentence
 
 PAGE = A4
 MARGIN = 18 * mm

@@ -9,10 +9,11 @@ the trajectory); the ACH matrix; linchpins; indicators to watch; sources; a meth
 note. Every page carries a footer with the engine version, the case's content hash,
 the date and "page n of m".
 
-Charts come from :mod:`analysis.charts` (the dashboard's own definitions) rendered
+Charts come from :mod:`analysis.report.charts` (the dashboard's own definitions) rendered
 offline by vl-convert; text uses an embedded DejaVu Sans, so any Unicode label prints;
-all user text is escaped (:func:`analysis.brief_tables.esc`). The sections live in
-:mod:`analysis.brief_sections`, fonts, styles and tables in :mod:`analysis.brief_tables`.
+all user text is escaped (:func:`analysis.report.brief.tables.esc`). The sections live in
+:mod:`analysis.report.brief.sections`, fonts, styles and tables in
+:mod:`analysis.report.brief.tables`.
 """
 
 from __future__ import annotations
@@ -31,11 +32,11 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import SimpleDocTemplate
 
-from . import __version__
-from .atomic import write_atomically
-from .brief_sections import MARGIN, PAGE, long_date, story
-from .brief_tables import FONT
-from .engine import Analysis
+from analysis import __version__
+from analysis.atomic import write_atomically
+from analysis.engine.analyzer import Analysis
+from analysis.report.brief.sections import MARGIN, PAGE, long_date, story
+from analysis.report.brief.tables import FONT
 
 # -- public API ----------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 Every piece of user text (labels, claims, names, ids) passes through :func:`esc`
 before it reaches a reportlab Paragraph, so markup in a case file prints literally.
-The numbers come from the :class:`~analysis.engine.Analysis`; nothing is recomputed.
+The numbers come from the :class:`~analysis.engine.analyzer.Analysis`; nothing is recomputed.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, Table, TableStyle
 
-from .charts import font_directory, hypothesis_colours
-from .engine import Analysis
-from .scales import RATING_MEANING, format_percent
+from analysis.engine.analyzer import Analysis
+from analysis.report.charts import font_directory, hypothesis_colours
+from analysis.scales import RATING_MEANING, format_percent
 
 FONT = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 import altair as alt
 
 if TYPE_CHECKING:
-    from ..case import Case, Item
-    from ..engine import Analysis
+    from analysis.case import Case, Item
+    from analysis.engine import Analysis
 
 
 #: Okabe & Ito's colour-blind-safe palette, in the order hypotheses take it (yellow and

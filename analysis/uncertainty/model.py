@@ -24,9 +24,9 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .case import Case
-from .elicit import beta_parameters
-from .scales import LIKELIHOOD_FLOOR
+from analysis.case import Case
+from analysis.elicit import beta_parameters
+from analysis.scales import LIKELIHOOD_FLOOR
 
 #: Variable names in the PyMC model (and so in the returned InferenceData).
 LIKELIHOOD_VAR = "L"

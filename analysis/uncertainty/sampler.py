@@ -1,6 +1,6 @@
 """The uncertainty run: how sure is the conclusion, given how unsure the numbers are?
 
-PyMC states the model (:mod:`analysis.uncertainty_model`); nutpie compiles it once
+PyMC states the model (:mod:`analysis.uncertainty.model`); nutpie compiles it once
 per case *structure* and samples it (chosen by measurement: a re-sample of the seed
 case takes about 0.3 s against about 2 s for ``pm.sample``; see the README). The
 compiled model lives for the life of the process, so a case that differs only in its
@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from .case import Case
-from .engine import UncertaintySummary, analyze
-from .uncertainty_model import (
+from analysis.case import Case
+from analysis.engine.analyzer import UncertaintySummary, analyze
+from analysis.uncertainty.model import (
     CREDIBILITY_VAR,
     LIKELIHOOD_VAR,
     POSTERIOR_VAR,

@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING
 import altair as alt
 import pandas as pd
 
-from ..scales import YARDSTICK_TITLES, format_percent
-from ._common import WIDTH, _colour_scale, _finish, _labels
+from analysis.report.charts._common import WIDTH, _colour_scale, _finish, _labels
+from analysis.scales import YARDSTICK_TITLES, format_percent
 
 #: Width of the column holding "56% · likely" beside the bars.
 WORDS_WIDTH = 170
 
 if TYPE_CHECKING:
-    from ..engine import Analysis
+    from analysis.engine import Analysis
 
 
 def posterior_data(analysis: Analysis) -> pd.DataFrame:

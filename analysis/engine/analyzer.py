@@ -11,12 +11,12 @@ from functools import cached_property
 
 import numpy as np
 
-from . import bayes
-from .case import Case, Item
-from .confidence import SUPPORT_DB, Confidence, assess_confidence
-from .heuer import Disagreement, HeuerResult, explain_disagreement, heuer_scores
-from .scales import LIKELIHOOD_FLOOR, estimative_word, format_percent, jeffreys_grade
-from .wording import count
+from analysis.case import Case, Item
+from analysis.engine import bayes
+from analysis.engine.confidence import SUPPORT_DB, Confidence, assess_confidence
+from analysis.engine.heuer import Disagreement, HeuerResult, explain_disagreement, heuer_scores
+from analysis.scales import LIKELIHOOD_FLOOR, estimative_word, format_percent, jeffreys_grade
+from analysis.wording import count
 
 #: One source is said to carry "much of the conclusion" from this share up.
 SOURCE_SHARE_WARNING = 0.5

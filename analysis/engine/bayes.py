@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .scales import LIKELIHOOD_FLOOR
+from analysis.scales import LIKELIHOOD_FLOOR
 
 DB = 10.0 / np.log(10.0)  # natural log -> decibans
 

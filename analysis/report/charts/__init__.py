@@ -1,4 +1,4 @@
-"""Altair charts of an :class:`~analysis.engine.Analysis`, shared by the dashboard and the PDF.
+"""Altair charts of an :class:`~analysis.engine.Analysis`, shared by the dashboard and PDF.
 
 Every chart is defined once here: the dashboard shows the Altair object, the brief
 renders the same object to PNG with :func:`chart_png` (vl-convert, offline). Charts only
@@ -22,7 +22,7 @@ stays light.
 
 from __future__ import annotations
 
-from ._common import (
+from analysis.report.charts._common import (
     DIVERGING_SCHEME,
     FONT,
     NEUTRAL,
@@ -37,11 +37,11 @@ from ._common import (
     font_directory,
     hypothesis_colours,
 )
-from .contribution import contribution_chart, contribution_data
-from .posterior import posterior_chart, posterior_data
-from .tornado import tornado_chart, tornado_data
-from .trajectory import trajectory_chart, trajectory_data
-from .waterfall import waterfall_chart, waterfall_data
+from analysis.report.charts.contribution import contribution_chart, contribution_data
+from analysis.report.charts.posterior import posterior_chart, posterior_data
+from analysis.report.charts.tornado import tornado_chart, tornado_data
+from analysis.report.charts.trajectory import trajectory_chart, trajectory_data
+from analysis.report.charts.waterfall import waterfall_chart, waterfall_data
 
 __all__ = [
     "DIVERGING_SCHEME",

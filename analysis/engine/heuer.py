@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .case import Case, Item
-from .scales import (
+from analysis.case import Case, Item
+from analysis.scales import (
     PARC_WEIGHTS,
     RATING_CUTS,
     RATING_INCONSISTENCY,

@@ -8,8 +8,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ..scales import format_percent
-from ._common import (
+from analysis.report.charts._common import (
     DIVERGING_SCHEME,
     ROW,
     SATURATION_DB,
@@ -20,9 +19,10 @@ from ._common import (
     _labels,
     _wrap,
 )
+from analysis.scales import format_percent
 
 if TYPE_CHECKING:
-    from ..engine import Analysis
+    from analysis.engine import Analysis
 
 
 def contribution_data(analysis: Analysis) -> pd.DataFrame:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from .engine import Analysis
-from .scales import format_percent
-from .wording import tie_sentence
+from analysis.engine.analyzer import Analysis
+from analysis.scales import format_percent
+from analysis.wording import tie_sentence
 
 
 def _conclusion(analysis: Analysis) -> str:

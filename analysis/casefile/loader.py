@@ -2,8 +2,8 @@
 
 Checking runs in three passes and reports *every* problem, never just the first:
 
-1. reading (:mod:`analysis.yamlio`): syntax, encoding, tags, duplicate keys, aliases;
-2. shape (:mod:`analysis.schema`): unknown or missing keys, types, ranges, words;
+1. reading (:mod:`analysis.casefile.yamlio`): syntax, encoding, tags, duplicate keys, aliases;
+2. shape (:mod:`analysis.casefile.schema`): unknown or missing keys, types, ranges, words;
 3. cross-references (here): ids, sources, likelihood maps, priors, case names,
    impossible items and ranges no Beta distribution can fit.
 
@@ -20,11 +20,8 @@ from typing import Any
 
 from pydantic_core import PydanticCustomError
 
-from .case import Case, Hypothesis, Item, Prob, Source
-from .elicit import RangeFitError, range_mean
-from .errors import CaseError, Problem
-from .scales import CREDIBILITY_WORDS, RATING_LIKELIHOOD
-from .schema import (
+from analysis.case import Case, Hypothesis, Item, Prob, Source
+from analysis.casefile.schema import (
     CASE_PATTERN,
     ENTITY,
     EvidenceFile,
@@ -41,7 +38,10 @@ from .schema import (
     subject,
     validate,
 )
-from .yamlio import Document, failed_document, parse_yaml, read_yaml
+from analysis.casefile.yamlio import Document, failed_document, parse_yaml, read_yaml
+from analysis.elicit import RangeFitError, range_mean
+from analysis.errors import CaseError, Problem
+from analysis.scales import CREDIBILITY_WORDS, RATING_LIKELIHOOD
 
 PRIOR_TOLERANCE = 1e-6
 _PLACEHOLDER = "<case>"

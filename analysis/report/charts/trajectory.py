@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Any
 import altair as alt
 import pandas as pd
 
-from ..scales import YARDSTICK_TITLES, estimative_word, format_percent
-from ..wording import count
-from ._common import WIDTH, _colour_scale, _finish, _labels
+from analysis.report.charts._common import WIDTH, _colour_scale, _finish, _labels
+from analysis.scales import YARDSTICK_TITLES, estimative_word, format_percent
+from analysis.wording import count
 
 if TYPE_CHECKING:
-    from ..engine import Analysis
+    from analysis.engine import Analysis
 
 
 def trajectory_data(analysis: Analysis) -> pd.DataFrame:

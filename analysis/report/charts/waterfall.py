@@ -8,8 +8,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ..scales import jeffreys_grade
-from ._common import (
+from analysis.report.charts._common import (
     NEUTRAL,
     ROW,
     WIDTH,
@@ -18,9 +17,10 @@ from ._common import (
     _item_fields,
     hypothesis_colours,
 )
+from analysis.scales import jeffreys_grade
 
 if TYPE_CHECKING:
-    from ..engine import Analysis
+    from analysis.engine import Analysis
 
 
 def waterfall_data(analysis: Analysis, top: int | None = None) -> pd.DataFrame:

@@ -9,8 +9,8 @@ from typing import Protocol
 import altair as alt
 import pandas as pd
 
-from ..scales import format_percent
-from ._common import ROW, WIDTH, _finish
+from analysis.report.charts._common import ROW, WIDTH, _finish
+from analysis.scales import format_percent
 
 
 class _Bar(Protocol):

@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from . import __version__
-from .engine import Analysis
+from analysis import __version__
+from analysis.engine.analyzer import Analysis
 
 
 def _dist(ids: tuple[str, ...], values: np.ndarray) -> dict[str, float]:

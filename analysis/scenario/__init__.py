@@ -1,0 +1,1 @@
+"""Scenarios: an analyst's what-if changes to a case, applied, described and saved."""
