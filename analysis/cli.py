@@ -85,7 +85,7 @@ def _analyze(
 @app.command("list")
 def list_command(root: RootOption = Path(".")) -> None:
     """List the cases found under ROOT."""
-    from analysis.casefile.loader import list_cases
+    from analysis.casefile.layout import list_cases
 
     if not root.is_dir():
         _fail([f"{root}: no such folder; --root must name the folder holding hypotheses/"])

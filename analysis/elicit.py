@@ -21,13 +21,10 @@ from functools import lru_cache
 import numpy as np
 
 from analysis.case import Prob
+from analysis.errors import RangeFitError
 from analysis.scales import CREDIBILITY_WORD_CONCENTRATION
 
 MASS = 0.90
-
-
-class RangeFitError(ValueError):
-    """A range that no Beta distribution can hold 90% of its mass in."""
 
 
 @lru_cache(maxsize=4096)

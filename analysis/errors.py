@@ -1,8 +1,16 @@
-"""The one error users ever see: a list of located problems in their case files."""
+"""Every error the workbench raises on purpose, under one base class.
+
+Catch :class:`AchError` to catch them all. :class:`CaseError` is the one users see most:
+a list of located problems in their case files, printed one per line.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+
+class AchError(Exception):
+    """Base of every error the workbench raises on purpose (bad input, refused writes)."""
 
 
 @dataclass(frozen=True, order=True)
@@ -18,7 +26,7 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-class CaseError(Exception):
+class CaseError(AchError):
     """Raised with *every* problem found in a case, never just the first."""
 
     def __init__(self, problems: list[Problem]):
@@ -28,3 +36,33 @@ class CaseError(Exception):
     def lines(self) -> list[str]:
         """One line per problem, as the CLI prints them."""
         return [str(p) for p in self.problems]
+
+
+class CaseNameError(AchError, ValueError):
+    """A case name the format does not allow (see :mod:`analysis.casefile.layout`)."""
+
+
+class CaseExists(AchError, FileExistsError):
+    """A file a save would replace already exists (and replacing was not asked for)."""
+
+    def __init__(self, paths: list):
+        self.paths = list(paths)
+        super().__init__(
+            "already exists: " + ", ".join(str(p) for p in self.paths) + "; choose another name"
+        )
+
+
+class ScenarioError(AchError, ValueError):
+    """Adjustments that cannot make a case (e.g. every prior weight at zero)."""
+
+
+class RangeFitError(AchError, ValueError):
+    """A ``[low, high]`` range no Beta distribution can fit."""
+
+
+class FontError(AchError, RuntimeError):
+    """The brief's embedded font (DejaVu Sans) cannot be found."""
+
+
+class ChartError(AchError, ValueError):
+    """A chart asked for with an option it does not have."""

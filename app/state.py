@@ -107,7 +107,7 @@ def _load_case(name: str, root: str, stamp: tuple) -> Case:
 
 
 def list_cases(root: Path) -> list[str]:
-    from analysis.casefile.loader import list_cases as found
+    from analysis.casefile.layout import list_cases as found
 
     try:
         return list(found(root))

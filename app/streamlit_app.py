@@ -24,7 +24,7 @@ import streamlit as st  # noqa: E402
 
 from analysis.errors import CaseError  # noqa: E402
 from analysis.scales import YARDSTICKS  # noqa: E402
-from analysis.scenario.adjustments import count_changes  # noqa: E402
+from analysis.scenario import count_changes  # noqa: E402
 from analysis.wording import count  # noqa: E402
 from app import state  # noqa: E402
 from app.views import (  # noqa: E402

@@ -17,7 +17,8 @@ from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
 from analysis.case import Prob
-from analysis.casefile.loader import list_cases, load_case
+from analysis.casefile.layout import list_cases
+from analysis.casefile.loader import load_case
 from analysis.cli import app as cli
 from analysis.engine.analyzer import UncertaintySummary, analyze
 from analysis.scales import format_percent
@@ -453,7 +454,7 @@ def _student_table(at: AppTest):
 
 
 def test_learn_exercise_shows_the_posterior_the_students_ratings_imply():
-    from analysis.scenario.adjustments import with_ratings
+    from analysis.scenario import with_ratings
 
     case = load_case("office-leak", ROOT)
     file = analyze(case)

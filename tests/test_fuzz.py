@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from test_loader import EVI, HYP
 
 from analysis.case import Case
-from analysis.casefile.loader import list_cases, load_case_texts
+from analysis.casefile.layout import list_cases
+from analysis.casefile.loader import load_case_texts
 from analysis.errors import CaseError, Problem
 
 ROOT = Path(__file__).resolve().parent.parent

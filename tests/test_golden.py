@@ -10,7 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from analysis import analyze
-from analysis.casefile.loader import list_cases, load_case
+from analysis.casefile.layout import list_cases
+from analysis.casefile.loader import load_case
 from analysis.cli import app
 from analysis.engine.bayes import DB
 from analysis.scales import estimative_word

@@ -10,7 +10,8 @@ import pytest
 import yaml
 
 from analysis.case import Case, Prob
-from analysis.casefile.loader import list_cases, load_case, load_case_files, load_case_texts
+from analysis.casefile.layout import list_cases
+from analysis.casefile.loader import load_case, load_case_files, load_case_texts
 from analysis.errors import CaseError
 from analysis.scales import CREDIBILITY_WORDS, RATING_LIKELIHOOD
 

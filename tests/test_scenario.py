@@ -11,11 +11,12 @@ from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analysis import scenario as sc
 from analysis.case import Prob
-from analysis.casefile.loader import list_cases, load_case, load_case_texts
+from analysis.casefile.layout import existing_files, list_cases
+from analysis.casefile.loader import load_case, load_case_texts
 from analysis.engine.analyzer import analyze
 from analysis.errors import CaseError, Problem
-from analysis.scenario import adjustments as sc
 
 CASES = list_cases(ROOT)
 
@@ -161,10 +162,10 @@ def test_save_writes_a_valid_case_and_never_overwrites_silently(seed, tmp_path):
     assert "adjusted from case 'nk-hamas'" in hyp.read_text()
     before = hyp.read_bytes()
 
-    with pytest.raises(sc.ScenarioExists):
+    with pytest.raises(sc.CaseExists):
         sc.save(seed, sc.Adjustments(), "what-if", root=root)
     assert hyp.read_bytes() == before
-    with pytest.raises(sc.ScenarioExists):  # the analyst's own file is safe too
+    with pytest.raises(sc.CaseExists):  # the analyst's own file is safe too
         sc.save(seed, adjustments, "nk-hamas", root=root)
     assert load_case("nk-hamas", root).to_data() == seed.to_data()
 
@@ -192,7 +193,7 @@ def test_a_save_that_does_not_validate_is_rolled_back(seed, tmp_path, monkeypatc
     assert (root / "evidence" / "kept.yaml").read_bytes() == old
     with pytest.raises(CaseError):
         sc.save(seed, sc.Adjustments(), "fresh", root=root)
-    assert sc.existing(root, "fresh") == []
+    assert existing_files(root, "fresh") == []
 
 
 def test_with_ratings_feeds_heuer(seed):

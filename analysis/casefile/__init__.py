@@ -4,6 +4,7 @@
 contract, ``loader`` checks everything and builds the ``Case``.
 """
 
-from analysis.casefile.loader import list_cases, load_case, load_case_files, load_case_texts
+from analysis.casefile.layout import list_cases
+from analysis.casefile.loader import load_case, load_case_files, load_case_texts
 
 __all__ = ["list_cases", "load_case", "load_case_files", "load_case_texts"]

@@ -21,8 +21,8 @@ from typing import Any
 from pydantic_core import PydanticCustomError
 
 from analysis.case import Case, Hypothesis, Item, Prob, Source
+from analysis.casefile.layout import is_case_name, list_cases
 from analysis.casefile.schema import (
-    CASE_PATTERN,
     ENTITY,
     EvidenceFile,
     HypothesesFile,
@@ -39,8 +39,8 @@ from analysis.casefile.schema import (
     validate,
 )
 from analysis.casefile.yamlio import Document, failed_document, parse_yaml, read_yaml
-from analysis.elicit import RangeFitError, range_mean
-from analysis.errors import CaseError, Problem
+from analysis.elicit import range_mean
+from analysis.errors import CaseError, Problem, RangeFitError
 from analysis.scales import CREDIBILITY_WORDS, RATING_LIKELIHOOD
 
 PRIOR_TOLERANCE = 1e-6
@@ -48,23 +48,6 @@ _PLACEHOLDER = "<case>"
 
 
 # -- public API ----------------------------------------------------------------------
-def list_cases(root: str | Path = ".") -> list[str]:
-    """Case names with a file in both ``hypotheses/`` and ``evidence/`` under ``root``."""
-    base = Path(root)
-
-    def stems(folder: str) -> set[str]:
-        directory = base / folder
-        if not directory.is_dir():
-            return set()
-        return {
-            p.stem
-            for p in directory.glob("*.yaml")
-            if CASE_PATTERN.fullmatch(p.stem) and p.is_file()
-        }
-
-    return sorted(stems("hypotheses") & stems("evidence"))
-
-
 def load_case(name: str, root: str | Path = ".") -> Case:
     """Load ``root/hypotheses/<name>.yaml`` and ``root/evidence/<name>.yaml``.
 
@@ -72,7 +55,7 @@ def load_case(name: str, root: str | Path = ".") -> Case:
     stay under ``root``. Both files must name the case ``name``.
     """
     base = Path(root)
-    if not isinstance(name, str) or not CASE_PATTERN.fullmatch(name):
+    if not is_case_name(name):
         raise CaseError(
             [
                 Problem(
@@ -513,4 +496,4 @@ def _build(h: HypothesesFile, e: EvidenceFile, h_doc: Document, e_doc: Document)
     )
 
 
-__all__ = ["list_cases", "load_case", "load_case_files", "load_case_texts"]
+__all__ = ["load_case", "load_case_files", "load_case_texts"]

@@ -20,12 +20,12 @@ from typing import Annotated, Any, TypeVar, get_args, get_origin
 from pydantic import BaseModel, ConfigDict, PlainValidator, ValidationError
 from pydantic_core import PydanticCustomError
 
+from analysis.casefile.layout import CASE_NAME_RULE, is_case_name
 from analysis.casefile.yamlio import INVALID, Document
 from analysis.errors import Problem
 from analysis.scales import CREDIBILITY_WORDS, PARC_WEIGHTS, RATING_LIKELIHOOD
 
 ID_PATTERN = re.compile(r"[a-z0-9_-]+")
-CASE_PATTERN = re.compile(r"[a-z0-9-]+")
 RATINGS = tuple(RATING_LIKELIHOOD)
 M = TypeVar("M", bound=BaseModel)
 LEVELS = tuple(PARC_WEIGHTS)
@@ -129,8 +129,8 @@ def check_case_name(value: Any) -> str:
     """A case name: [a-z0-9-]+."""
     if not isinstance(value, str):
         raise ValueProblem(value, _text_fix(value, " using only a-z, 0-9 and '-'"))
-    if not CASE_PATTERN.fullmatch(value):
-        raise ValueProblem(value, "a case name may use only a-z, 0-9 and '-'")
+    if not is_case_name(value):
+        raise ValueProblem(value, CASE_NAME_RULE)
     return value
 
 

@@ -1,4 +1,4 @@
-"""Scenarios: the analyst's adjustments to a case, applied, described, dumped and saved.
+"""Adjustments: what the analyst moved, and the case they make.
 
 A scenario is the file's case plus a set of :class:`Adjustments` (what the dashboard's
 sliders hold): prior weights, likelihood points and source credibilities. Nothing
@@ -13,29 +13,17 @@ functions, so the same code can be tested (and used) without a browser.
   alone keeps exactly what the file wrote (ranges, words, Heuer ratings).
 * Ratings follow the numbers: a moved likelihood drops the Heuer rating the file gave
   for that cell (see :func:`apply`), so the classic view derives it from the new number.
-* Saving writes both files atomically under ``root`` with a new case name, refuses
-  to replace an existing file unless ``overwrite=True``, and loads the result back
-  to prove it valid.
 """
 
 from __future__ import annotations
 
-import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 import numpy as np
-import yaml
 
-from analysis.atomic import write_beside
 from analysis.case import Case, Prob
-from analysis.scales import RATING_LIKELIHOOD
-from analysis.wording import count
-
-#: Case names the format allows (the file stem).
-CASE_NAME = re.compile(r"^[a-z0-9-]+$")
+from analysis.errors import ScenarioError
 
 #: Two numbers this close are the same slider position.
 TOLERANCE = 1e-9
@@ -62,19 +50,6 @@ class Adjustments:
             tuple(sorted(self.likelihoods.items())),
             tuple(sorted(self.credibilities.items())),
         )
-
-
-@dataclass(frozen=True)
-class Change:
-    """One adjusted number, as a reader sees it."""
-
-    kind: str  # "prior", "likelihood" or "credibility"
-    target: str  # e.g. "jcs-rockets-nk-made / Direct supply"
-    before: str  # as the file wrote it
-    after: str
-
-    def __str__(self) -> str:
-        return f"{self.kind} of {self.target}: {self.before} -> {self.after}"
 
 
 # -- the file's values (what the sliders start at) --------------------------------------
@@ -129,7 +104,7 @@ def scenario_prior(case: Case, adjustments: Adjustments) -> dict[str, float]:
     weights.update({h: float(v) for h, v in adjustments.priors.items() if h in weights})
     values = np.array(list(weights.values()), dtype=float)
     if values.sum() <= 0:
-        raise ValueError("prior weights must not all be zero")
+        raise ScenarioError("prior weights must not all be zero")
     values = values / values.sum()
     return dict(zip(weights, (float(v) for v in values), strict=True))
 
@@ -191,212 +166,3 @@ def dropped_ratings(case: Case, adjustments: Adjustments) -> list[tuple[str, str
         for h in case.hypothesis_ids
         if (item.id, h) in moved and h in item.ratings
     ]
-
-
-# -- describing --------------------------------------------------------------------------
-def describe(case: Case, adjustments: Adjustments) -> list[Change]:
-    """Every adjusted number, in file order, with its value in the file and now."""
-    adjustments = prune(case, adjustments)
-    found: list[Change] = []
-    if adjustments.priors:
-        before = file_prior(case)
-        after = scenario_prior(case, adjustments)
-        # one change per prior the analyst moved; the others follow by normalisation
-        for h in case.hypotheses:
-            if h.id in adjustments.priors:
-                found.append(
-                    Change(
-                        "prior",
-                        h.label,
-                        f"{before[h.id]:.3g}",
-                        f"{adjustments.priors[h.id]:g} (normalised {after[h.id]:.3g})",
-                    )
-                )
-    for source in case.sources:
-        if source.id in adjustments.credibilities:
-            found.append(
-                Change(
-                    "credibility",
-                    source.name,
-                    source.credibility.describe(),
-                    f"{adjustments.credibilities[source.id]:g}",
-                )
-            )
-    for item in case.evidence:
-        for h in case.hypothesis_ids:
-            if (item.id, h) in adjustments.likelihoods:
-                found.append(
-                    Change(
-                        "likelihood",
-                        f"{item.id} / {case.labels[h]}",
-                        item.likelihoods[h].describe(),
-                        f"{adjustments.likelihoods[(item.id, h)]:g}",
-                    )
-                )
-    return found
-
-
-def count_changes(case: Case, adjustments: Adjustments) -> int:
-    """How many numbers of the scenario differ from the file (see :func:`describe`).
-
-    Moving one prior weight changes every normalised prior, and each counts.
-    """
-    return len(describe(case, adjustments))
-
-
-def scenario_note(case: Case, adjustments: Adjustments) -> str | None:
-    """The brief's scenario line: None for the file as written."""
-    n = count_changes(case, adjustments)
-    if n == 0:
-        return None
-    return f"adjusted from file '{case.name}': {n} change{'s' if n != 1 else ''}"
-
-
-# -- YAML ----------------------------------------------------------------------------------
-def renamed(case: Case, name: str) -> Case:
-    """``case`` under a new case name (no longer tied to the files it came from)."""
-    check_name(name)
-    return case.with_changes(name=name, hypotheses_path=None, evidence_path=None)
-
-
-def check_name(name: str) -> None:
-    if not CASE_NAME.match(name or ""):
-        raise ValueError(
-            f"case name {name!r} is not allowed; use lower-case letters, digits and '-'"
-        )
-
-
-def _header(case: Case, origin: str | None, changes: list[Change]) -> str:
-    if origin is None:
-        return ""
-    lines = [f"# Scenario '{case.name}', adjusted from case '{origin}' in the ACH workbench."]
-    if changes:
-        lines.append(f"# {count(len(changes), 'number')} differ from '{origin}':")
-        lines += [f"#   {change}" for change in changes]
-    return "\n".join(lines) + "\n"
-
-
-def dump_yaml(
-    case: Case, name: str | None = None, changes: list[Change] | None = None, origin=None
-) -> tuple[str, str]:
-    """The two YAML documents (hypotheses, evidence) of ``case``, renamed to ``name``.
-
-    ``origin`` (the file's case name) and ``changes`` go into a comment header.
-    """
-    if name is not None:
-        case = renamed(case, name)
-    hypotheses, evidence = case.to_data()
-    header = _header(case, origin, changes or [])
-
-    def dump(data: dict) -> str:
-        return header + yaml.safe_dump(
-            data, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
-        )
-
-    return dump(hypotheses), dump(evidence)
-
-
-def scenario_yaml(case: Case, adjustments: Adjustments, name: str) -> str:
-    """Both documents of the adjusted scenario in one download (``---`` between them)."""
-    hyp, ev = dump_yaml(
-        apply(case, adjustments), name, describe(case, adjustments), origin=case.name
-    )
-    return (
-        f"# Save the first document as hypotheses/{name}.yaml and the second as "
-        f"evidence/{name}.yaml.\n{hyp}---\n{ev}"
-    )
-
-
-# -- saving ----------------------------------------------------------------------------------
-class ScenarioExists(FileExistsError):
-    """A file the save would replace already exists (and overwrite was not asked for)."""
-
-    def __init__(self, paths: list[Path]):
-        self.paths = paths
-        super().__init__(
-            "already exists: " + ", ".join(str(p) for p in paths) + "; choose another name"
-        )
-
-
-def target_paths(root: str | Path, name: str) -> tuple[Path, Path]:
-    check_name(name)
-    root = Path(root)
-    return root / "hypotheses" / f"{name}.yaml", root / "evidence" / f"{name}.yaml"
-
-
-def existing(root: str | Path, name: str) -> list[Path]:
-    """Which of the two files for ``name`` already exist under ``root``."""
-    return [p for p in target_paths(root, name) if p.exists()]
-
-
-def save(
-    case: Case,
-    adjustments: Adjustments,
-    name: str,
-    root: str | Path = ".",
-    overwrite: bool = False,
-) -> Case:
-    """Save the adjusted scenario as case ``name`` under ``root``; return it as loaded back.
-
-    Raises :class:`ScenarioExists` when a file would be replaced and ``overwrite`` is
-    False, ValueError for a bad name, and :class:`~analysis.errors.CaseError` if the
-    written files do not load (they are then removed, or the old ones restored).
-    """
-    from analysis.casefile.loader import load_case
-
-    hyp_path, ev_path = target_paths(root, name)
-    found = existing(root, name)
-    if found and not overwrite:
-        raise ScenarioExists(found)
-    hyp_text, ev_text = dump_yaml(
-        apply(case, adjustments), name, describe(case, adjustments), origin=case.name
-    )
-    backups = {p: p.read_bytes() for p in found}
-    for path in (hyp_path, ev_path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-    temps = [
-        write_beside(hyp_path, hyp_text.encode("utf-8")),
-        write_beside(ev_path, ev_text.encode("utf-8")),
-    ]
-    try:
-        os.replace(temps[0], hyp_path)
-        os.replace(temps[1], ev_path)
-        return load_case(name, root)
-    except BaseException:
-        for tmp in temps:
-            tmp.unlink(missing_ok=True)
-        for path in (hyp_path, ev_path):
-            if path in backups:
-                path.write_bytes(backups[path])
-            else:
-                path.unlink(missing_ok=True)
-        raise
-
-
-# -- exercises ---------------------------------------------------------------------------------
-def with_ratings(
-    case: Case, ratings: Mapping[tuple[str, str], str], likelihoods: bool = False
-) -> Case:
-    """``case`` with the Heuer ratings of the evidence replaced by ``ratings``.
-
-    ``ratings`` maps (item id, hypothesis id) to CC/C/N/NA/I/II; cells it leaves out
-    keep no given rating (Heuer's scores then derive them from the likelihoods).
-
-    By default the likelihoods are untouched: this is the student's classic view of
-    the same case. With ``likelihoods=True`` every rated cell's likelihood becomes the
-    number its rating stands for on the documented scale
-    (:data:`~analysis.scales.RATING_LIKELIHOOD`, as the loader reads a rating-only
-    cell), so ``analyze()`` of the result is the Bayesian posterior the ratings imply;
-    priors and source credibilities stay the case's.
-    """
-    evidence = []
-    for item in case.evidence:
-        given = {h: ratings[(item.id, h)] for h in case.hypothesis_ids if (item.id, h) in ratings}
-        changes: dict = {"ratings": given}
-        if likelihoods:
-            changes["likelihoods"] = {
-                h: Prob(RATING_LIKELIHOOD[given[h]], "rating", word=given[h]) if h in given else p
-                for h, p in item.likelihoods.items()
-            }
-        evidence.append(replace(item, **changes))
-    return case.with_changes(evidence=tuple(evidence))

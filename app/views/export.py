@@ -6,8 +6,9 @@ import importlib.util
 
 import streamlit as st
 
-from analysis.errors import CaseError
-from analysis.scenario import adjustments as scenario
+from analysis import scenario
+from analysis.casefile.layout import case_paths, existing_files, is_case_name
+from analysis.errors import AchError, CaseError, CaseExists
 from analysis.wording import count
 from app.views.context import View
 from app.widgets import esc
@@ -38,16 +39,16 @@ def _save(view: View, name: str, overwrite: bool) -> None:
         saved = scenario.save(
             view.file_case, view.adjustments, name, root=view.root, overwrite=overwrite
         )
-    except scenario.ScenarioExists as error:
+    except CaseExists as error:
         st.error(f"Not saved: {error}. Tick the box to replace it, or pick another name.")
-    except ValueError as error:
-        st.error(f"Not saved: {error}")
     except CaseError as error:
         st.error("Not saved: the written case did not validate:\n\n" + "\n".join(error.lines()))
+    except AchError as error:
+        st.error(f"Not saved: {error}")
     except OSError as error:
         st.error(f"Not saved: {error}")
     else:
-        hyp, ev = scenario.target_paths(view.root, name)
+        hyp, ev = case_paths(view.root, name)
         st.session_state[SAVED] = (
             name,
             f"Saved case '{saved.name}' ({len(saved.evidence)} items): {hyp} and {ev}. "
@@ -83,8 +84,8 @@ def show(view: View) -> None:
     ).strip()
     clash = []
     try:
-        clash = scenario.existing(view.root, name)
-    except ValueError as error:
+        clash = existing_files(view.root, name)
+    except AchError as error:
         st.error(str(error))
     saved = st.session_state.pop(SAVED, None)
     just_saved = saved is not None and saved[0] == name
@@ -107,7 +108,7 @@ def show(view: View) -> None:
 
     st.subheader("Download")
     left, right = st.columns(2)
-    safe_name = name if scenario.CASE_NAME.match(name) else default_name(view)
+    safe_name = name if is_case_name(name) else default_name(view)
     left.download_button(
         "Scenario as YAML",
         data=scenario.scenario_yaml(view.file_case, view.adjustments, safe_name),

@@ -14,7 +14,7 @@ from analysis.scales import (
     RATING_MEANING,
     YARDSTICK_TITLES,
 )
-from analysis.scenario.adjustments import with_ratings
+from analysis.scenario import with_ratings
 from app.views.context import View
 from app.widgets import bottom_line, confidence_line, esc, posterior_lines, show_chart
 

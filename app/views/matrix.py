@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.case import Prob
-from analysis.scenario.adjustments import describe, dropped_ratings
+from analysis.scenario import describe, dropped_ratings
 from analysis.wording import count
 from app import state
 from app.views.context import View

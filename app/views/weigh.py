@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis.scenario.adjustments import (
+from analysis.scenario import (
     describe,
     file_credibility,
     file_likelihood,

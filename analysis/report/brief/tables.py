@@ -20,6 +20,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, Table, TableStyle
 
 from analysis.engine.analyzer import Analysis
+from analysis.errors import FontError
 from analysis.report.charts import font_directory, hypothesis_colours
 from analysis.scales import RATING_MEANING, format_percent
 
@@ -47,10 +48,6 @@ def esc(text: object) -> str:
 
 
 # -- fonts and styles -------------------------------------------------------------------
-
-
-class FontError(RuntimeError):
-    """No Unicode TrueType font (DejaVu Sans) could be found."""
 
 
 @cache

@@ -8,6 +8,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from analysis.errors import ChartError
 from analysis.report.charts._common import (
     DIVERGING_SCHEME,
     ROW,
@@ -115,7 +116,7 @@ def contribution_chart(
     if sort == "diagnosticity":
         order = [int(i) for i in np.argsort(-analysis.diagnosticity, kind="stable")]
     elif sort != "file":
-        raise ValueError(f"sort is '{sort}'; choose one of: file, diagnosticity")
+        raise ChartError(f"sort is '{sort}'; choose one of: file, diagnosticity")
     rows = ["prior", *(case.evidence[i].id for i in order), "total"]
     longest_word = max((len(word) for label in labels for word in label.split()), default=1)
     cell = max(72 if len(labels) <= 5 else 56, 7 * longest_word + 8)

@@ -1,0 +1,55 @@
+"""Where a case lives on disk: the one rule for case names, and the paths under a root.
+
+A case ``NAME`` is ``ROOT/hypotheses/NAME.yaml`` plus ``ROOT/evidence/NAME.yaml``; an
+analyst's own numbers are ``ROOT/judgments/NAME/ANALYST.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from analysis.errors import CaseNameError
+
+#: Case names the format allows (the file stem). Always matched with ``fullmatch``.
+CASE_PATTERN = re.compile(r"[a-z0-9-]+")
+
+#: What a case name may hold, in the words every message uses.
+CASE_NAME_RULE = "a case name may use only a-z, 0-9 and '-'"
+
+
+def is_case_name(name: object) -> bool:
+    """True when ``name`` is a string the case-name rule accepts (no trailing newline)."""
+    return isinstance(name, str) and CASE_PATTERN.fullmatch(name) is not None
+
+
+def check_name(name: object) -> str:
+    """``name`` itself when it is a valid case name; otherwise :class:`CaseNameError`."""
+    if not is_case_name(name):
+        raise CaseNameError(f"case name {name!r} is not allowed; {CASE_NAME_RULE}")
+    return name  # type: ignore[return-value]
+
+
+def case_paths(root: str | Path, name: str) -> tuple[Path, Path]:
+    """The hypotheses and evidence files of case ``name`` under ``root`` (name checked)."""
+    check_name(name)
+    base = Path(root)
+    return base / "hypotheses" / f"{name}.yaml", base / "evidence" / f"{name}.yaml"
+
+
+def existing_files(root: str | Path, name: str) -> list[Path]:
+    """Which of the two files of case ``name`` already exist under ``root``."""
+    return [p for p in case_paths(root, name) if p.exists()]
+
+
+def list_cases(root: str | Path = ".") -> list[str]:
+    """Case names with a file in both ``hypotheses/`` and ``evidence/`` under ``root``."""
+    base = Path(root)
+
+    def stems(folder: str) -> set[str]:
+        directory = base / folder
+        if not directory.is_dir():
+            return set()
+        return {p.stem for p in directory.glob("*.yaml") if is_case_name(p.stem) and p.is_file()}
+
+    return sorted(stems("hypotheses") & stems("evidence"))
