@@ -159,26 +159,32 @@ def app_command(
     case: Annotated[str | None, typer.Argument(help="Case to open first.")] = None,
     root: RootOption = Path("."),
     host: Annotated[
-        str, typer.Option("--host", help="Address to serve on (default: this machine only).")
-    ] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to serve on.")] = 8501,
+        str | None,
+        typer.Option(
+            "--host",
+            help="Address to serve on (default: Streamlit's server.address, else 127.0.0.1).",
+        ),
+    ] = None,
+    port: Annotated[
+        int | None,
+        typer.Option(
+            "--port", help="Port to serve on (default: Streamlit's, moving on if it is taken)."
+        ),
+    ] = None,
 ) -> None:
-    """Start the dashboard (Streamlit) on CASE, or on the first case under ROOT."""
+    """Start the dashboard (Streamlit) on CASE, or on the first case under ROOT.
+
+    Streamlit prints the address it actually serves on.
+    """
     import os
 
-    script = Path(__file__).resolve().parent.parent / "app" / "streamlit_app.py"
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(script),
-        "--server.address", host,
-        "--server.port", str(port),
-        "--server.headless", "true",
-        "--browser.gatherUsageStats", "false",
-        "--client.toolbarMode", "viewer",
-        "--", "--root", str(root.resolve()),
-    ]  # fmt: skip
-    if case:
-        command += ["--case", case]
-    typer.echo(f"Serving the dashboard on http://{host}:{port} (Ctrl-C stops it)")
+    from analysis.serve import ServeError, streamlit_command
+
+    try:
+        command = streamlit_command(root, case, host, port)
+    except ServeError as error:
+        _fail([str(error)])
+    typer.echo("Starting the dashboard; Streamlit prints its address below (Ctrl-C stops it).")
     sys.stdout.flush()
     # Replace this process, so that signals (Ctrl-C, SIGTERM) reach Streamlit itself.
     os.execv(sys.executable, command)
