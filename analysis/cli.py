@@ -59,27 +59,27 @@ def _load(case: str, root: Path):
 def _analyze(
     case_name: str, root: Path, uncertainty: bool, seed: int, yardstick: str, draws: int | None
 ):
-    from analysis.engine import analyze
-    from analysis.scales import YARDSTICKS
+    from analysis.engine.run import YardstickError, check_yardstick, run
 
-    if yardstick not in YARDSTICKS:
-        _fail([f"--yardstick is '{yardstick}'; choose one of: {', '.join(YARDSTICKS)}"])
+    try:
+        check_yardstick(yardstick)
+    except YardstickError as error:
+        _fail([str(error)])
     case = _load(case_name, root)
-    summary = None
-    if uncertainty:
-        from rich.console import Console
+    if not uncertainty:
+        return run(case, yardstick)
+    from rich.console import Console
 
-        from analysis.uncertainty.sampler import run_uncertainty
-
-        # a spinner on stderr (stdout may be JSON); silent when stderr is not a terminal
-        with Console(stderr=True).status("Uncertainty run: starting") as status:
-            summary = run_uncertainty(
-                case,
-                seed=seed,
-                draws=draws,
-                progress=lambda _fraction, message: status.update(f"Uncertainty run: {message}"),
-            )
-    return analyze(case, yardstick=yardstick, uncertainty=summary)
+    # a spinner on stderr (stdout may be JSON); silent when stderr is not a terminal
+    with Console(stderr=True).status("Uncertainty run: starting") as status:
+        return run(
+            case,
+            yardstick,
+            uncertainty=True,
+            seed=seed,
+            draws=draws,
+            progress=lambda _fraction, message: status.update(f"Uncertainty run: {message}"),
+        )
 
 
 @app.command("list")

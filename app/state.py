@@ -19,7 +19,6 @@ reads no YAML and fits no Beta, it applies point values and runs the exact engin
 
 from __future__ import annotations
 
-import math
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +26,8 @@ from pathlib import Path
 import streamlit as st
 
 from analysis.case import Case
-from analysis.engine.analyzer import Analysis, analyze
+from analysis.casefile.schema import check_probability
+from analysis.engine import Analysis, run
 from analysis.scenario.adjustments import Adjustments, prune
 
 #: The repository holding the bundled cases (the default root when "." has none).
@@ -139,7 +139,7 @@ def open_case(selection: str) -> Opened:
 def _analysis(_case: Case, case_key: tuple, adjust_key: tuple, yardstick: str) -> Analysis:
     from analysis.scenario.adjustments import apply
 
-    return analyze(apply(_case, adjustments_from_key(adjust_key)), yardstick=yardstick)
+    return run(apply(_case, adjustments_from_key(adjust_key)), yardstick)
 
 
 def adjustments_from_key(key: tuple) -> Adjustments:
@@ -228,18 +228,23 @@ def editor_columns(case: Case) -> dict[str, str]:
 
 
 def check_likelihood(value) -> float | str:
-    """A typed likelihood as a float in [0, 1], or what is wrong with it (a sentence)."""
+    """A typed likelihood as a float in [0, 1], or what is wrong with it (a sentence).
+
+    The rule is the case files' (:func:`analysis.casefile.schema.check_probability`);
+    only the parsing of typed text and the wording are the editor's.
+    """
     if value is None or (isinstance(value, str) and not value.strip()):
         return "is empty; enter a number between 0 and 1"
-    if isinstance(value, bool):
-        return f"{value!r} is not a number between 0 and 1"
     try:
-        number = float(value)
-    except (TypeError, ValueError):
+        number = float(value) if isinstance(value, str) else value
+    except ValueError:
+        number = None
+    if isinstance(number, bool) or not isinstance(number, int | float):
         return f"{str(value)[:40]!r} is not a number between 0 and 1"
-    if not math.isfinite(number) or not 0.0 <= number <= 1.0:
-        return f"{number:g} is outside 0..1; a likelihood is a probability"
-    return number
+    try:
+        return check_probability(number)
+    except ValueError:
+        return f"{float(number):g} is outside 0..1; a likelihood is a probability"
 
 
 def sync_matrix_edits(case: Case, store: dict) -> None:
@@ -283,6 +288,16 @@ def sync_matrix_edits(case: Case, store: dict) -> None:
 def uncertainty_store() -> dict:
     """Finished uncertainty runs by (case content hash, seed, draws, chains), all sessions."""
     return {}
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _with_uncertainty(_case: Case, key: tuple, yardstick: str, _summary) -> Analysis:
+    return run(_case, yardstick, uncertainty=_summary)
+
+
+def with_uncertainty(case: Case, key: tuple, yardstick: str, summary) -> Analysis:
+    """The analysis of ``case`` with a finished uncertainty run (cached by the run's key)."""
+    return _with_uncertainty(case, key, yardstick, summary)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)

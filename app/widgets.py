@@ -12,27 +12,9 @@ import streamlit as st
 
 from analysis.case import Case
 from analysis.engine.analyzer import Analysis
+from analysis.report.colours import heat_colours
 from analysis.scales import estimative_word, format_percent, jeffreys_grade
 from analysis.wording import count
-
-#: ColorBrewer PRGn, purple (against) to green (for): the scheme the charts use
-#: ("purplegreen"), so the matrix reads like the contribution chart.
-PRGN = (
-    "#40004b",
-    "#762a83",
-    "#9970ab",
-    "#c2a5cf",
-    "#e7d4e8",
-    "#f7f7f7",
-    "#d9f0d3",
-    "#a6dba0",
-    "#5aae61",
-    "#1b7837",
-    "#00441b",
-)
-#: Decibans at which a matrix cell's colour saturates: 10 dB, odds of 10 to 1 (Jeffreys:
-#: "strong"), so that single items, which rarely reach that, still show their lean.
-SATURATION_DB = 10.0
 
 
 def show_chart(chart) -> None:
@@ -49,23 +31,10 @@ def esc(text: str) -> str:
     return html.escape(str(text)).replace("*", "&#42;").replace("_", "&#95;")
 
 
-def _mix(a: str, b: str, t: float) -> str:
-    ra, ga, ba = (int(a[i : i + 2], 16) for i in (1, 3, 5))
-    rb, gb, bb = (int(b[i : i + 2], 16) for i in (1, 3, 5))
-    r, g, b_ = (round(x + (y - x) * t) for x, y in ((ra, rb), (ga, gb), (ba, bb)))
-    return f"#{r:02x}{g:02x}{b_:02x}"
-
-
 def heat_style(decibans: float) -> str:
     """CSS for a matrix cell coloured by its contribution (purple against, green for)."""
-    x = (max(-SATURATION_DB, min(SATURATION_DB, float(decibans))) + SATURATION_DB) / (
-        2 * SATURATION_DB
-    )
-    pos = x * (len(PRGN) - 1)
-    lo = min(int(pos), len(PRGN) - 2)
-    colour = _mix(PRGN[lo], PRGN[lo + 1], pos - lo)
-    ink = "white" if abs(decibans) > 0.6 * SATURATION_DB else "black"
-    return f"background-color: {colour}; color: {ink}"
+    background, ink = heat_colours(decibans)
+    return f"background-color: {background}; color: {ink}"
 
 
 def posterior_lines(analysis: Analysis, reference: Analysis | None = None) -> None:

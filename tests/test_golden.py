@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import jsonschema
 import numpy as np
@@ -24,12 +25,21 @@ GOLDEN = {
 }
 
 
+CONTRACT = Path("docs") / "contract" / "analyze-output.schema.json"
+
+
 @pytest.fixture(scope="module")
 def schema(repo_root):
-    path = repo_root.parent / "shared" / "contract" / "analyze-output.schema.json"
-    if not path.exists():  # CI lays shared/ beside the clone
-        pytest.skip(f"contract schema not found at {path}")
-    return json.loads(path.read_text())
+    """The JSON contract, as kept in this repository (docs/contract/)."""
+    return json.loads((repo_root / CONTRACT).read_text())
+
+
+def test_the_kept_contract_is_the_shared_one(repo_root):
+    """The copy in docs/contract/ must not drift from the project's shared contract."""
+    shared = repo_root.parent / "shared" / "contract" / "analyze-output.schema.json"
+    if not shared.exists():  # only where shared/ lies beside the clone, as in CI
+        pytest.skip(f"shared contract not found at {shared}")
+    assert json.loads((repo_root / CONTRACT).read_text()) == json.loads(shared.read_text())
 
 
 def test_every_bundled_case_has_a_golden_entry(repo_root):

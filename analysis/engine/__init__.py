@@ -5,5 +5,6 @@ view renders; ``heuer``, ``confidence`` and ``sensitivity`` hold one rule set ea
 """
 
 from analysis.engine.analyzer import Analysis, UncertaintySummary, analyze
+from analysis.engine.run import run
 
-__all__ = ["Analysis", "UncertaintySummary", "analyze"]
+__all__ = ["Analysis", "UncertaintySummary", "analyze", "run"]

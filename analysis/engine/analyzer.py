@@ -108,6 +108,15 @@ class Analysis:
     def leader(self) -> int:
         return int(self.ranking[0])
 
+    @cached_property
+    def by_diagnosticity(self) -> np.ndarray:
+        """Item indices, most diagnostic first (file order among equals)."""
+        return np.argsort(-self.diagnosticity, kind="stable")
+
+    def leader_without(self, i: int) -> int:
+        """The hypothesis that leads once item ``i`` is left out."""
+        return int(self.posterior_without[i].argmax())
+
     @property
     def runner_up(self) -> int:
         return int(self.ranking[1])

@@ -78,7 +78,7 @@ def _evidence_table(analysis: Analysis) -> Table:
     table.add_column("Grade")
     table.add_column("Linchpin")
     woe = analysis.weight_of_evidence(lead, runner)
-    for i in sorted(range(len(case.evidence)), key=lambda i: -analysis.diagnosticity[i]):
+    for i in analysis.by_diagnosticity:
         item = case.evidence[i]
         table.add_row(
             item.id,

@@ -1,6 +1,6 @@
 """The analysis as one JSON-ready dict: the ``ach analyze --json`` contract.
 
-The keys DESIGN.md names (and ``shared/contract/analyze-output.schema.json`` pins)
+The keys of the JSON contract (``docs/contract/analyze-output.schema.json`` pins them)
 are always present; a few more (labels, provenance, Heuer ratings) help consumers.
 """
 

@@ -10,7 +10,7 @@ The model is split in two, so that a compiled model can outlive a slider change:
   the prior). Each enters the model through ``pm.Data`` under the name of its field,
   so new numbers need only ``CompiledModel.with_data(**data.as_dict())``.
 
-The model itself (see DESIGN.md, "The model"): each uncertain likelihood ``L[i,h]``
+The model itself (see the README, "The model"): each uncertain likelihood ``L[i,h]``
 and each uncertain credibility ``c[s]`` is a Beta variable (from
 :func:`analysis.elicit.beta_parameters`); all items from one source share its ``c``;
 ``b[i]`` is fixed at the analyst's value (``if_unreliable``, else the prior-weighted

@@ -22,6 +22,7 @@ import numpy as np
 
 from analysis.case import Case
 from analysis.engine.analyzer import UncertaintySummary, analyze
+from analysis.uncertainty import ESS_LIMIT, R_HAT_LIMIT
 from analysis.uncertainty.model import (
     CREDIBILITY_VAR,
     LIKELIHOOD_VAR,
@@ -32,9 +33,6 @@ from analysis.uncertainty.model import (
     describe,
 )
 
-#: Convergence thresholds (Vehtari et al. 2021): above / below these we warn.
-R_HAT_LIMIT = 1.01
-ESS_LIMIT = 400.0
 #: Draws per chain when the caller gives none: R-hat is a maximum over every
 #: parameter, so larger models need more draws to keep chance excursions below 1.01.
 DRAWS = 1500

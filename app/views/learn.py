@@ -186,7 +186,7 @@ def _step(view: View, step: str) -> None:
         )
         if analysis.linchpin_items:
             for i in analysis.linchpin_items:
-                new = int(analysis.posterior_without[i].argmax())
+                new = analysis.leader_without(i)
                 st.markdown(
                     f"- **{esc(case.evidence[i].id)}**: without it "
                     f"{esc(case.hypotheses[new].label)} would lead.",

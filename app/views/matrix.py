@@ -6,17 +6,16 @@ edits become the same overrides the Weigh page's sliders hold (:mod:`app.state`)
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from analysis.case import Prob
+from analysis.report.colours import SATURATION_DB
 from analysis.scenario import describe, dropped_ratings
 from analysis.wording import count
 from app import state
 from app.views.context import View
 from app.widgets import (
-    SATURATION_DB,
     changes_panel,
     esc,
     heat_style,
@@ -40,7 +39,7 @@ def row_order(view: View, sort: str) -> list[int]:
     """Item indices in the chosen order (the engine's date order; its diagnosticity)."""
     analysis = view.analysis
     if sort == "diagnosticity":
-        return [int(i) for i in np.argsort(-analysis.diagnosticity, kind="stable")]
+        return [int(i) for i in analysis.by_diagnosticity]
     if sort == "date":
         return [int(i) for i in analysis.trajectory_order]
     return list(range(len(view.case.evidence)))

@@ -29,7 +29,7 @@ def _linchpins(view: View) -> None:
         )
     for i in analysis.linchpin_items:
         without = analysis.posterior_without[i]
-        new = int(without.argmax())
+        new = analysis.leader_without(i)
         st.markdown(
             f"**{esc(case.evidence[i].id)}**: without it, {esc(case.hypotheses[new].label)} "
             f"leads ({format_percent(float(without[new]))}) and "
@@ -43,7 +43,7 @@ def _linchpins(view: View) -> None:
             f"{case.hypotheses[lead].label} without it": format_percent(
                 float(analysis.posterior_without[i, lead])
             ),
-            "Leader without it": case.hypotheses[int(analysis.posterior_without[i].argmax())].label,
+            "Leader without it": case.hypotheses[analysis.leader_without(i)].label,
             "Linchpin": "yes" if analysis.linchpin[i] else "",
         }
         for i, item in enumerate(case.evidence)

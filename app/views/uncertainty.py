@@ -5,19 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis.engine.analyzer import analyze
+from analysis.engine import run
 from analysis.report.charts import posterior_chart
+from analysis.report.diagnostics import diagnostics_text
 from analysis.scales import format_percent
-from analysis.wording import count
 from app import state
 from app.views.context import View
 from app.widgets import confidence_line, show_chart
 
-#: Below this R-hat the chains are taken to agree (DESIGN.md).
-R_HAT_OK = 1.01
 SETTINGS = "uncertainty_settings_kept"
-#: An effective sample size this large gives stable 5th and 95th percentiles.
-ESS_OK = 400
 
 
 def _run_key(view: View, seed: int, draws: int, chains: int) -> tuple:
@@ -26,49 +22,22 @@ def _run_key(view: View, seed: int, draws: int, chains: int) -> tuple:
 
 def _run(view: View, seed: int, draws: int, chains: int):
     """Sample (pymc is imported here, on the button press, and nowhere else)."""
-    from analysis.uncertainty.sampler import run_uncertainty
-
     bar = st.progress(0.0, text="Starting the uncertainty run...")
 
     def progress(fraction: float, message: str) -> None:
         bar.progress(min(max(float(fraction), 0.0), 1.0), text=message)
 
-    summary = run_uncertainty(
-        view.case, draws=draws or None, chains=chains, seed=seed, progress=progress
+    analysis = run(
+        view.case,
+        view.analysis.yardstick,
+        uncertainty=True,
+        draws=draws or None,
+        chains=chains,
+        seed=seed,
+        progress=progress,
     )
     bar.empty()
-    return summary
-
-
-def diagnostics_text(summary) -> list[str]:
-    """The sampler's diagnostics in plain words."""
-    lines = []
-    if summary.r_hat_max <= R_HAT_OK:
-        lines.append(
-            f"The chains agree: the largest R-hat is {summary.r_hat_max:.3f} "
-            f"(at most {R_HAT_OK} is the usual bar)."
-        )
-    else:
-        lines.append(
-            f"The chains do not agree well: the largest R-hat is {summary.r_hat_max:.3f}, "
-            f"above {R_HAT_OK}. Treat the intervals as rough and run more draws."
-        )
-    if summary.ess_min >= ESS_OK:
-        lines.append(
-            f"There are enough independent draws: the smallest effective sample size is "
-            f"{summary.ess_min:.0f} (at least {ESS_OK} gives stable 90% intervals)."
-        )
-    else:
-        lines.append(
-            f"Few independent draws: the smallest effective sample size is "
-            f"{summary.ess_min:.0f}, under {ESS_OK}; the interval ends may shift with more draws."
-        )
-    lines.append(
-        f"{count(summary.chains, 'chain')} of {summary.draws} draws"
-        + (f" with {summary.sampler}" if summary.sampler else "")
-        + (f" in {summary.seconds:.1f} s." if summary.seconds else ".")
-    )
-    return lines
+    return analysis.uncertainty
 
 
 def automatic_draws_help() -> str:
@@ -125,7 +94,7 @@ def show(view: View) -> None:
         return
     if cached:
         st.caption("Result kept from an earlier run with these inputs (cached).")
-    analysis = analyze(view.case, yardstick=view.analysis.yardstick, uncertainty=summary)
+    analysis = state.with_uncertainty(view.case, key, view.analysis.yardstick, summary)
     show_chart(posterior_chart(analysis, width=420))
     case = view.case
     rows = [

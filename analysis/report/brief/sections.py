@@ -319,7 +319,7 @@ def _linchpins(analysis: Analysis) -> list:
     for i in items:
         item = case.evidence[i]
         without = analysis.posterior_without[i]
-        new = int(without.argmax())
+        new = analysis.leader_without(i)
         source = case.source_by_id[item.source].name if item.source else "no source named"
         paragraphs.append(
             Paragraph(

@@ -21,7 +21,8 @@ from reportlab.platypus import Paragraph, Table, TableStyle
 
 from analysis.engine.analyzer import Analysis
 from analysis.errors import FontError
-from analysis.report.charts import font_directory, hypothesis_colours
+from analysis.report.charts import font_directory
+from analysis.report.colours import RATING_TINT, hypothesis_colours
 from analysis.scales import RATING_MEANING, format_percent
 
 FONT = "DejaVuSans"
@@ -30,16 +31,6 @@ ITALIC = "DejaVuSans-Oblique"
 GRID = colors.HexColor("#BBBBBB")
 SHADE = colors.HexColor("#EEF1F5")
 MUTED = "#555555"
-
-#: Cell tints for Heuer's ratings (ColorBrewer PRGn, as in the contribution chart).
-RATING_TINT = {
-    "CC": "#A6DBA0",
-    "C": "#D9F0D3",
-    "N": "#F7F7F7",
-    "NA": "#F7F7F7",
-    "I": "#E7D4E8",
-    "II": "#C2A5CF",
-}
 
 
 def esc(text: object) -> str:
@@ -152,7 +143,7 @@ def matrix_table(analysis: Analysis, width: float) -> Table:
     head.append(Paragraph("Diag. dB", s.cell_head))
     rows = [head]
     extra = []
-    order = sorted(range(len(case.evidence)), key=lambda i: -analysis.diagnosticity[i])
+    order = [int(i) for i in analysis.by_diagnosticity]
     for r, i in enumerate(order, start=1):
         item = case.evidence[i]
         where = ", ".join(esc(x) for x in (item.source or "no source", item.date) if x)

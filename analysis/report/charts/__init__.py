@@ -4,7 +4,7 @@ Every chart is defined once here: the dashboard shows the Altair object, the bri
 renders the same object to PNG with :func:`chart_png` (vl-convert, offline). Charts only
 *present* the engine's arrays; none recomputes the maths.
 
-Conventions (DESIGN.md, "Presentation, everywhere"):
+Conventions (the README, "Presentation"):
 
 * each hypothesis keeps one colour everywhere (:func:`hypothesis_colours`, Okabe-Ito);
 * people read hypothesis *labels*, items are named by id;

@@ -13,43 +13,20 @@ from typing import TYPE_CHECKING, Any
 
 import altair as alt
 
+from analysis.report.colours import (  # noqa: F401  (re-exported to the charts)
+    DIVERGING_SCHEME,
+    OKABE_ITO,
+    PALETTE,
+    SATURATION_DB,
+    TOL_MUTED,
+    hypothesis_colours,
+)
+
 if TYPE_CHECKING:
     from analysis.case import Case, Item
     from analysis.engine import Analysis
 
 
-#: Okabe & Ito's colour-blind-safe palette, in the order hypotheses take it (yellow and
-#: black last: yellow is the weakest on white). Beyond eight hypotheses, Paul Tol's
-#: colour-blind-safe "muted" scheme continues the sequence.
-OKABE_ITO: tuple[str, ...] = (
-    "#0072B2",  # blue
-    "#E69F00",  # orange
-    "#009E73",  # bluish green
-    "#D55E00",  # vermillion
-    "#56B4E9",  # sky blue
-    "#CC79A7",  # reddish purple
-    "#F0E442",  # yellow
-    "#000000",  # black
-)
-TOL_MUTED: tuple[str, ...] = (
-    "#332288",
-    "#88CCEE",
-    "#44AA99",
-    "#117733",
-    "#999933",
-    "#DDCC77",
-    "#CC6677",
-    "#882255",
-    "#AA4499",
-)
-PALETTE: tuple[str, ...] = OKABE_ITO + TOL_MUTED
-
-#: Diverging scheme for "for / against" (ColorBrewer PRGn: colour-blind safe, and
-#: unlike the hypothesis colours, so a cell's colour never reads as a hypothesis).
-DIVERGING_SCHEME = "purplegreen"
-#: Decibans at which the contribution grid's colour saturates (Jeffreys: "strong"; a
-#: single item rarely moves a centred logit further).
-SATURATION_DB = 10.0
 #: The font every chart asks for; :func:`chart_png` registers it with vl-convert.
 FONT = "DejaVu Sans"
 NEUTRAL = "#555555"
@@ -82,11 +59,6 @@ def font_directory() -> Path | None:
 
 
 # -- colours ------------------------------------------------------------------------
-
-
-def hypothesis_colours(case: Case) -> dict[str, str]:
-    """One colour per hypothesis id, by file order, the same in every chart and the PDF."""
-    return {h.id: PALETTE[k % len(PALETTE)] for k, h in enumerate(case.hypotheses)}
 
 
 def _colour_scale(case: Case, field: str = "label") -> alt.Scale:

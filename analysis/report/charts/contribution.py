@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import altair as alt
-import numpy as np
 import pandas as pd
 
 from analysis.errors import ChartError
@@ -20,6 +19,7 @@ from analysis.report.charts._common import (
     _labels,
     _wrap,
 )
+from analysis.report.colours import INK_FLIP
 from analysis.scales import format_percent
 
 if TYPE_CHECKING:
@@ -114,7 +114,7 @@ def contribution_chart(
     labels = _labels(case)
     order = list(range(len(case.evidence)))
     if sort == "diagnosticity":
-        order = [int(i) for i in np.argsort(-analysis.diagnosticity, kind="stable")]
+        order = [int(i) for i in analysis.by_diagnosticity]
     elif sort != "file":
         raise ChartError(f"sort is '{sort}'; choose one of: file, diagnosticity")
     rows = ["prior", *(case.evidence[i].id for i in order), "total"]
@@ -152,7 +152,7 @@ def contribution_chart(
     text = base.mark_text(fontSize=10).encode(
         text="text:N",
         color=alt.condition(
-            f"abs(datum.shown) > {0.6 * SATURATION_DB}", alt.value("white"), alt.value("black")
+            f"abs(datum.shown) > {INK_FLIP * SATURATION_DB}", alt.value("white"), alt.value("black")
         ),
         tooltip=tooltip,
     )
