@@ -154,6 +154,67 @@ def brief(
     typer.echo(f"wrote {output}")
 
 
+@app.command("import")
+def import_command(
+    file: Path,
+    case: Annotated[str, typer.Option("--case", help="Name of the new case.")],
+    root: RootOption = Path("."),
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="achz, csv or xlsx (default: the extension).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace existing case files.")] = False,
+) -> None:
+    """Read a PARC ACH .achz matrix or a CSV/XLSX sheet into case NAME under ROOT."""
+    from analysis import interchange
+    from analysis.interchange.guard import read_bounded
+
+    try:
+        kind = interchange.format_of(file, fmt, interchange.IMPORT_FORMATS)
+        data = read_bounded(file, str(file))
+        loaded, hypotheses, evidence, warnings = interchange.imported_case(
+            data, str(file), kind, case
+        )
+        saved = interchange.save_imported(case, hypotheses, evidence, root, force)
+    except CaseError as error:
+        _fail(error.lines())
+    except FileExistsError as error:
+        _fail([f"{error}; or pass --force to replace them"])
+    except OSError as error:
+        _fail([f"{root}: cannot write the case ({error.strerror})"])
+    for warning in warnings:
+        typer.echo(str(warning), err=True)
+    typer.echo(
+        f"wrote hypotheses/{saved.name}.yaml and evidence/{saved.name}.yaml under {root} "
+        f"({count(len(loaded.hypotheses), 'hypothesis', 'hypotheses')}, "
+        f"{count(len(loaded.evidence), 'evidence item')})"
+    )
+
+
+@app.command("export")
+def export_command(
+    case: str,
+    fmt: Annotated[str, typer.Option("--format", help="csv, xlsx, json or achz.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the file.")],
+    root: RootOption = Path("."),
+) -> None:
+    """Write a case as CSV, XLSX, JSON or PARC ACH .achz (for other ACH tools)."""
+    from analysis import interchange
+    from analysis.atomic import write_atomically
+
+    try:
+        kind = interchange.format_of(output, fmt, interchange.EXPORT_FORMATS)
+    except CaseError as error:
+        _fail(error.lines())
+    data = interchange.export_case(_load(case, root), kind)
+    if output.is_symlink() or (output.exists() and not output.is_file()):
+        _fail([f"{output}: exists and is not a regular file; give a file path"])
+    try:
+        write_atomically(output, data)
+    except OSError as error:
+        _fail([f"{output}: cannot write ({error.strerror}); give a file path in a writable folder"])
+    typer.echo(f"wrote {output}")
+
+
 @app.command("app")
 def app_command(
     case: Annotated[str | None, typer.Argument(help="Case to open first.")] = None,

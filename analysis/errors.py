@@ -20,9 +20,13 @@ class Problem:
     path: str
     line: int
     message: str
+    #: for tables (CSV, spreadsheets): the 1-based column, shown as ``file:row:column``
+    column: int = 0
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
+        if self.line and self.column:
+            where += f":{self.column}"
         return f"{where}: {self.message}"
 
 
@@ -30,7 +34,7 @@ class CaseError(AchError):
     """Raised with *every* problem found in a case, never just the first."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(set(problems), key=lambda p: (p.path, p.line, p.message))
+        self.problems = sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.message))
         super().__init__("\n".join(str(p) for p in self.problems))
 
     def lines(self) -> list[str]:

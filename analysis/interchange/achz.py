@@ -1,0 +1,287 @@
+"""PARC ACH's ``.achz`` matrix (see ``../shared/formats/parc-achz.md``): read and write.
+
+An ``.achz`` is a gzip of one UTF-16 XML document. Reading stream-decompresses with a cap,
+parses with defusedxml (no DTD, no entities, no external references) and keeps each
+element's line, so every problem is located. It holds only Heuer ratings and
+credibility levels: items become one source per level, TYPE, CODE and FLAG are kept
+in the rationale.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from xml.etree.ElementTree import ParseError
+from xml.sax.saxutils import escape
+
+from analysis.case import Case, Item
+from analysis.interchange.common import (
+    Imported,
+    Located,
+    rating_choices,
+    rating_code,
+    slug,
+    unique,
+)
+from analysis.interchange.guard import MAX_ROWS, decode_text, fail, gunzip
+from analysis.scales import credibility_word, rating_for_likelihood
+
+#: PARC's spelling of each rating in VALUES.
+PARC_RATING = {"CC": "C C", "C": "C", "N": "N", "NA": "NA", "I": "I", "II": "I I"}
+_LEVELS = ("HIGH", "MEDIUM", "LOW")
+_KNOWN = {
+    "PROJECT-TITLE", "CLASSIFICATION", "LAST-INDEX", "COLOR-SCHEME", "MATRIX", "HYPOTHESIS",
+    "EVIDENCE", "NAME", "NOTES", "LINK", "TYPE", "DATE", "CODE", "FLAG", "CREDIBILITY",
+    "VALUES", "RELEVANCE", "DESCRIPTION",
+}  # fmt: skip
+
+
+@dataclass
+class Node:
+    tag: str
+    line: int
+    text: str = ""
+    children: list[Node] = field(default_factory=list)
+
+    def child(self, tag: str) -> Node | None:
+        return next((c for c in self.children if c.tag == tag), None)
+
+    def value(self, tag: str) -> str:
+        found = self.child(tag)
+        return found.text.strip() if found is not None else ""
+
+
+class _Builder:
+    """An ElementTree parser target that records each element's line."""
+
+    def __init__(self) -> None:
+        self.stack: list[Node] = []
+        self.root: Node | None = None
+        self.count = 0
+        self.line = lambda: 0
+
+    def start(self, tag: str, _attrib: dict) -> None:
+        self.count += 1
+        if self.count > 50 * MAX_ROWS:
+            raise ValueError(f"more than {50 * MAX_ROWS} elements")
+        node = Node(tag.upper(), self.line())
+        if self.stack:
+            self.stack[-1].children.append(node)
+        else:
+            self.root = node
+        self.stack.append(node)
+
+    def end(self, _tag: str) -> None:
+        self.stack.pop()
+
+    def data(self, text: str) -> None:
+        if self.stack:
+            self.stack[-1].text += text
+
+    def close(self) -> Node | None:
+        return self.root
+
+
+def parse_xml(text: str, display: str) -> Node:
+    """The document's element tree; DTDs, entities and external references refused."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import DefusedXMLParser
+
+    # The text is already decoded: restate its encoding, which expat must not re-apply.
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", '<?xml version="1.0" encoding="UTF-8"?>', text, count=1)
+    builder = _Builder()
+    parser = DefusedXMLParser(target=builder, forbid_dtd=True)
+    builder.line = lambda: parser.parser.CurrentLineNumber
+    try:
+        parser.feed(text.encode("utf-8"))
+        root = parser.close()
+    except DefusedXmlException as error:
+        what = type(error).__name__.replace("Forbidden", "")
+        line = parser.parser.CurrentLineNumber
+        raise fail(
+            display, f"declares a {what} (DTD or entity); refused, a matrix needs none", line
+        ) from None
+    except ParseError as error:
+        line, column = error.position
+        raise fail(display, f"is not well-formed XML ({error.msg})", line, column + 1) from None
+    except ValueError as error:
+        raise fail(display, f"is too large a document ({error}); refused") from None
+    if root is None:
+        raise fail(display, "holds no XML element")
+    return root
+
+
+def _date(located: Located, node: Node) -> str | None:
+    raw = node.value("DATE")
+    if not raw or raw == "0":
+        return None
+    try:
+        millis = int(raw)
+        return datetime.fromtimestamp(millis / 1000, tz=UTC).date().isoformat()
+    except (ValueError, OverflowError, OSError):
+        located.add(node.child("DATE").line, f"DATE is {raw!r}; must be milliseconds since 1970")
+        return None
+
+
+def read_achz(data: bytes, display: str) -> Imported:
+    """The case held by ``.achz`` bytes: its documents, warnings and header comment."""
+    root = parse_xml(decode_text(gunzip(data, display), display), display)
+    located = Located(display)
+    for node in _walk(root):
+        if node.tag not in _KNOWN and node is not root:
+            located.warn(node.line, f"element {node.tag} is not known; ignored")
+    matrix = root.child("MATRIX")
+    if matrix is None:
+        raise fail(display, "has no MATRIX element; it is not a PARC ACH matrix", root.line)
+    title = root.value("PROJECT-TITLE") or "Imported PARC ACH matrix"
+    taken: set[str] = set()
+    hypotheses = []
+    for index, node in enumerate(c for c in matrix.children if c.tag == "HYPOTHESIS"):
+        label = node.value("NAME") or f"Hypothesis {index + 1}"
+        hypothesis = {"id": unique(slug(label, f"h{index + 1}"), taken), "label": label}
+        if description := node.value("DESCRIPTION"):
+            hypothesis["description"] = description
+        hypotheses.append(hypothesis)
+    if len(hypotheses) < 2:
+        located.add(matrix.line, f"MATRIX has {len(hypotheses)} HYPOTHESIS; ACH needs at least two")
+    sources: dict[str, dict] = {}
+    items = []
+    item_ids: set[str] = set()
+    for index, node in enumerate(c for c in matrix.children if c.tag == "EVIDENCE"):
+        item = _item(located, node, index, hypotheses, item_ids, sources)
+        if item is not None:
+            items.append(item)
+    if not items and not located.problems:
+        located.add(matrix.line, "MATRIX has no EVIDENCE; there is nothing to weigh")
+    located.raise_if_any()
+    case_doc = {"case": "imported", "title": title, "question": title, "hypotheses": hypotheses}
+    evidence_doc = {"case": "imported", "sources": list(sources.values()), "evidence": items}
+    header = []
+    if marking := root.value("CLASSIFICATION"):
+        header.append(f"Classification (from PARC ACH): {marking}")
+    return Imported(case_doc, evidence_doc, located.warnings, header)
+
+
+def _walk(node: Node):
+    yield node
+    for child in node.children:
+        yield from _walk(child)
+
+
+def _item(located, node, index, hypotheses, item_ids, sources) -> dict | None:
+    name = node.value("NAME")
+    if not name:
+        located.add(node.line, f"EVIDENCE #{index + 1} has no NAME; every item needs its text")
+        return None
+    values_node = node.child("VALUES")
+    codes = [v.strip() for v in values_node.text.split(",")] if values_node is not None else []
+    line = values_node.line if values_node is not None else node.line
+    if len(codes) != len(hypotheses):
+        located.add(
+            line,
+            f"EVIDENCE #{index + 1} VALUES has {len(codes)} rating(s); the matrix has "
+            f"{len(hypotheses)} HYPOTHESIS (one rating each, comma-separated)",
+        )
+        return None
+    ratings = {}
+    for hypothesis, code in zip(hypotheses, codes, strict=True):
+        rating = rating_code(code) if code else "NA"
+        if rating is None:
+            located.add(
+                line,
+                f"EVIDENCE #{index + 1} rating {code!r} under {hypothesis['label']!r} is unknown; "
+                f"use {rating_choices()}",
+            )
+        ratings[hypothesis["id"]] = rating
+    item: dict = {
+        "id": unique(slug(name, f"e{index + 1}", 30), item_ids),
+        "claim": name,
+    }
+    if date := _date(located, node):
+        item["date"] = date
+    item["source"] = _source(located, node, sources)
+    item["ratings"] = ratings
+    relevance = node.value("RELEVANCE").lower()
+    if relevance in ("low", "medium", "high"):
+        item["relevance"] = relevance
+    elif relevance:
+        located.add(
+            node.child("RELEVANCE").line, f"RELEVANCE is {relevance!r}; use HIGH, MEDIUM or LOW"
+        )
+    notes = [node.value("NOTES")]
+    if link := node.value("LINK"):
+        notes.append(f"Link: {link}")
+    tags = [t for t in (node.value("TYPE"), node.value("CODE")) if t]
+    if node.value("FLAG") == "1":
+        tags.append("flagged")
+    if tags:
+        notes.append("PARC tags: " + ", ".join(tags))
+    if rationale := " ".join(n for n in notes if n):
+        item["rationale"] = rationale
+    return item
+
+
+def _source(located: Located, node: Node, sources: dict[str, dict]) -> str:
+    level = node.value("CREDIBILITY").upper()
+    if level and level not in _LEVELS:
+        located.add(
+            node.child("CREDIBILITY").line,
+            f"CREDIBILITY is {level!r}; use {', '.join(_LEVELS)}",
+        )
+        level = ""
+    if not level:
+        entry = {"id": "unrated", "name": "PARC ACH: no credibility given"}
+    else:
+        word = level.lower()
+        entry = {
+            "id": f"credibility-{word}",
+            "name": f"PARC ACH credibility {word}",
+            "credibility": word,
+        }
+    sources.setdefault(entry["id"], entry)
+    return entry["id"]
+
+
+# -- writing ------------------------------------------------------------------------------------
+def _rating(item: Item, hypothesis: str) -> str:
+    return item.ratings.get(hypothesis) or rating_for_likelihood(item.likelihoods[hypothesis].value)
+
+
+def _millis(date: str | None) -> int:
+    if not date:
+        return 0
+    parsed = datetime.fromisoformat(date)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return int(parsed.timestamp() * 1000)
+
+
+def write_achz(case: Case) -> bytes:
+    """The case as PARC ACH ``.achz``: ratings (given, else the nearest), credibility levels."""
+
+    def element(tag: str, text: object) -> str:
+        return f"<{tag}>{escape(str(text))}</{tag}>"
+
+    parts = ['<?xml version="1.0" encoding="UTF-16"?>', "<ACH-PROJECT>"]
+    parts.append(element("PROJECT-TITLE", case.title))
+    parts.append("<MATRIX>")
+    for h in case.hypotheses:
+        parts.append(f"<HYPOTHESIS>{element('NAME', h.label)}</HYPOTHESIS>")
+    for item in case.evidence:
+        credibility = case.credibility_of(item).value
+        values = ", ".join(PARC_RATING[_rating(item, h)] for h in case.hypothesis_ids)
+        parts.append(
+            "<EVIDENCE>"
+            + element("NAME", item.claim)
+            + element("NOTES", item.rationale)
+            + element("DATE", _millis(item.date))
+            + element("CREDIBILITY", credibility_word(credibility).upper())
+            + (element("RELEVANCE", item.relevance.upper()) if item.relevance else "")
+            + element("VALUES", values)
+            + "</EVIDENCE>"
+        )
+    parts += ["</MATRIX>", "</ACH-PROJECT>"]
+    xml = "\n".join(parts).encode("utf-16")  # with a byte order mark, as PARC writes it
+    return gzip.compress(xml, mtime=0)

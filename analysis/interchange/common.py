@@ -1,0 +1,150 @@
+"""What every importer shares: located problems, ids made from labels, cell values checked
+by the case format's own checkers, and the last step (documents -> a validated case).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic_core import PydanticCustomError
+
+from analysis.case import Case
+from analysis.casefile.schema import RATINGS, check_credibility, check_uncertain, options
+from analysis.elicit import range_mean
+from analysis.errors import CaseError, Problem
+from analysis.interchange.guard import ImportProblems, one_line
+
+#: The first characters a spreadsheet reads as the start of a formula (OWASP's list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+#: How other tools write Heuer's ratings (PARC ACH: ``C C``, ``I I``), after upper-casing
+#: and removing spaces.
+_RATING_FORMS = {code.replace(" ", ""): code for code in RATINGS}
+
+
+@dataclass
+class Imported:
+    """A foreign file read into the two case documents (named ``imported`` until saved)."""
+
+    hypotheses: dict
+    evidence: dict
+    warnings: list[Problem] = field(default_factory=list)
+    #: comment lines for the top of both written files (e.g. a classification marking)
+    header: list[str] = field(default_factory=list)
+
+    def named(self, name: str) -> Imported:
+        self.hypotheses["case"] = self.evidence["case"] = name
+        return self
+
+
+class Located:
+    """Problems found in one foreign file, each with its line (or row) and column."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+
+    def add(self, line: int, message: str, column: int = 0) -> None:
+        self.problems.append(Problem(self.path, line, one_line(message), column))
+
+    def warn(self, line: int, message: str, column: int = 0) -> None:
+        self.warnings.append(Problem(self.path, line, f"warning: {message}", column))
+
+    def check(self, checker: Callable[[Any], Any], value: Any, subject: str, line: int,
+              column: int = 0) -> Any:  # fmt: skip
+        """``checker(value)``, or None after recording its message about ``subject``."""
+        try:
+            return checker(value)
+        except PydanticCustomError as error:
+            self.add(line, f"{subject} {error.message()}", column)
+        except ValueError as error:  # e.g. a range no Beta distribution fits
+            self.add(line, f"{subject} {error}", column)
+        return None
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise ImportProblems(self.problems)
+
+
+def slug(text: str, fallback: str, limit: int = 40) -> str:
+    """An id (``[a-z0-9_-]+``) made from ``text``: lower case, other runs become '-',
+    cut at a word boundary to at most ``limit`` characters."""
+    made = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    if len(made) > limit:
+        cut = made[: limit + 1].rfind("-")
+        made = made[: cut if cut > 0 else limit].strip("-")
+    return made or fallback
+
+
+def unique(wanted: str, taken: set[str]) -> str:
+    """``wanted``, or ``wanted-2``, ``wanted-3``... whichever is not yet in ``taken``."""
+    made, n = wanted, 1
+    while made in taken:
+        n += 1
+        made = f"{wanted}-{n}"
+    taken.add(made)
+    return made
+
+
+def rating_code(text: str) -> str | None:
+    """A Heuer rating in any common spelling (``CC``, ``C C``, ``cc``), or None."""
+    return _RATING_FORMS.get(re.sub(r"\s+", "", text).upper())
+
+
+def rating_choices() -> str:
+    return options(RATINGS) + " (PARC ACH's 'C C' and 'I I' too)"
+
+
+def unneutralise(text: str) -> str:
+    """Undo the export's formula guard: one leading ``'`` before a formula character."""
+    if text.startswith("'") and text[1:2] in FORMULA_STARTS and text[1:2]:
+        return text[1:]
+    return text
+
+
+def neutralise(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula, prefixed with ``'`` so it stays text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def check_likelihood(value: Any) -> float | list[float]:
+    """A likelihood cell's number or range, checked like the case file checks it."""
+    checked = check_uncertain(value)
+    if isinstance(checked, tuple):
+        range_mean(*checked)  # raises when no Beta distribution fits the range
+        return list(checked)
+    return checked
+
+
+def check_source_credibility(value: Any) -> float | list[float] | str:
+    checked = check_credibility(value)
+    if isinstance(checked, tuple):
+        range_mean(*checked)
+        return list(checked)
+    return checked
+
+
+def to_case(hypotheses: dict, evidence: dict, display: str) -> Case:
+    """The two documents built from ``display``, validated by the case loader.
+
+    JSON is YAML, so the loader reads them as it reads any case file; a problem it
+    still finds is reported against the imported file.
+    """
+    from analysis.casefile.loader import load_case_texts
+
+    try:
+        return load_case_texts(
+            json.dumps(hypotheses, ensure_ascii=False),
+            json.dumps(evidence, ensure_ascii=False),
+            display,
+            display,
+        )
+    except CaseError as error:
+        raise ImportProblems([Problem(display, 0, p.message, 0) for p in error.problems]) from None

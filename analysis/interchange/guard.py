@@ -1,0 +1,152 @@
+"""Reading another tool's file as hostile input: bounded size and expansion, clear encodings.
+
+Every function here either returns what it read or raises :class:`ImportProblems` with
+located lines; nothing reads more than the caps below, whatever a file claims.
+"""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from io import BytesIO
+from pathlib import Path
+
+from analysis.errors import CaseError, Problem
+
+#: The largest file read from disk or an upload (compressed size).
+MAX_FILE_BYTES = 20 * 1024 * 1024
+#: The largest a compressed file (gzip, or every member of an XLSX zip) may expand to.
+MAX_EXPANDED_BYTES = 50 * 1024 * 1024
+#: The most members an XLSX zip may hold.
+MAX_ZIP_MEMBERS = 500
+#: The most rows (items, plus the header and metadata rows) a table may hold.
+MAX_ROWS = 20_000
+#: The most columns a table may hold.
+MAX_COLUMNS = 500
+
+_MEGABYTE = 1024 * 1024
+
+
+class ImportProblems(CaseError):
+    """A foreign file that cannot become a case: every problem, located in that file."""
+
+
+def one_line(message: str, limit: int = 300) -> str:
+    """``message`` on one line (a parser's text may span several), at most ``limit`` long."""
+    text = " ".join(message.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def fail(path: str, message: str, line: int = 0, column: int = 0) -> ImportProblems:
+    return ImportProblems([Problem(path, line, one_line(message), column)])
+
+
+def read_bounded(path: Path, display: str) -> bytes:
+    """The bytes of ``path`` (a regular file of at most :data:`MAX_FILE_BYTES`)."""
+    try:
+        if not path.is_file():
+            what = "no such file" if not path.exists() else "is not a regular file"
+            raise fail(display, f"{what}; give the path of the file to import")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise fail(display, f"cannot be read ({error.strerror})") from None
+    return check_size(data, display)
+
+
+def check_size(data: bytes, display: str) -> bytes:
+    if len(data) > MAX_FILE_BYTES:
+        raise fail(display, f"is larger than {MAX_FILE_BYTES // _MEGABYTE} MB; refused")
+    if not data.strip():
+        raise fail(display, "is empty; there is nothing to import")
+    return data
+
+
+def gunzip(data: bytes, display: str) -> bytes:
+    """Decompress one gzip stream, stopping at :data:`MAX_EXPANDED_BYTES` of output."""
+    if data[:2] != b"\x1f\x8b":
+        raise fail(display, "is not gzip-compressed; a PARC ACH .achz file is a gzip of XML")
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    out = bytearray()
+    pending = data
+    try:
+        while pending and not inflater.eof:
+            out += inflater.decompress(pending, MAX_EXPANDED_BYTES + 1 - len(out))
+            if len(out) > MAX_EXPANDED_BYTES:
+                raise fail(
+                    display,
+                    f"expands to more than {MAX_EXPANDED_BYTES // _MEGABYTE} MB; refused "
+                    "(a compression bomb, or not a matrix)",
+                )
+            pending = inflater.unconsumed_tail
+    except zlib.error as error:
+        raise fail(display, f"is a damaged gzip file ({error})") from None
+    if not inflater.eof:
+        raise fail(display, "is a truncated gzip file (it ends before its data does)")
+    return bytes(out)
+
+
+def decode_text(data: bytes, display: str) -> str:
+    """Text in UTF-8 (with or without a BOM), UTF-16 (BOM, or NUL-interleaved) or Latin-1.
+
+    Text that is not UTF-8 is read as Windows-1252/Latin-1, the other encoding
+    spreadsheets commonly write; text with NUL bytes that is not UTF-16 is refused.
+    """
+    for bom, codec in (
+        (b"\xef\xbb\xbf", "utf-8"),
+        (b"\xff\xfe", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be"),
+    ):
+        if data.startswith(bom):
+            return _decode(data[len(bom) :], codec, display)
+    if b"\x00" in data[:4096]:
+        head = data[:4096]
+        if head[1::2].count(0) > len(head) // 4:
+            return _decode(data, "utf-16-le", display)
+        if head[0::2].count(0) > len(head) // 4:
+            return _decode(data, "utf-16-be", display)
+        raise fail(display, "holds NUL bytes; it is binary, not text in UTF-8, UTF-16 or Latin-1")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            return data.decode("latin-1")
+
+
+def _decode(data: bytes, codec: str, display: str) -> str:
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as error:
+        raise fail(
+            display, f"is not valid {codec.upper()} text (byte {error.start}); save it as UTF-8"
+        ) from None
+    if "\x00" in text:
+        raise fail(display, "holds NUL characters; it is binary, not text")
+    return text
+
+
+def check_zip(data: bytes, display: str) -> zipfile.ZipFile:
+    """An XLSX zip whose member count and declared sizes are within the caps.
+
+    Python's zip reader never expands a member past its declared size, so checking
+    the declared sizes bounds what reading the workbook can cost.
+    """
+    if data[:4] != b"PK\x03\x04":
+        raise fail(display, "is not an XLSX workbook (an XLSX file is a zip archive)")
+    try:
+        archive = zipfile.ZipFile(BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise fail(display, f"is a damaged XLSX (zip) file ({error})") from None
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise fail(display, f"holds {len(members)} zip members; at most {MAX_ZIP_MEMBERS}")
+    expanded = sum(member.file_size for member in members)
+    if expanded > MAX_EXPANDED_BYTES:
+        raise fail(
+            display,
+            f"expands to {expanded // _MEGABYTE} MB; at most {MAX_EXPANDED_BYTES // _MEGABYTE} MB "
+            "(a compression bomb, or not a spreadsheet)",
+        )
+    return archive

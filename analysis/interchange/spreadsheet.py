@@ -1,0 +1,134 @@
+"""CSV and XLSX files <-> the table layout of :mod:`analysis.interchange.table`.
+
+Reading is bounded (:mod:`analysis.interchange.guard`); openpyxl parses the workbook's
+XML with defusedxml. Writing neutralises every cell a spreadsheet would run as a
+formula (text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from analysis.case import Case
+from analysis.interchange.common import Imported, neutralise
+from analysis.interchange.guard import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    check_zip,
+    decode_text,
+    fail,
+)
+from analysis.interchange.table import Row, case_rows, read_rows
+
+_DELIMITERS = ",;\t"
+
+
+def _check_shape(rows: list[Row], display: str) -> list[Row]:
+    if not rows or not any(str(c or "").strip() for c in rows[0][1]):
+        raise fail(display, "has no header row; the first row must name the columns", 1)
+    return rows
+
+
+def _too_big(display: str, row: int, what: str) -> None:
+    limit = MAX_ROWS if what == "rows" else MAX_COLUMNS
+    raise fail(display, f"has more than {limit} {what}; refused", row)
+
+
+# -- CSV -------------------------------------------------------------------------------------
+def _delimiter(text: str) -> str:
+    """``,`` unless the header row is split by ``;`` or tabs (as some locales write CSV)."""
+    first = text.split("\n", 1)[0]
+    counts = {d: first.count(d) for d in _DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def csv_rows(data: bytes, display: str) -> list[Row]:
+    """The rows of a CSV file, each with the line it starts on."""
+    text = decode_text(data, display)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    rows: list[Row] = []
+    start = 1
+    try:
+        for cells in reader:
+            if len(rows) >= MAX_ROWS:
+                _too_big(display, start, "rows")
+            if len(cells) > MAX_COLUMNS:
+                _too_big(display, start, "columns")
+            rows.append((start, cells))
+            start = reader.line_num + 1
+    except csv.Error as error:
+        raise fail(display, f"is not valid CSV ({error})", start) from None
+    return _check_shape(rows, display)
+
+
+def write_csv(case: Case) -> bytes:
+    """The case as CSV (UTF-8 with a BOM, which spreadsheets need to read it as UTF-8)."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in case_rows(case):
+        writer.writerow(["" if v is None else neutralise(_csv_text(v)) for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _csv_text(value: Any) -> str:
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+# -- XLSX ------------------------------------------------------------------------------------
+def xlsx_rows(data: bytes, display: str) -> list[Row]:
+    """The rows of the workbook's first sheet (cached values, never formulas)."""
+    import openpyxl
+
+    check_zip(data, display)
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:
+        raise fail(
+            display, f"is not a readable XLSX workbook ({type(error).__name__}: {error})"
+        ) from None
+    try:
+        sheet = book.worksheets[0] if book.worksheets else None
+        if sheet is None:
+            raise fail(display, "holds no worksheet")
+        rows: list[Row] = []
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number > MAX_ROWS:
+                _too_big(display, number, "rows")
+            if len(cells) > MAX_COLUMNS:
+                _too_big(display, number, "columns")
+            rows.append((number, list(cells)))
+    except (KeyError, ValueError, TypeError, AttributeError, OSError) as error:
+        raise fail(
+            display, f"is a damaged XLSX workbook ({type(error).__name__}: {error})"
+        ) from None
+    finally:
+        book.close()
+    return _check_shape(rows, display)
+
+
+def write_xlsx(case: Case) -> bytes:
+    """The case as a one-sheet XLSX workbook (numbers stay numbers, text stays text)."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "ACH matrix"
+    for row in case_rows(case):
+        sheet.append([neutralise(v) for v in row])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "B2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def read_table(data: bytes, display: str, fmt: str) -> Imported:
+    """The case documents held by a CSV (``fmt="csv"``) or XLSX file's bytes."""
+    if fmt == "csv":
+        return read_rows(csv_rows(data, display), display, csv=True)
+    return read_rows(xlsx_rows(data, display), display, csv=False)

@@ -1,0 +1,468 @@
+"""The CSV/XLSX layout: one row per item, one column per hypothesis (README, "Import and export").
+
+Row 1 is the header. The known columns (:data:`COLUMNS` and :data:`EXTRA_COLUMNS`) may
+come in any order; every other column is a hypothesis, headed by its id or its label.
+Rows whose ``id`` starts with ``#`` carry the rest of the case (:data:`META_ROWS`), so
+an export followed by an import gives the same analysis.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from analysis.case import Case, Item, Prob
+from analysis.casefile.schema import (
+    check_date,
+    check_id,
+    check_level,
+    check_positive,
+    check_probability,
+    check_text,
+)
+from analysis.interchange.common import (
+    Imported,
+    Located,
+    check_likelihood,
+    check_source_credibility,
+    rating_choices,
+    rating_code,
+    slug,
+    unique,
+    unneutralise,
+)
+
+#: The item columns of the contract, in the order an export writes them.
+COLUMNS = ("id", "claim", "source", "credibility", "relevance", "date", "tags", "rationale")
+#: Further item columns an export writes after the hypotheses when the case needs them.
+EXTRA_COLUMNS = ("kind", "if_unreliable")
+KINDS = {"evidence": "evidence", "indicator": "indicators"}
+#: ``#`` rows: what they hold and in which column.
+META_ROWS = {
+    "#title": "the case title, in the claim column",
+    "#question": "the question, in the claim column",
+    "#label": "each hypothesis's label, in its column",
+    "#description": "each hypothesis's description, in its column",
+    "#prior": "each hypothesis's prior, in its column",
+    "#source": "a source: its id in the source column, its name in the claim column, "
+    "its credibility in the credibility column",
+    "#concentration": "the Beta concentration for point values, in the claim column",
+}
+
+Row = tuple[int, list[Any]]  # (row number in the file, cell values)
+
+
+def _text(value: Any) -> str:
+    """A cell as text (spreadsheet numbers and dates included), without the formula guard."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        )
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return repr(value)
+    return unneutralise(str(value).strip())
+
+
+def _number(value: Any) -> Any:
+    """A cell read as a number where it looks like one (``0.7``, ``70%``, ``[0.5, 0.8]``)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    text = _text(value)
+    if text.startswith("[") and text.endswith("]"):
+        return [_number(part) for part in text[1:-1].split(",")]
+    try:
+        return float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        return text
+
+
+def _cell_value(located: Located, value: Any, subject: str, row: int, col: int):
+    """A hypothesis cell: (likelihood or None, rating or None); problems recorded."""
+    text = _text(value)
+    if not text:
+        located.add(
+            row, f"{subject} is empty; give a rating ({rating_choices()}) or a likelihood", col
+        )
+        return None, None
+    if (code := rating_code(text)) is not None:
+        return None, code
+    rating = None
+    if text.endswith(")") and "(" in text:  # "0.7 (C)": a likelihood and a rating
+        number, _, given = text[:-1].rpartition("(")
+        rating = rating_code(given)
+        if rating is None:
+            located.add(
+                row, f"{subject} rating {given.strip()!r} is unknown; use {rating_choices()}", col
+            )
+            return None, None
+        value = number.strip()
+    number = _number(value)
+    if isinstance(number, str):
+        located.add(
+            row,
+            f"{subject} is {number!r}; give a rating ({rating_choices()}), "
+            "a number between 0 and 1 "
+            "or a range [low, high]",
+            col,
+        )
+        return None, None
+    return located.check(check_likelihood, number, subject, row, col), rating
+
+
+class _Reader:
+    """One pass over the rows, gathering the case's parts and every problem."""
+
+    def __init__(self, rows: list[Row], display: str, csv: bool):
+        self.located = Located(display)
+        self.rows = rows
+        #: a CSV row shorter than the header is an error (a spreadsheet drops empty cells)
+        self.csv = csv
+        self.blank_columns: list[int] = []
+        self.meta: dict[str, tuple[int, dict[str, Any]]] = {}
+        self.hypotheses: list[dict] = []
+        self.columns: dict[str, int] = {}
+        self.hyp_columns: list[int] = []
+        self.sources: dict[str, dict] = {}
+        self.declared: set[str] = set()
+        self.items: dict[str, list[dict]] = {"evidence": [], "indicators": []}
+        self.ids: dict[str, int] = {}
+        self.title = self.question = None
+        self.concentration = None
+
+    def header(self) -> None:
+        row, cells = self.rows[0]
+        taken: set[str] = set()
+        for col, value in enumerate(cells, start=1):
+            name = _text(value)
+            if not name:
+                self.blank_columns.append(col)
+                continue
+            if name.lower() in COLUMNS + EXTRA_COLUMNS:
+                if name.lower() in self.columns:
+                    self.located.add(row, f"column {name!r} appears twice; keep one", col)
+                self.columns[name.lower()] = col
+                continue
+            wanted = name if _passes(check_id, name) else slug(name, f"h{len(self.hypotheses) + 1}")
+            if wanted in taken:
+                self.located.add(
+                    row,
+                    f"hypothesis column {name!r} repeats another; "
+                    "every hypothesis needs its own column",
+                    col,
+                )
+            self.hypotheses.append({"id": unique(wanted, taken), "label": name})
+            self.hyp_columns.append(col)
+        for needed in ("id", "claim"):
+            if needed not in self.columns:
+                self.located.add(
+                    row,
+                    f"the header has no {needed!r} column; the first row must name the "
+                    f"columns ({', '.join(COLUMNS)}, then one per hypothesis)",
+                )
+        if len(self.hypotheses) < 2:
+            self.located.add(
+                row,
+                f"the header names {len(self.hypotheses)} hypothesis column(s); ACH needs at "
+                f"least two (every column that is not one of {', '.join(COLUMNS)} is one)",
+            )
+
+    def get(self, cells: list[Any], name: str) -> tuple[str, int]:
+        col = self.columns.get(name, 0)
+        return (_text(cells[col - 1]) if col and col <= len(cells) else ""), col
+
+    def run(self) -> tuple[dict, dict]:
+        self.header()
+        self.located.raise_if_any()
+        width = len(self.rows[0][1])
+        for row, cells in self.rows[1:]:
+            if not any(_text(c) for c in cells):
+                continue
+            if len(cells) > width and any(_text(c) for c in cells[width:]):
+                self.located.add(
+                    row,
+                    f"row has {len(cells)} cells; the header has {width} "
+                    "(a comma or cell too many?)",
+                    width + 1,
+                )
+                continue
+            if len(cells) < width and self.csv:
+                self.located.add(
+                    row,
+                    f"row has {len(cells)} cells; the header has {width} "
+                    "(a missing comma or cell?)",
+                    len(cells) or 1,
+                )
+                continue
+            cells = list(cells) + [None] * (width - len(cells))
+            stray = [c for c in self.blank_columns if _text(cells[c - 1])]
+            for col in stray:
+                self.located.add(row, "this cell's column has no header; name it or empty it", col)
+            if stray:
+                continue
+            ident, col = self.get(cells, "id")
+            if ident.startswith("#"):
+                self.meta_row(ident, row, col, cells)
+            else:
+                self.item_row(ident, row, col, cells)
+        return self.documents()
+
+    def meta_row(self, name: str, row: int, col: int, cells: list[Any]) -> None:
+        name = name.lower()
+        claim, claim_col = self.get(cells, "claim")
+        if name == "#title":
+            self.title = self.located.check(check_text, claim, "#title", row, claim_col)
+        elif name == "#question":
+            self.question = self.located.check(check_text, claim, "#question", row, claim_col)
+        elif name == "#concentration":
+            self.concentration = self.located.check(
+                check_positive, _number(claim), "#concentration", row, claim_col
+            )
+        elif name in ("#label", "#description", "#prior"):
+            key = name[1:]
+            for hypothesis, hcol in zip(self.hypotheses, self.hyp_columns, strict=True):
+                text = _text(cells[hcol - 1])
+                subject = f"hypothesis {hypothesis['id']!r} {key}"
+                if key == "prior":
+                    value = self.located.check(check_probability, _number(text), subject, row, hcol)
+                    if value is not None:
+                        hypothesis["prior"] = value
+                elif text or key == "label":
+                    value = self.located.check(check_text, text, subject, row, hcol)
+                    if value is not None:
+                        hypothesis[key] = value
+        elif name == "#source":
+            ident, scol = self.get(cells, "source")
+            if self.located.check(check_id, ident, "#source id", row, scol) is None:
+                return
+            if ident in self.declared:
+                self.located.add(
+                    row, f"source {ident!r} is declared twice; keep one #source row", scol
+                )
+            self.declared.add(ident)
+            entry = {"id": ident, "name": claim or ident}
+            self.source_credibility(entry, cells, row, declared=True)
+            self.sources[ident] = entry
+        else:
+            self.located.add(
+                row, f"id {name!r} is not a known # row; use one of {', '.join(META_ROWS)}", col
+            )
+
+    def source_credibility(self, entry: dict, cells: list[Any], row: int, declared: bool) -> None:
+        text, col = self.get(cells, "credibility")
+        if not text:
+            return
+        value = self.located.check(
+            check_source_credibility, _number(text), f"source {entry['id']!r} credibility", row, col
+        )
+        if value is None:
+            return
+        if "credibility" in entry and entry["credibility"] != value:
+            self.located.add(
+                row,
+                f"credibility {text} differs from source {entry['id']!r}'s "
+                f"({entry['credibility']}); an item's credibility is its source's",
+                col,
+            )
+        entry["credibility"] = value
+
+    def item_source(self, cells: list[Any], row: int) -> str | None:
+        name, _ = self.get(cells, "source")
+        credibility, _ = self.get(cells, "credibility")
+        if not name and not credibility:
+            return None
+        if not name:
+            name = f"credibility {credibility}"
+        ident = name if _passes(check_id, name) else slug(name, "source")
+        entry = self.sources.setdefault(ident, {"id": ident, "name": name})
+        self.source_credibility(entry, cells, row, declared=False)
+        return ident
+
+    def item_row(self, ident: str, row: int, col: int, cells: list[Any]) -> None:
+        if self.located.check(check_id, ident, "item id", row, col) is None:
+            return
+        if ident in self.ids:
+            self.located.add(
+                row,
+                f"item id {ident!r} is also on row {self.ids[ident]}; every item needs its own id",
+                col,
+            )
+            return
+        self.ids[ident] = row
+        kind_text, kcol = self.get(cells, "kind")
+        kind = KINDS.get(kind_text.lower() or "evidence")
+        if kind is None:
+            self.located.add(row, f"kind is {kind_text!r}; must be one of {', '.join(KINDS)}", kcol)
+            return
+        claim, ccol = self.get(cells, "claim")
+        item: dict[str, Any] = {
+            "id": ident,
+            "claim": self.located.check(check_text, claim, f"item {ident!r} claim", row, ccol),
+        }
+        for key, checker in (("date", check_date), ("relevance", check_level)):
+            text, kcol = self.get(cells, key)
+            if text:
+                item[key] = self.located.check(
+                    checker,
+                    text.lower() if key == "relevance" else text,
+                    f"item {ident!r} {key}",
+                    row,
+                    kcol,
+                )
+        text, ucol = self.get(cells, "if_unreliable")
+        if text:
+            item["if_unreliable"] = self.located.check(
+                check_probability, _number(text), f"item {ident!r} if_unreliable", row, ucol
+            )
+        source = self.item_source(cells, row)
+        if source is None and kind == "evidence":
+            source = self.sources.setdefault(
+                "unattributed", {"id": "unattributed", "name": "Unattributed"}
+            )["id"]
+        if source is not None:
+            item["source"] = source
+        likelihoods, ratings = {}, {}
+        for hypothesis, hcol in zip(self.hypotheses, self.hyp_columns, strict=True):
+            subject = f"item {ident!r} under {hypothesis['label']!r}"
+            likelihood, rating = _cell_value(self.located, cells[hcol - 1], subject, row, hcol)
+            if likelihood is not None:
+                likelihoods[hypothesis["id"]] = likelihood
+            if rating is not None:
+                ratings[hypothesis["id"]] = rating
+        if likelihoods:
+            item["likelihoods"] = likelihoods
+        if ratings:
+            item["ratings"] = ratings
+        rationale, _ = self.get(cells, "rationale")
+        if rationale:
+            item["rationale"] = rationale
+        self.items[kind].append(item)
+
+    def documents(self) -> tuple[dict, dict]:
+        if not self.items["evidence"] and not self.located.problems:
+            self.located.add(
+                self.rows[0][0],
+                "there are no item rows under the header; add one row per evidence item",
+            )
+        self.located.raise_if_any()
+        title = self.title or "Imported case"
+        hypotheses = {
+            "case": "imported",
+            "title": title,
+            "question": self.question or title,
+            "hypotheses": self.hypotheses,
+        }
+        evidence: dict[str, Any] = {"case": "imported"}
+        if self.concentration is not None:
+            evidence["defaults"] = {"concentration": self.concentration}
+        evidence["sources"] = list(self.sources.values())
+        evidence["evidence"] = self.items["evidence"]
+        if self.items["indicators"]:
+            evidence["indicators"] = self.items["indicators"]
+        return hypotheses, evidence
+
+
+def _passes(checker, value) -> bool:
+    try:
+        checker(value)
+    except Exception:
+        return False
+    return True
+
+
+def read_rows(rows: list[Row], display: str, csv: bool) -> Imported:
+    """The case held by a table's ``rows``."""
+    hypotheses, evidence = _Reader(rows, display, csv).run()
+    return Imported(hypotheses, evidence)
+
+
+# -- writing ------------------------------------------------------------------------------
+def _written(prob: Prob | None, rating: str | None) -> Any:
+    value = None if prob is None or prob.origin == "rating" else prob.as_written()
+    if isinstance(value, list):
+        value = f"[{value[0]:g}, {value[1]:g}]"
+    if rating is None:
+        return value
+    return rating if value is None else f"{value} ({rating})"
+
+
+def case_rows(case: Case) -> list[list[Any]]:
+    """The case in the table layout (values as written: numbers, words, ranges, ratings)."""
+    ids = case.hypothesis_ids
+    clash = [h for h in ids if h in COLUMNS + EXTRA_COLUMNS]
+    extra = [
+        c
+        for c, wanted in (
+            ("kind", bool(case.indicators)),
+            (
+                "if_unreliable",
+                any(i.if_unreliable is not None for i in (*case.evidence, *case.indicators)),
+            ),
+        )
+        if wanted
+    ]
+    header = [*COLUMNS, *(f"{h} (hypothesis)" if h in clash else h for h in ids), *extra]
+    width = len(header)
+
+    def row(**cells: Any) -> list[Any]:
+        out = [None] * width
+        for name, value in cells.items():
+            out[header.index(name)] = value
+        return out
+
+    def per_hypothesis(name: str, values: list[Any]) -> list[Any]:
+        out = row(id=name)
+        for index, value in enumerate(values):
+            out[len(COLUMNS) + index] = value
+        return out
+
+    rows = [header, row(id="#title", claim=case.title), row(id="#question", claim=case.question)]
+    rows.append(per_hypothesis("#label", [h.label for h in case.hypotheses]))
+    if any(h.description for h in case.hypotheses):
+        rows.append(
+            per_hypothesis("#description", [h.description or None for h in case.hypotheses])
+        )
+    if case.hypotheses[0].prior is not None:
+        rows.append(per_hypothesis("#prior", [h.prior for h in case.hypotheses]))
+    if case.concentration is not None:
+        rows.append(row(id="#concentration", claim=case.concentration))
+    for source in case.sources:
+        credibility = (
+            None if source.credibility.origin == "default" else _written(source.credibility, None)
+        )
+        rows.append(row(id="#source", claim=source.name, source=source.id, credibility=credibility))
+    for kind, items in (("evidence", case.evidence), ("indicator", case.indicators)):
+        for item in items:
+            rows.append(
+                _item_row(case, item, row, kind, "kind" in header, "if_unreliable" in header)
+            )
+    return rows
+
+
+def _item_row(
+    case: Case, item: Item, row, kind: str, with_kind: bool, with_unreliable: bool
+) -> list[Any]:
+    cells: dict[str, Any] = {
+        "id": item.id,
+        "claim": item.claim,
+        "source": item.source,
+        "relevance": item.relevance,
+        "date": item.date,
+        "rationale": item.rationale or None,
+    }
+    if item.source is not None and case.source_by_id[item.source].credibility.origin != "default":
+        cells["credibility"] = _written(case.source_by_id[item.source].credibility, None)
+    if with_kind:
+        cells["kind"] = kind
+    if with_unreliable:
+        cells["if_unreliable"] = item.if_unreliable
+    out = row(**cells)
+    for index, h in enumerate(case.hypothesis_ids):
+        out[len(COLUMNS) + index] = _written(item.likelihoods[h], item.ratings.get(h))
+    return out
+
+
+__all__ = ["COLUMNS", "EXTRA_COLUMNS", "META_ROWS", "case_rows", "read_rows"]

@@ -1,0 +1,329 @@
+"""Import and export (``ach import``, ``ach export``): round trips and hostile files.
+
+Every hostile file exits 2 with one located line per problem, no traceback, and writes
+nothing under the root.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import ROOT
+from typer.testing import CliRunner
+
+from analysis.casefile.loader import list_cases, load_case
+from analysis.cli import app
+from analysis.engine import analyze
+from analysis.interchange import export_case, read_foreign
+from analysis.interchange.common import to_case
+from analysis.interchange.guard import MAX_EXPANDED_BYTES
+from analysis.report.json_output import to_json
+
+runner = CliRunner()
+DATA = Path(__file__).parent / "data"
+BUNDLED = list_cases(ROOT)
+#: the parts of ``ach analyze --json`` that make "the same analysis"
+SAME = ("hypotheses", "prior", "posterior", "words", "confidence", "evidence", "trajectory",
+        "heuer", "indicators")  # fmt: skip
+
+
+def _reimport(case, fmt: str, name: str = "copy"):
+    imported = read_foreign(export_case(case, fmt), f"copy.{fmt}", fmt).named(name)
+    return to_case(imported.hypotheses, imported.evidence, f"copy.{fmt}")
+
+
+def _import(tmp_path: Path, file: Path, *extra: str):
+    return runner.invoke(
+        app, ["import", str(file), "--case", "imported", "--root", str(tmp_path / "root"), *extra]
+    )
+
+
+def _written(tmp_path: Path) -> list[Path]:
+    root = tmp_path / "root"
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+# -- round trips ----------------------------------------------------------------------------
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("name", BUNDLED)
+def test_spreadsheet_round_trip_gives_the_same_analysis(name, fmt):
+    case = load_case(name, ROOT)
+    before, after = to_json(analyze(case)), to_json(analyze(_reimport(case, fmt)))
+    for key in SAME:
+        assert after[key] == before[key], key
+    assert _reimport(case, fmt).to_data()[1]["sources"] == case.to_data()[1]["sources"]
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_achz_round_trip_gives_the_same_ratings(name):
+    case = load_case(name, ROOT)
+    before, after = analyze(case).heuer, analyze(_reimport(case, "achz")).heuer
+    assert (after.ratings == before.ratings).all()
+    assert list(after.inconsistency) == list(before.inconsistency)
+    assert list(after.weighted_inconsistency) == pytest.approx(list(before.weighted_inconsistency))
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_json_export_is_the_case_documents(name):
+    case = load_case(name, ROOT)
+    data = json.loads(export_case(case, "json"))
+    assert (data["hypotheses"], data["evidence"]) == tuple(
+        json.loads(json.dumps(d)) for d in case.to_data()
+    )
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "achz"])
+def test_cli_export_then_import_then_analyze(tmp_path, fmt):
+    out = tmp_path / f"leak.{fmt}"
+    result = runner.invoke(
+        app, ["export", "office-leak", "--format", fmt, "-o", str(out), "--root", str(ROOT)]
+    )
+    assert result.exit_code == 0, result.output
+    assert _import(tmp_path, out).exit_code == 0
+    root = str(tmp_path / "root")
+    assert runner.invoke(app, ["validate", "imported", "--root", root]).exit_code == 0
+    analysed = runner.invoke(app, ["analyze", "imported", "--root", root, "--json"])
+    assert analysed.exit_code == 0
+    assert json.loads(analysed.output)["case"] == "imported"
+
+
+def test_parc_fixture_imports_into_a_case_analyze_reads(tmp_path):
+    raw = gzip.decompress((DATA / "parc-sample.achz").read_bytes())
+    assert raw.startswith(b"\xff\xfe")  # UTF-16 with a byte order mark
+    assert raw.decode("utf-16") == (DATA / "parc-sample.xml").read_text(encoding="utf-8")
+    result = _import(tmp_path, DATA / "parc-sample.achz")
+    assert result.exit_code == 0, result.output
+    assert "3 hypotheses, 5 evidence items" in result.output
+    case = load_case("imported", tmp_path / "root")
+    assert case.labels["mechanical-failure"] == "Mechanical failure"
+    first = case.evidence[0]
+    assert first.ratings == {
+        "mechanical-failure": "CC",
+        "sabotage-by-the-crew": "N",
+        "collision-with-an-unlit-vessel": "I",
+    }
+    assert first.date == "2023-11-15" and case.credibility_of(first).word == "high"
+    assert "IMINT" in first.rationale and "Link: https://example.org" in case.evidence[1].rationale
+    text = (tmp_path / "root" / "hypotheses" / "imported.yaml").read_text()
+    assert "# Classification (from PARC ACH): Unclassified" in text
+    assert runner.invoke(app, ["analyze", "imported", "--root", str(tmp_path / "root")]).exit_code == 0
+
+
+def test_example_sheet_in_the_readme_imports(tmp_path):
+    result = _import(tmp_path, ROOT / "docs" / "example-matrix.csv")
+    assert result.exit_code == 0, result.output
+    case = load_case("imported", tmp_path / "root")
+    assert len(case.hypotheses) == 3 and len(case.evidence) >= 3
+
+
+def test_import_never_replaces_a_case_without_force(tmp_path):
+    assert _import(tmp_path, DATA / "parc-sample.achz").exit_code == 0
+    path = tmp_path / "root" / "evidence" / "imported.yaml"
+    path.write_text(path.read_text() + "# mine\n")
+    again = _import(tmp_path, DATA / "parc-sample.achz")
+    assert again.exit_code == 2 and "already exists" in again.output
+    assert path.read_text().endswith("# mine\n")
+    assert _import(tmp_path, DATA / "parc-sample.achz", "--force").exit_code == 0
+    assert not path.read_text().endswith("# mine\n")
+
+
+def test_export_neutralises_formulas():
+    case = load_case("office-leak", ROOT)
+    item = case.evidence[0]
+    evil = case.with_changes(
+        evidence=(item.__class__(**{**item.__dict__, "claim": "=HYPERLINK(\"x\")",
+                                    "rationale": "@SUM(A1)"}), *case.evidence[1:])
+    )  # fmt: skip
+    text = export_case(evil, "csv").decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'@SUM" in text
+    sheet = openpyxl.load_workbook(io.BytesIO(export_case(evil, "xlsx"))).active
+    cells = [c for row in sheet.iter_rows() for c in row]
+    assert not any(c.data_type == "f" for c in cells)
+    back = _reimport(evil, "csv").evidence[0]
+    assert back.claim == "=HYPERLINK(\"x\")" and back.rationale == "@SUM(A1)"
+
+
+def test_encodings_are_read(tmp_path):
+    text = "id,claim,source,Théorie A,Théorie B\ne1,Le café a fermé,presse,C,I\n"
+    for codec, bom in (("utf-8", b"\xef\xbb\xbf"), ("utf-16-le", b"\xff\xfe"), ("latin-1", b"")):
+        path = tmp_path / f"{codec}.csv"
+        path.write_bytes(bom + text.encode(codec))
+        result = _import(tmp_path, path, "--force")
+        assert result.exit_code == 0, (codec, result.output)
+        case = load_case("imported", tmp_path / "root")
+        assert case.labels["th-orie-a"] == "Théorie A" and case.evidence[0].claim.endswith("fermé")
+
+
+# -- hostile files ---------------------------------------------------------------------------
+def _refused(tmp_path: Path, name: str, data: bytes, *expected: str, extra=()) -> list[str]:
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = _import(tmp_path, path, *extra)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and result.exception is None or isinstance(
+        result.exception, SystemExit
+    )
+    lines = result.output.strip().splitlines()
+    assert all(line.startswith(str(path)) or line.startswith("--") for line in lines), lines
+    for text in expected:
+        assert any(text in line for line in lines), (text, lines)
+    assert _written(tmp_path) == []
+    return lines
+
+
+def _achz(xml: str) -> bytes:
+    return gzip.compress(xml.encode("utf-16"))
+
+
+MATRIX = (
+    "<P><MATRIX><HYPOTHESIS><NAME>A</NAME></HYPOTHESIS><HYPOTHESIS><NAME>B</NAME></HYPOTHESIS>"
+    "{}</MATRIX></P>"
+)
+
+
+def test_gzip_bomb_is_capped(tmp_path):
+    bomb = gzip.compress(b"<" + b" " * (MAX_EXPANDED_BYTES + 10), compresslevel=9)
+    assert len(bomb) < MAX_EXPANDED_BYTES // 100
+    _refused(tmp_path, "bomb.achz", bomb, "expands to more than")
+
+
+def test_not_gzip_and_truncated_gzip(tmp_path):
+    _refused(tmp_path, "plain.achz", b"<P/>", "is not gzip-compressed")
+    _refused(tmp_path, "cut.achz", _achz(MATRIX)[:-12], "truncated gzip")
+
+
+def test_entity_expansion_is_refused(tmp_path):
+    laughs = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><P>&lol2;</P>'
+    )
+    _refused(tmp_path, "laughs.achz", _achz(laughs), "refused")
+
+
+def test_external_entity_and_dtd_are_refused(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("password")
+    xxe = f'<?xml version="1.0"?><!DOCTYPE p [<!ENTITY x SYSTEM "file://{secret}">]><P>&x;</P>'
+    lines = _refused(tmp_path, "xxe.achz", _achz(xxe), "refused")
+    assert not any("password" in line for line in lines)
+    _refused(tmp_path, "dtd.achz", _achz('<!DOCTYPE P SYSTEM "http://x/p.dtd"><P/>'), "refused")
+
+
+def test_malformed_xml_is_located(tmp_path):
+    lines = _refused(tmp_path, "bad.achz", _achz("<P>\n<MATRIX>\n</P>"), "not well-formed XML")
+    assert lines[0].split(":")[1:3] == ["3", "3"]
+
+
+def test_values_of_the_wrong_length_and_unknown_codes(tmp_path):
+    evidence = (
+        "<EVIDENCE><NAME>one</NAME><VALUES>C</VALUES></EVIDENCE>\n"
+        "<EVIDENCE><NAME>two</NAME><VALUES>C, X</VALUES></EVIDENCE>"
+    )
+    lines = _refused(
+        tmp_path, "values.achz", _achz(MATRIX.format("\n" + evidence)),
+        "VALUES has 1 rating(s); the matrix has 2", "rating 'X' under 'B' is unknown",
+    )  # fmt: skip
+    assert len(lines) == 2 and ":2:" in lines[0] and ":3:" in lines[1]
+
+
+def test_empty_files(tmp_path):
+    _refused(tmp_path, "empty.csv", b"", "is empty")
+    _refused(tmp_path, "empty.achz", b"", "is empty")
+    _refused(tmp_path, "empty.xlsx", b"   \n", "is empty")
+    _refused(tmp_path, "header.csv", b"id,claim,A,B\n", "no item rows")
+    _refused(tmp_path, "nothing.achz", _achz(MATRIX.format("")), "has no EVIDENCE")
+
+
+def test_malformed_csv_and_rows_of_the_wrong_length(tmp_path):
+    _refused(tmp_path, "quote.csv", b'id,claim,A,B\ne1,"open quote,C,I\n', "not valid CSV")
+    lines = _refused(
+        tmp_path, "rows.csv", b"id,claim,A,B\ne1,one,C,I,extra\ne2,two,C\ne3,three,C,I\n",
+        "row has 5 cells; the header has 4", "row has 3 cells; the header has 4",
+    )  # fmt: skip
+    assert [line.split(":")[1] for line in lines] == ["2", "3"]
+
+
+def test_unknown_ratings_and_bad_numbers_are_located_by_row_and_column(tmp_path):
+    lines = _refused(
+        tmp_path, "cells.csv", b"id,claim,A,B\ne1,one,C,Q\ne2,two,1.4,[0.5 0.8]\ne3,three,,C\n",
+        "under 'B' is 'Q'", "under 'A' is 1.4; must be between 0 and 1", "under 'A' is empty",
+    )  # fmt: skip
+    assert [tuple(line.split(":")[1:3]) for line in lines] == [
+        ("2", "4"), ("3", "3"), ("3", "4"), ("4", "3")
+    ]  # fmt: skip
+
+
+def test_duplicate_ids(tmp_path):
+    _refused(tmp_path, "dup.csv", b"id,claim,A,B\ne1,one,C,I\ne1,two,C,I\n", "also on row 2")
+    _refused(tmp_path, "hyp.csv", b"id,claim,A,A\ne1,one,C,I\n", "repeats another")
+
+
+def test_wrong_encoding_is_refused_clearly(tmp_path):
+    _refused(tmp_path, "nul.csv", b"id,claim\x00\x01\x02,A,B\nx\x00y\x00z\x00,C\n", "NUL")
+    _refused(tmp_path, "odd.csv", b"\xff\xfe" + "id,claim,A,B\n".encode("utf-16-le")[:-1],
+             "not valid UTF-16-LE")  # fmt: skip
+
+
+def _xlsx(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def test_malformed_xlsx(tmp_path):
+    _refused(tmp_path, "text.xlsx", b"id,claim,A,B\n", "is not an XLSX workbook")
+    _refused(tmp_path, "junk.xlsx", _xlsx({"hello.txt": b"hi"}), "not a readable XLSX")
+    good = export_case(load_case("office-leak", ROOT), "xlsx")
+    _refused(tmp_path, "cut.xlsx", good[: len(good) // 2], "XLSX")
+
+
+def test_xlsx_zip_bomb_and_member_count_are_capped(tmp_path):
+    bomb = _xlsx({"xl/big.xml": b" " * (MAX_EXPANDED_BYTES + 1)})
+    _refused(tmp_path, "bomb.xlsx", bomb, "expands to")
+    many = _xlsx({f"m{i}.xml": b"" for i in range(600)})
+    _refused(tmp_path, "many.xlsx", many, "zip members")
+
+
+def test_xlsx_with_entities_is_refused(tmp_path):
+    good = zipfile.ZipFile(io.BytesIO(export_case(load_case("office-leak", ROOT), "xlsx")))
+    members = {name: good.read(name) for name in good.namelist()}
+    members["xl/worksheets/sheet1.xml"] = (
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;">]>'
+        b"<worksheet>&b;</worksheet>"
+    )
+    _refused(tmp_path, "laughs.xlsx", _xlsx(members), "XLSX")
+
+
+@pytest.mark.parametrize("name", ["../outside", "a/b", "UPPER", "", "x\n"])
+def test_case_name_escaping_the_root_is_refused(tmp_path, name):
+    path = tmp_path / "m.achz"
+    path.write_bytes((DATA / "parc-sample.achz").read_bytes())
+    result = runner.invoke(
+        app, ["import", str(path), "--case", name, "--root", str(tmp_path / "root")]
+    )
+    assert result.exit_code == 2 and "case name" in result.output
+    assert _written(tmp_path) == []
+
+
+def test_a_folder_linked_outside_the_root_is_refused(tmp_path):
+    (tmp_path / "root").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "root" / "hypotheses").symlink_to(tmp_path / "elsewhere")
+    result = _import(tmp_path, DATA / "parc-sample.achz")
+    assert result.exit_code == 2 and "outside" in result.output
+    assert list((tmp_path / "elsewhere").iterdir()) == []
+
+
+def test_unknown_format_and_missing_file(tmp_path):
+    path = tmp_path / "case.txt"
+    path.write_text("x")
+    assert "names no known format" in _import(tmp_path, path).output
+    assert "no such file" in _import(tmp_path, tmp_path / "none.csv").output
