@@ -8,6 +8,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from pydantic_core import PydanticCustomError
@@ -105,6 +106,54 @@ def unneutralise(text: str) -> str:
     if text.startswith("'") and text[1:2] in FORMULA_STARTS and text[1:2]:
         return text[1:]
     return text
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text (spreadsheet numbers and dates included), without the formula guard."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        midnight = value.time() == datetime.min.time()
+        return value.date().isoformat() if midnight else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return repr(value)
+    return unneutralise(str(value).strip())
+
+
+def as_number(value: Any) -> Any:
+    """A cell read as a number where it looks like one (``0.7``, ``70%``, ``[0.5, 0.8]``);
+    other text is returned as it is, for the checkers to refuse in their own words."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    text = cell_text(value)
+    if text.startswith("[") and text.endswith("]"):
+        return [as_number(part) for part in text[1:-1].split(",")]
+    try:
+        return float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        return text
+
+
+def split_answer(value: Any) -> tuple[Any, str | None, str | None]:
+    """An answer to "how likely is this report?": ``C``, ``0.7``, ``[0.5, 0.8]``, ``0.7 (C)``.
+
+    Returns (the number, range or unreadable text, or None; the rating or None; the
+    text of an unknown rating in parentheses, or None). Empty: (None, None, None).
+    """
+    text = cell_text(value)
+    if not text:
+        return None, None, None
+    if (code := rating_code(text)) is not None:
+        return None, code, None
+    if text.endswith(")") and "(" in text:  # "0.7 (C)": a likelihood and a rating
+        number, _, given = text[:-1].rpartition("(")
+        code = rating_code(given)
+        if code is None:
+            return None, None, given.strip()
+        return as_number(number.strip()), code, None
+    return as_number(value if not isinstance(value, str) else text), None, None
 
 
 def neutralise(value: Any) -> Any:

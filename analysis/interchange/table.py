@@ -8,7 +8,6 @@ an export followed by an import gives the same analysis.
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
 from analysis.case import Case, Item, Prob
@@ -23,13 +22,14 @@ from analysis.casefile.schema import (
 from analysis.interchange.common import (
     Imported,
     Located,
+    as_number,
+    cell_text,
     check_likelihood,
     check_source_credibility,
     rating_choices,
-    rating_code,
     slug,
+    split_answer,
     unique,
-    unneutralise,
 )
 
 #: The item columns of the contract, in the order an export writes them.
@@ -52,65 +52,25 @@ META_ROWS = {
 Row = tuple[int, list[Any]]  # (row number in the file, cell values)
 
 
-def _text(value: Any) -> str:
-    """A cell as text (spreadsheet numbers and dates included), without the formula guard."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return (
-            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
-        )
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return repr(value)
-    return unneutralise(str(value).strip())
-
-
-def _number(value: Any) -> Any:
-    """A cell read as a number where it looks like one (``0.7``, ``70%``, ``[0.5, 0.8]``)."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return value
-    text = _text(value)
-    if text.startswith("[") and text.endswith("]"):
-        return [_number(part) for part in text[1:-1].split(",")]
-    try:
-        return float(text[:-1]) / 100 if text.endswith("%") else float(text)
-    except ValueError:
-        return text
-
-
 def _cell_value(located: Located, value: Any, subject: str, row: int, col: int):
     """A hypothesis cell: (likelihood or None, rating or None); problems recorded."""
-    text = _text(value)
-    if not text:
+    number, rating, unknown = split_answer(value)
+    if unknown is not None:
+        located.add(row, f"{subject} rating {unknown!r} is unknown; use {rating_choices()}", col)
+    elif number is None and rating is None:
         located.add(
             row, f"{subject} is empty; give a rating ({rating_choices()}) or a likelihood", col
         )
-        return None, None
-    if (code := rating_code(text)) is not None:
-        return None, code
-    rating = None
-    if text.endswith(")") and "(" in text:  # "0.7 (C)": a likelihood and a rating
-        number, _, given = text[:-1].rpartition("(")
-        rating = rating_code(given)
-        if rating is None:
-            located.add(
-                row, f"{subject} rating {given.strip()!r} is unknown; use {rating_choices()}", col
-            )
-            return None, None
-        value = number.strip()
-    number = _number(value)
-    if isinstance(number, str):
+    elif isinstance(number, str):
         located.add(
             row,
             f"{subject} is {number!r}; give a rating ({rating_choices()}), "
-            "a number between 0 and 1 "
-            "or a range [low, high]",
+            "a number between 0 and 1 or a range [low, high]",
             col,
         )
-        return None, None
-    return located.check(check_likelihood, number, subject, row, col), rating
+    elif number is not None:
+        return located.check(check_likelihood, number, subject, row, col), rating
+    return None, rating
 
 
 class _Reader:
@@ -137,7 +97,7 @@ class _Reader:
         row, cells = self.rows[0]
         taken: set[str] = set()
         for col, value in enumerate(cells, start=1):
-            name = _text(value)
+            name = cell_text(value)
             if not name:
                 self.blank_columns.append(col)
                 continue
@@ -172,16 +132,16 @@ class _Reader:
 
     def get(self, cells: list[Any], name: str) -> tuple[str, int]:
         col = self.columns.get(name, 0)
-        return (_text(cells[col - 1]) if col and col <= len(cells) else ""), col
+        return (cell_text(cells[col - 1]) if col and col <= len(cells) else ""), col
 
     def run(self) -> tuple[dict, dict]:
         self.header()
         self.located.raise_if_any()
         width = len(self.rows[0][1])
         for row, cells in self.rows[1:]:
-            if not any(_text(c) for c in cells):
+            if not any(cell_text(c) for c in cells):
                 continue
-            if len(cells) > width and any(_text(c) for c in cells[width:]):
+            if len(cells) > width and any(cell_text(c) for c in cells[width:]):
                 self.located.add(
                     row,
                     f"row has {len(cells)} cells; the header has {width} "
@@ -198,7 +158,7 @@ class _Reader:
                 )
                 continue
             cells = list(cells) + [None] * (width - len(cells))
-            stray = [c for c in self.blank_columns if _text(cells[c - 1])]
+            stray = [c for c in self.blank_columns if cell_text(cells[c - 1])]
             for col in stray:
                 self.located.add(row, "this cell's column has no header; name it or empty it", col)
             if stray:
@@ -219,15 +179,17 @@ class _Reader:
             self.question = self.located.check(check_text, claim, "#question", row, claim_col)
         elif name == "#concentration":
             self.concentration = self.located.check(
-                check_positive, _number(claim), "#concentration", row, claim_col
+                check_positive, as_number(claim), "#concentration", row, claim_col
             )
         elif name in ("#label", "#description", "#prior"):
             key = name[1:]
             for hypothesis, hcol in zip(self.hypotheses, self.hyp_columns, strict=True):
-                text = _text(cells[hcol - 1])
+                text = cell_text(cells[hcol - 1])
                 subject = f"hypothesis {hypothesis['id']!r} {key}"
                 if key == "prior":
-                    value = self.located.check(check_probability, _number(text), subject, row, hcol)
+                    value = self.located.check(
+                        check_probability, as_number(text), subject, row, hcol
+                    )
                     if value is not None:
                         hypothesis["prior"] = value
                 elif text or key == "label":
@@ -256,7 +218,11 @@ class _Reader:
         if not text:
             return
         value = self.located.check(
-            check_source_credibility, _number(text), f"source {entry['id']!r} credibility", row, col
+            check_source_credibility,
+            as_number(text),
+            f"source {entry['id']!r} credibility",
+            row,
+            col,
         )
         if value is None:
             return
@@ -315,7 +281,7 @@ class _Reader:
         text, ucol = self.get(cells, "if_unreliable")
         if text:
             item["if_unreliable"] = self.located.check(
-                check_probability, _number(text), f"item {ident!r} if_unreliable", row, ucol
+                check_probability, as_number(text), f"item {ident!r} if_unreliable", row, ucol
             )
         source = self.item_source(cells, row)
         if source is None and kind == "evidence":
