@@ -29,6 +29,7 @@ from analysis.wording import count  # noqa: E402
 from app import state  # noqa: E402
 from app.views import (  # noqa: E402
     PAGE_TITLES,
+    build,
     export,
     indicators,
     learn,
@@ -50,6 +51,7 @@ _SHOW = {
     "uncertainty": uncertainty.show,
     "learn": learn.show,
     "export": export.show,
+    "build": lambda view: build.show(view.root),  # main() shows it before opening a case
 }
 PAGES = {key: (title, _SHOW[key]) for key, title in PAGE_TITLES.items()}
 YARDSTICK_NAMES = {"icd203": "ICD 203 (US)", "phia": "PHIA (UK)"}
@@ -104,6 +106,8 @@ def _sidebar_top() -> tuple[str | None, str, str]:
     )
     if "page" not in st.session_state and st.query_params.get("page") in PAGES:
         st.session_state["page"] = st.query_params["page"]  # a link such as ?page=weigh
+    if "page" not in st.session_state and not options:
+        st.session_state["page"] = "build"  # an empty folder: start by building a case
     page = st.sidebar.radio("Page", list(PAGES), format_func=lambda p: PAGES[p][0], key="page")
     if page and st.query_params.get("page") != page:
         st.query_params["page"] = page
@@ -137,10 +141,14 @@ def main() -> None:
     # Streamlit's bundled favicon needs no network
     st.set_page_config(page_title="ACH workbench", layout="wide")
     selection, page, yardstick = _sidebar_top()
+    if page == "build":  # works without an open case (e.g. in an empty folder)
+        build.show(state.root())
+        return
     if selection is None:
         st.error(
             f"No cases under {state.root().resolve()}: it needs hypotheses/<case>.yaml and "
-            "evidence/<case>.yaml. Upload a pair of files in the sidebar."
+            "evidence/<case>.yaml. Build one on the Build page, or upload a pair of files in "
+            "the sidebar."
         )
         return
     try:

@@ -160,3 +160,31 @@ def test_ach_app_opens_the_named_case_under_its_root(browser_page, tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def test_a_case_is_built_and_saved_from_an_empty_folder(browser_page, tmp_path):
+    """A new user's path: the Build page on an empty folder, three hypotheses, two items."""
+    from typer.testing import CliRunner
+
+    from analysis.cli import app
+
+    spec = importlib.util.spec_from_file_location(
+        "build_screenshots", ROOT / "scripts" / "build_screenshots.py"
+    )
+    builder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builder)  # type: ignore[union-attr]
+    shots = _helpers()
+    with shots.serve(root=tmp_path) as url:
+        page = browser_page[0].context.browser.new_page(viewport={"width": 1400, "height": 900})
+        try:
+            builder.build_case(page, url, shots.settle)
+            assert "Saved case 'cake'" in page.locator('[data-testid="stMain"]').inner_text()
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "browser-build-saved.png"))
+        finally:
+            page.close()
+    case = load_case("cake", tmp_path)
+    assert len(case.hypotheses) == 3 and [i.id for i in case.evidence] == ["crumbs", "camera"]
+    assert case.evidence[0].ratings["ann"] == "CC" and case.evidence[1].rationale == ""
+    result = CliRunner().invoke(app, ["analyze", "cake", "--root", str(tmp_path)])
+    assert result.exit_code == 0, result.output

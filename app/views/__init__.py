@@ -13,4 +13,5 @@ PAGE_TITLES = {
     "uncertainty": "Uncertainty",
     "learn": "Learn",
     "export": "Save and export",
+    "build": "Build",
 }

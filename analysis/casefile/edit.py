@@ -1,0 +1,341 @@
+"""Editing a case's two files in place, keeping everything the edit does not touch.
+
+A :class:`Draft` holds both documents as ruamel.yaml round-trip data, so comments, key
+order, flow style and quoting survive: after one edit, a diff of the file shows only
+the lines that edit changed. The draft may be invalid while it is being built; its
+:meth:`Draft.problems` are the loader's own, and :func:`save_draft` writes nothing
+while there is one. A save over the files the draft was read from refuses when they
+changed on disk since (another analyst, an editor, a ``git pull``): :class:`Conflict`.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import difflib
+import hashlib
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from analysis.case import Case
+from analysis.casefile.layout import case_paths, check_name, existing_files
+from analysis.errors import AchError, CaseError, CaseExists, Problem
+
+FOLDERS = ("hypotheses", "evidence")
+
+
+def _document_of(key: str) -> int:
+    """0 for what the hypotheses file holds, 1 for the evidence file."""
+    return 0 if key in ("title", "question", "hypotheses") else 1
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")  # round trip: builds plain mappings, never runs a tag
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap a line the edit did not touch
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def digest(text: str | None) -> str | None:
+    return None if text is None else hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Conflict(AchError):
+    """The files changed on disk since the draft read them: saving would lose that change."""
+
+    def __init__(self, changes: list[str]):
+        self.changes = changes
+        super().__init__("; ".join(changes))
+
+
+def _what_changed(display: str, before: str | None, now: str | None) -> str:
+    if now is None:
+        return f"{display} was deleted"
+    if before is None:
+        return f"{display} was created by someone else"
+    diff = [
+        line
+        for line in difflib.unified_diff(before.splitlines(), now.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    shown = ", ".join(repr(line[:60]) for line in diff[:3])
+    more = f" and {len(diff) - 3} more" if len(diff) > 3 else ""
+    return f"{display} changed on disk ({len(diff)} lines differ: {shown}{more})"
+
+
+@dataclass
+class Draft:
+    """A case being built or edited: the two documents, and the texts they were read from."""
+
+    name: str
+    documents: list[CommentedMap]
+    #: the file texts as read (None for a new case): what a save checks the disk against
+    base: list[str | None] = field(default_factory=lambda: [None, None])
+    #: the case name the files were read as (None for a case not yet saved)
+    origin: str | None = None
+    _texts: tuple[str, str] | None = None
+
+    # -- making one ---------------------------------------------------------------------
+    @classmethod
+    def new(cls, name: str, title: str = "", question: str = "") -> Draft:
+        check_name(name)
+        hypotheses = CommentedMap(
+            [("case", name), ("title", title), ("question", question), ("hypotheses", [])]
+        )
+        evidence = CommentedMap([("case", name), ("sources", []), ("evidence", [])])
+        for doc in (hypotheses, evidence):
+            for key, value in doc.items():
+                if isinstance(value, list):
+                    doc[key] = CommentedSeq()
+        return cls(name, [hypotheses, evidence])
+
+    @classmethod
+    def from_texts(cls, name: str, texts: Iterable[str], base=None, origin=None) -> Draft:
+        """A draft of ``texts`` (the two documents); raises :class:`CaseError` if unreadable."""
+        documents = []
+        for folder, text in zip(FOLDERS, texts, strict=True):
+            display = f"{folder}/{name}.yaml"
+            try:
+                data = _yaml().load(text)
+            except Exception as error:
+                raise CaseError([Problem(display, 0, f"cannot be edited: {error}")]) from None
+            if not isinstance(data, CommentedMap):
+                raise CaseError([Problem(display, 0, "must be a mapping to be edited")])
+            documents.append(data)
+        return cls(name, documents, list(base or [None, None]), origin)
+
+    @classmethod
+    def read(cls, root: str | Path, name: str) -> Draft:
+        """The draft of case ``name`` under ``root`` as it is on disk now."""
+        texts = [p.read_text(encoding="utf-8") for p in case_paths(root, name)]
+        return cls.from_texts(name, texts, base=texts, origin=name)
+
+    @classmethod
+    def from_data(cls, name: str, hypotheses: dict, evidence: dict) -> Draft:
+        """A new draft holding plain documents (e.g. an imported file)."""
+        draft = cls.from_texts(name, [_dump(hypotheses), _dump(evidence)])
+        draft.rename(name)
+        return draft
+
+    # -- reading it ---------------------------------------------------------------------
+    def texts(self) -> tuple[str, str]:
+        """Both documents as YAML (what a save writes)."""
+        if self._texts is None:
+            self._texts = (_dump(self.documents[0]), _dump(self.documents[1]))
+        return self._texts
+
+    def displays(self) -> tuple[str, str]:
+        return f"hypotheses/{self.name}.yaml", f"evidence/{self.name}.yaml"
+
+    def problems(self) -> list[Problem]:
+        """Every problem the loader finds in the draft, in the CLI's words (none: valid)."""
+        return self.check()[1]
+
+    def check(self) -> tuple[Case | None, list[Problem]]:
+        from analysis.casefile.loader import load_case_texts
+
+        hyp_name, ev_name = self.displays()
+        try:
+            return load_case_texts(*self.texts(), hyp_name, ev_name), []
+        except CaseError as error:
+            return None, error.problems
+
+    def entries(self, key: str) -> CommentedSeq:
+        doc = self.documents[_document_of(key)]
+        if not isinstance(doc.get(key), list):
+            doc[key] = CommentedSeq()
+        return doc[key]
+
+    def copy(self) -> Draft:
+        return Draft(self.name, copy.deepcopy(self.documents), list(self.base), self.origin)
+
+    # -- editing it ---------------------------------------------------------------------
+    def changed(self) -> None:
+        self._texts = None
+
+    def rename(self, name: str) -> None:
+        """The draft as case ``name`` (both files' ``case`` key)."""
+        check_name(name)
+        self.name = name
+        for doc in self.documents:
+            doc["case"] = name
+        self.changed()
+
+    def set(self, path: tuple, value: Any) -> None:
+        """Set ``path`` (e.g. ``("evidence", 2, "claim")``) to ``value``; None removes the key.
+
+        Maps created on the way (an item's first likelihood) are written on one line; a
+        map left empty by a removal goes too.
+        """
+        parent = self.documents[_document_of(path[0])]
+        chain = []
+        for part in path[:-1]:
+            if isinstance(parent, dict) and part not in parent:
+                if value is None:
+                    return
+                parent[part] = styled({})
+            chain.append((parent, part))
+            parent = parent[part]
+        last = path[-1]
+        if value is None:
+            if not (isinstance(parent, dict) and last in parent):
+                return
+            del parent[last]
+            for owner, part in reversed(chain[1:]):  # never the top-level lists
+                if isinstance(owner[part], dict) and not owner[part]:
+                    del owner[part]
+        elif isinstance(parent, dict) and last in parent and _same(parent[last], value):
+            return
+        else:
+            parent[last] = styled(value)
+        self.changed()
+
+    def add(self, key: str, data: dict, index: int | None = None) -> int:
+        """Add ``data`` to the list ``key`` (at the end by default); return its index."""
+        entries = self.entries(key)
+        index = len(entries) if index is None else index
+        entries.insert(index, data if isinstance(data, CommentedMap) else entry(data))
+        self.changed()
+        return index
+
+    def remove(self, key: str, index: int) -> None:
+        del self.entries(key)[index]
+        self.changed()
+
+    def move(self, key: str, index: int, to: int) -> None:
+        entries = self.entries(key)
+        if 0 <= to < len(entries) and to != index:
+            entries.insert(to, entries.pop(index))
+            self.changed()
+
+    def items(self) -> Iterable[CommentedMap]:
+        """Every evidence item and indicator (the entries that name hypotheses and sources)."""
+        for key in ("evidence", "indicators"):
+            listed = self.documents[1].get(key)
+            for entry in listed if isinstance(listed, list) else []:
+                if isinstance(entry, dict):
+                    yield entry
+
+    def rename_key(self, kind: str, old: str, new: str) -> None:
+        """Follow a renamed hypothesis or source id into every item that names it."""
+        for entry in self.items():
+            if kind == "source" and entry.get("source") == old:
+                entry["source"] = new
+            for cells in ("likelihoods", "ratings"):
+                held = entry.get(cells)
+                if kind == "hypothesis" and isinstance(held, dict) and old in held:
+                    _rename_in_place(held, old, new)
+        self.changed()
+
+    def drop_hypothesis_cells(self, hypothesis: str) -> None:
+        """Remove a removed hypothesis's cells from every item."""
+        for entry in self.items():
+            for cells in ("likelihoods", "ratings"):
+                held = entry.get(cells)
+                if isinstance(held, dict) and hypothesis in held:
+                    del held[hypothesis]
+                    if not held:
+                        del entry[cells]
+        self.changed()
+
+
+def _same(old: Any, new: Any) -> bool:
+    """True when writing ``new`` over ``old`` would change nothing (dates compared as text)."""
+
+    def kind(value: Any) -> tuple[type, Any]:
+        if isinstance(value, dt.date):
+            return str, value.isoformat()
+        for family in (bool, int | float, str, dict, list):
+            if isinstance(value, family):
+                return (float if family == int | float else family), value  # type: ignore[return-value]
+        return type(value), value
+
+    return kind(old) == kind(new)
+
+
+def _rename_in_place(mapping: CommentedMap, old: str, new: str) -> None:
+    """Rename key ``old`` to ``new`` where it stands (order and comments kept)."""
+    position = list(mapping).index(old)
+    value = mapping.pop(old)
+    mapping.insert(position, new, value)
+
+
+def styled(value: Any) -> Any:
+    """``value`` as ruamel data in the case files' style: maps and lists on one line."""
+    if isinstance(value, CommentedMap | CommentedSeq):
+        return value
+    if isinstance(value, dict | list | tuple):
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        out = CommentedMap() if isinstance(value, dict) else CommentedSeq()
+        for key, item in items:
+            if isinstance(out, CommentedMap):
+                out[key] = styled(item)
+            else:
+                out.append(styled(item))
+        out.fa.set_flow_style()
+        return out
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return dt.date.fromisoformat(value)  # written unquoted, as analysts write dates
+        except ValueError:
+            return value
+    return value
+
+
+def entry(data: dict) -> CommentedMap:
+    """A new list entry: one key per line, its maps and lists on one line each."""
+    return CommentedMap((key, styled(value)) for key, value in data.items())
+
+
+def _dump(data: Any) -> str:
+    out = io.StringIO()
+    _yaml().dump(data, out)
+    return out.getvalue()
+
+
+# -- saving -------------------------------------------------------------------------------
+def save_draft(draft: Draft, root: str | Path, name: str | None = None) -> Case:
+    """Write the draft as case ``name`` (default its own) under ``root``; return it loaded.
+
+    Refuses with the loader's problems while the draft has any; with :class:`Conflict`
+    when saving over the files it was read from and they changed on disk since; with
+    :class:`~analysis.errors.CaseExists` when another case of that name exists.
+    """
+    from analysis.casefile.save import save_texts
+
+    target = draft if name is None or name == draft.name else draft.copy()
+    if target is not draft:
+        target.rename(name)
+    _, problems = target.check()
+    if problems:
+        raise CaseError(problems)
+    in_place = target.origin is not None and target.origin == target.name
+    paths = case_paths(root, target.name)
+    base = Path(root).resolve()
+    outside = [p for p in paths if not p.resolve().is_relative_to(base)]
+    if outside:
+        raise CaseError([Problem(str(p), 0, f"resolves outside {root}; refused") for p in outside])
+    if in_place:
+        now = [p.read_text(encoding="utf-8") if p.exists() else None for p in paths]
+        changes = [
+            _what_changed(f"{folder}/{target.name}.yaml", before, after)
+            for folder, before, after in zip(FOLDERS, target.base, now, strict=True)
+            if digest(before) != digest(after)
+        ]
+        if changes:
+            raise Conflict(changes)
+    elif existing_files(root, target.name):
+        raise CaseExists(existing_files(root, target.name))
+    texts = target.texts()
+    case = save_texts(target.name, *texts, root=root, overwrite=in_place)
+    draft.name, draft.origin, draft.base = target.name, target.name, list(texts)
+    draft.documents = target.documents
+    draft.changed()
+    return case

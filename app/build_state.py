@@ -1,0 +1,136 @@
+"""The Build page's session state: the draft being edited, its undo stack, its problems.
+
+The draft (:class:`~analysis.casefile.edit.Draft`) lives in ``st.session_state``; every
+edit goes through :func:`edit`, which first pushes the draft's texts on the undo stack.
+Problems are the loader's own, checked once per draft version (cached by its texts),
+and located on the draft's fields through the line of each value.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+import streamlit as st
+
+from analysis.case import Case
+from analysis.casefile.edit import Draft
+from analysis.casefile.yamlio import parse_yaml
+from analysis.errors import Problem
+
+DRAFT = "build_draft"
+UNDO = "build_undo_stack"  # list of (name, texts, origin, base), newest last
+CHECKED = "build_checked"  # (digest of texts, case or None, problems, located)
+GENERATION = "build_generation"  # bumped on every edit: forms redraw from the draft
+NOTICE = "build_notice"  # (kind, text) shown once after a rerun
+UNDO_LIMIT = 50
+
+
+def draft() -> Draft | None:
+    return st.session_state.get(DRAFT)
+
+
+def generation() -> int:
+    return st.session_state.get(GENERATION, 0)
+
+
+def _bump() -> None:
+    st.session_state[GENERATION] = generation() + 1
+
+
+def start(new: Draft) -> None:
+    """Begin editing ``new`` (the undo stack starts empty)."""
+    st.session_state[DRAFT] = new
+    st.session_state[UNDO] = []
+    _bump()
+
+
+def close() -> None:
+    for key in (DRAFT, UNDO, CHECKED):
+        st.session_state.pop(key, None)
+    _bump()
+
+
+def edit(change: Callable[[Draft], None]) -> None:
+    """Apply ``change`` to the draft as one undoable edit."""
+    current = draft()
+    if current is None:
+        return
+    before = (current.name, current.texts(), current.origin, list(current.base))
+    change(current)
+    if current.texts() != before[1] or current.name != before[0]:
+        stack = st.session_state.setdefault(UNDO, [])
+        stack.append(before)
+        del stack[:-UNDO_LIMIT]
+    _bump()
+
+
+def saved() -> None:
+    """After a save: undo reaches back only to the saved version."""
+    st.session_state[UNDO] = []
+    _bump()
+
+
+def can_undo() -> bool:
+    return bool(st.session_state.get(UNDO))
+
+
+def undo() -> None:
+    stack = st.session_state.get(UNDO)
+    if not stack:
+        return
+    name, texts, origin, base = stack.pop()
+    st.session_state[DRAFT] = Draft.from_texts(name, texts, base=base, origin=origin)
+    _bump()
+
+
+def notice(kind: str, text: str) -> None:
+    st.session_state[NOTICE] = (kind, text)
+
+
+def show_notice() -> None:
+    found = st.session_state.pop(NOTICE, None)
+    if found:
+        getattr(st, found[0])(found[1])
+
+
+# -- problems -------------------------------------------------------------------------------
+def checked() -> tuple[Case | None, list[Problem], dict[tuple, list[str]]]:
+    """(the case, or None; every problem; messages by the draft path they sit at)."""
+    current = draft()
+    if current is None:
+        return None, [], {}
+    texts = current.texts()
+    key = hashlib.sha256("\0".join((current.name, *texts)).encode()).hexdigest()
+    cached = st.session_state.get(CHECKED)
+    if cached is None or cached[0] != key:
+        case, problems = current.check()
+        cached = (key, case, problems, locate(current, problems))
+        st.session_state[CHECKED] = cached
+    return cached[1], cached[2], cached[3]
+
+
+def locate(current: Draft, problems: list[Problem]) -> dict[tuple, list[str]]:
+    """Each problem's message under the deepest draft paths written on its line.
+
+    Problems no line places (a whole file) are under the empty path ``()``.
+    """
+    by_line: dict[tuple[str, int], list[tuple]] = {}
+    for display, text in zip(current.displays(), current.texts(), strict=True):
+        document = parse_yaml(text, display)
+        for path, line in document.lines.items():
+            by_line.setdefault((display, line), []).append(tuple(path))
+    located: dict[tuple, list[str]] = {}
+    for problem in problems:
+        paths = by_line.get((problem.path, problem.line), [])
+        deepest = max((len(p) for p in paths), default=0)
+        places = [p for p in paths if len(p) == deepest] or [()]
+        for place in places:
+            located.setdefault(place, []).append(problem.message)
+    return located
+
+
+def messages_under(located: dict[tuple, list[str]], prefix: tuple) -> list[str]:
+    """The messages at ``prefix`` or anywhere below it (each once)."""
+    found = [m for path, ms in located.items() if path[: len(prefix)] == prefix for m in ms]
+    return list(dict.fromkeys(found))

@@ -1,0 +1,236 @@
+"""The Build page through AppTest: from an empty folder to a saved case, undo, conflicts."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+from typer.testing import CliRunner
+
+from analysis.casefile.loader import load_case
+from analysis.cli import app as cli
+
+APP = ROOT / "app" / "streamlit_app.py"
+pytestmark = pytest.mark.xdist_group("app")
+runner = CliRunner()
+
+
+def start(root) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=90)
+    at.session_state["root"] = str(root)
+    at.session_state["page"] = "build"
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def run(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def key(at: AppTest, kind: str, index: int, name: str) -> str:
+    return f"b|{kind}|{index}|{at.session_state['build_generation']}|{name}"
+
+
+def apply(at: AppTest, kind: str, index: int) -> AppTest:
+    at.button(key=key(at, kind, index, "apply")).click()
+    return run(at)
+
+
+def step(at: AppTest, name: str) -> AppTest:
+    at.radio(key="build_step").set_value(name)
+    return run(at)
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def new_case(at: AppTest, name="demo") -> AppTest:
+    at.text_input(key="build_new_name").input(name)
+    at.text_input(key="build_new_title").input("Who took the cake?")
+    at.text_area(key="build_new_question").input("Who ate the cake left in the office kitchen?")
+    at.button(key="build_new_start").click()
+    return run(at)
+
+
+def add(at: AppTest, kind: str, **fields: str) -> int:
+    at.button(key=f"build_add_{kind}").click()
+    run(at)
+    index = at.session_state[f"build_pick_{kind}"]
+    for name, value in fields.items():
+        k = key(at, kind, index, name)
+        widget = next(w for w in (*at.text_input, *at.text_area, *at.selectbox) if w.key == k)
+        widget.set_value(value)
+    apply(at, kind, index)
+    return index
+
+
+def build_small_case(at: AppTest) -> None:
+    new_case(at)
+    assert at.session_state["build_step"] == "hypotheses"
+    add(at, "hypotheses", id="ann", label="Ann")
+    add(at, "hypotheses", id="bob", label="Bob")
+    at.radio(key="build_exhaustive").set_value("Not sure")
+    run(at)
+    at.button(key="build_something_else").click()
+    run(at)
+    step(at, "sources")
+    add(at, "sources", id="cam", name="Kitchen camera", credibility="0.9")
+    step(at, "evidence")
+    answers = {"answer|ann": "CC", "answer|bob": "0.2", "answer|something-else": "[0.1, 0.3]"}
+    add(at, "evidence", id="crumbs", claim="Crumbs on Ann's desk.", source="cam",
+        date="2024-05-01", rationale="Ann sits there.", **answers)  # fmt: skip
+
+
+def test_build_from_an_empty_folder_to_a_saved_valid_case(tmp_path):
+    at = start(tmp_path)
+    build_small_case(at)
+    step(at, "save")
+    assert not errors(at), errors(at)
+    at.button(key="build_save").click()
+    run(at)
+    assert any("Saved case 'demo'" in s.value for s in at.success)
+    case = load_case("demo", tmp_path)
+    assert case.hypothesis_ids == ("ann", "bob", "something-else")
+    item = case.evidence[0]
+    assert item.ratings == {"ann": "CC"} and item.likelihoods["bob"].value == 0.2
+    assert item.likelihoods["something-else"].is_range and item.date == "2024-05-01"
+    assert runner.invoke(cli, ["validate", "demo", "--root", str(tmp_path)]).exit_code == 0
+    assert runner.invoke(cli, ["analyze", "demo", "--root", str(tmp_path)]).exit_code == 0
+
+
+def test_problems_show_beside_the_field_and_block_the_save(tmp_path):
+    at = start(tmp_path)
+    build_small_case(at)
+    index = at.session_state["build_pick_evidence"]
+    at.text_input(key=key(at, "evidence", index, "answer|bob")).set_value("1.4")
+    at.text_area(key=key(at, "evidence", index, "rationale")).set_value("")
+    apply(at, "evidence", index)
+    assert "evidence 'crumbs' likelihood for 'bob' is 1.4; must be between 0 and 1" in errors(at)
+    assert any("No rationale" in w.value for w in at.warning)
+    step(at, "save")
+    assert at.button(key="build_save").disabled
+    assert not (tmp_path / "evidence").exists()
+
+
+def test_undo_reverts_the_last_edit(tmp_path):
+    at = start(tmp_path)
+    new_case(at)
+    add(at, "hypotheses", id="ann", label="Ann")
+    add(at, "hypotheses", id="bob", label="Bob")
+    assert len(at.session_state["build_draft"].entries("hypotheses")) == 2
+    at.button(key="build_undo").click()
+    run(at)
+    labels = [h["label"] for h in at.session_state["build_draft"].entries("hypotheses")]
+    assert labels == ["Ann", "Hypothesis 2"]  # the label edit undone, the added row kept
+    at.button(key="build_undo").click()
+    run(at)
+    assert len(at.session_state["build_draft"].entries("hypotheses")) == 1
+
+
+def _copy_cases(tmp_path):
+    for folder in ("hypotheses", "evidence"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+
+
+def test_a_save_over_a_file_changed_on_disk_is_refused(tmp_path):
+    _copy_cases(tmp_path)
+    at = start(tmp_path)
+    at.selectbox(key="build_open_name").set_value("office-leak")
+    at.button(key="build_open").click()
+    run(at)
+    step(at, "question")
+    prefix = f"build_q|{at.session_state['build_generation']}"
+    at.text_input(key=f"{prefix}|title").set_value("Mine")
+    at.button(key=f"{prefix}|apply").click()
+    run(at)
+    path = tmp_path / "hypotheses" / "office-leak.yaml"
+    theirs = path.read_text().replace("Who leaked", "Who really leaked")
+    path.write_text(theirs)
+    step(at, "save")
+    at.button(key="build_save").click()
+    run(at)
+    assert any("changed on disk" in e and "Who really leaked" in e for e in errors(at))
+    assert path.read_text() == theirs
+    at.text_input(key="build_copy_name").input("office-leak-mine")
+    run(at)
+    at.button(key="build_copy").click()
+    run(at)
+    assert load_case("office-leak-mine", tmp_path).title == "Mine"
+    assert path.read_text() == theirs
+
+
+def test_reload_after_a_conflict_reads_the_disk(tmp_path):
+    _copy_cases(tmp_path)
+    at = start(tmp_path)
+    at.selectbox(key="build_open_name").set_value("office-leak")
+    at.button(key="build_open").click()
+    run(at)
+    step(at, "sources")
+    add(at, "sources", id="extra", name="Extra")
+    path = tmp_path / "evidence" / "office-leak.yaml"
+    path.write_text(path.read_text() + "# edited elsewhere\n")
+    step(at, "save")
+    at.button(key="build_save").click()
+    run(at)
+    at.button(key="build_reload").click()
+    run(at)
+    assert at.session_state["build_draft"].texts()[1].endswith("# edited elsewhere\n")
+
+
+def test_duplicate_a_case_under_a_new_name(tmp_path):
+    _copy_cases(tmp_path)
+    at = start(tmp_path)
+    at.selectbox(key="build_open_name").set_value("office-leak")
+    at.button(key="build_open").click()
+    run(at)
+    step(at, "save")
+    at.text_input(key="build_copy_name").input("nk-hamas")
+    run(at)
+    at.button(key="build_copy").click()
+    run(at)
+    assert any("already exists" in e for e in errors(at))
+    at.text_input(key="build_copy_name").input("leak-variant")
+    run(at)
+    at.button(key="build_copy").click()
+    run(at)
+    copy, original = load_case("leak-variant", tmp_path), load_case("office-leak", tmp_path)
+    assert copy.content_hash != original.content_hash  # the name differs
+    assert [i.id for i in copy.evidence] == [i.id for i in original.evidence]
+    assert at.session_state["build_draft"].name == "leak-variant"
+
+
+def test_an_uploaded_file_becomes_a_draft_that_saves(tmp_path):
+    from analysis.casefile.edit import save_draft
+    from analysis.errors import CaseError
+    from app.views.build_io import imported_draft
+
+    data = (ROOT / "tests" / "data" / "parc-sample.achz").read_bytes()
+    draft, warnings = imported_draft("parc-sample.achz", data, "ferry")
+    assert warnings == [] and draft.problems() == []
+    assert save_draft(draft, tmp_path).name == "ferry"
+    with pytest.raises(CaseError, match="is empty"):
+        imported_draft("empty.csv", b"", "other")
+
+
+def test_a_hundred_items_draw_one_editor(tmp_path):
+    _copy_cases(tmp_path)
+    from analysis.casefile.edit import Draft, save_draft
+
+    draft = Draft.read(tmp_path, "office-leak")
+    template = dict(draft.entries("evidence")[0])
+    for n in range(100):
+        draft.add("evidence", {**template, "id": f"extra-{n}"})
+    save_draft(draft, tmp_path, "big")
+    at = start(tmp_path)
+    at.selectbox(key="build_open_name").set_value("big")
+    at.button(key="build_open").click()
+    run(at)
+    step(at, "evidence")
+    assert len(at.text_area) <= 4  # one item's claim and rationale, not 100 of each
+    assert at.dataframe[0].value.shape[0] >= 100
