@@ -23,6 +23,7 @@ UNDO = "build_undo_stack"  # list of (name, texts, origin, base), newest last
 CHECKED = "build_checked"  # (digest of texts, case or None, problems, located)
 GENERATION = "build_generation"  # bumped on every edit: forms redraw from the draft
 NOTICE = "build_notice"  # (kind, text) shown once after a rerun
+CONFLICT = "build_conflict"  # the changes a refused save found on disk
 UNDO_LIMIT = 50
 
 
@@ -42,11 +43,12 @@ def start(new: Draft) -> None:
     """Begin editing ``new`` (the undo stack starts empty)."""
     st.session_state[DRAFT] = new
     st.session_state[UNDO] = []
+    st.session_state.pop(CONFLICT, None)
     _bump()
 
 
 def close() -> None:
-    for key in (DRAFT, UNDO, CHECKED):
+    for key in (DRAFT, UNDO, CHECKED, CONFLICT):
         st.session_state.pop(key, None)
     _bump()
 

@@ -20,7 +20,7 @@ from analysis.interchange import read_foreign as read_foreign_file
 from analysis.wording import count
 from app import build_state as bs
 
-CONFLICT = "build_conflict"  # the changes a refused save found on disk
+CONFLICT = bs.CONFLICT
 
 
 def _lines(problems: list[Problem]) -> None:
