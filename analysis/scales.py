@@ -151,3 +151,18 @@ def format_percent(probability: float) -> str:
             return "<0.1%"
         return text
     return f"{percent:.0f}%"
+
+
+#: The brief's precision: below this a probability reads "under 1%", above 1 minus it
+#: "over 99%" (no false precision for a reader without training in the method).
+READER_FLOOR: Final[float] = 0.01
+
+
+def reader_percent(probability: float) -> str:
+    """A probability as a reader of the brief sees it: a whole percentage, or "under 1%" /
+    "over 99%" at the ends (every brief format and the dashboard's Overview use this)."""
+    if probability > 1.0 - READER_FLOOR:
+        return "over 99%"
+    if probability < READER_FLOOR:
+        return "under 1%"
+    return f"{100.0 * probability:.0f}%"

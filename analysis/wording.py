@@ -16,3 +16,47 @@ def joined(names: list[str]) -> str:
 def tie_sentence(labels: list[str], percent: str, word: str) -> str:
     """The bottom line when no hypothesis leads: ``No hypothesis leads: A and B are tied...``."""
     return f"No hypothesis leads: {joined(labels)} are tied at {percent} each ({word})."
+
+
+#: First words after which a sentence's capital is only grammar (lower-cased inside a
+#: clause); any other capital (a name: "North Korea", "Hamas") is kept.
+_COMMON_OPENINGS = frozenset(
+    {
+        *("a", "an", "another", "any", "each", "every", "he", "her", "his", "it", "its"),
+        *("many", "most", "no", "nobody", "none", "one", "our", "some", "someone", "that"),
+        *("somebody", "the", "their", "there", "these", "they", "this", "those", "we"),
+    }
+)
+
+
+def as_clause(sentence: str) -> str:
+    """A sentence made into a clause that follows "that": the final full stop dropped,
+    the first letter lower-cased when the first word is a common one ("The weapons were
+    ..." -> "the weapons were ..."); names keep their capital."""
+    text = " ".join(sentence.split()).rstrip(".").rstrip()
+    first = text.split(" ", 1)[0]
+    if first.lower() in _COMMON_OPENINGS and first[:1].isupper() and first[1:].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def estimative_opening(word: str) -> str:
+    """The opening that turns an estimative phrase into a judgment about a possibility:
+    ``It is likely``, ``It is almost certain``, ``There is almost no chance``,
+    ``There is a roughly even chance``, ``There is a realistic possibility``."""
+    if word.split()[-1] in ("chance", "possibility"):
+        return f"There is {word}" if word.startswith("almost no") else f"There is a {word}"
+    return f"It is {word}"
+
+
+def estimative_predicate(word: str, verb: str = "is") -> str:
+    """An estimative phrase as what a hypothesis is or has: ``is likely``, ``has almost
+    no chance``, ``has a remote chance``, ``is a realistic possibility``; with
+    ``verb="would"``: ``would be likely``, ``would have almost no chance``, ..."""
+    last = word.split()[-1]
+    be, have = ("would be", "would have") if verb == "would" else ("is", "has")
+    if last == "chance":
+        return f"{have} {word}" if word.startswith("almost no") else f"{have} a {word}"
+    if last == "possibility":
+        return f"{be} a {word}"
+    return f"{be} {word}"

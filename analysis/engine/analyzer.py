@@ -183,6 +183,16 @@ def _source_loads(case: Case, woe: np.ndarray) -> tuple[SourceLoad, ...]:
     return tuple(loads)
 
 
+def _linchpin_sources(case: Case, linchpin: np.ndarray) -> tuple[str, ...]:
+    """The names of the sources behind the linchpin items, each once, in file order."""
+    names: dict[str, None] = {}
+    for i in np.flatnonzero(linchpin):
+        source = case.evidence[int(i)].source
+        if source is not None:
+            names[case.source_by_id[source].name] = None
+    return tuple(names)
+
+
 def _warnings(case: Case, loads: tuple[SourceLoad, ...], leader: str, runner: str) -> list[str]:
     notes = []
     for load in loads:
@@ -264,6 +274,15 @@ def analyze(
         top_source_name=top.name if top else "none",
         supporting_credibility=quality,
         interval=interval,
+        supporting_names=tuple(
+            s.name for s in sorted(supporting, key=lambda s: -s.leader_weight_db)
+        ),
+        linchpin_sources=_linchpin_sources(case, linchpin),
+        favouring_names=tuple(
+            s.name
+            for s in sorted(loads, key=lambda s: -s.leader_weight_db)
+            if s.leader_weight_db > 0
+        ),
     )
     warnings = _warnings(case, loads, labels[leader], labels[runner])
     warnings.extend(_impossible(case, effective))

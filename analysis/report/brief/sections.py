@@ -1,423 +1,385 @@
-"""The sections of the PDF brief, in reading order, as reportlab flowables.
+"""The brief after page one: the supporting sections, then the annex for analysts.
 
-:func:`story` is the whole document body; :mod:`analysis.report.brief.pdf` adds the page
-furniture and writes the file. Numbers come from the :class:`~analysis.engine.analyzer.Analysis`
-(presentational choices such as ordering and picking the strongest item are made
-here; nothing is recomputed). User text always goes through :func:`esc`.
+Both lists are data: each entry is ``(name, section)``, where a section takes the
+:class:`~analysis.report.brief.content.BriefInput` and returns its blocks, or no blocks
+when the case does not support it (no uncertainty run, no assumptions, no analysts'
+judgment files). A new section is one function and one line in :data:`BODY` or
+:data:`ANNEX`; every format (PDF, DOCX, Markdown) then shows it.
+
+The body stays in plain words (no evidence ids, no decibans); the annex holds the ids,
+decibans, the matrix, Heuer's scores, the uncertainty run's diagnostics and the method.
 """
 
 from __future__ import annotations
 
-import datetime
-from io import BytesIO
+from collections.abc import Callable
 
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.platypus import (
-    CondPageBreak,
-    Image,
-    KeepTogether,
-    ListFlowable,
-    ListItem,
-    Paragraph,
-    Spacer,
-    Table,
-    TableStyle,
-)
-
-from analysis.engine.analyzer import Analysis
 from analysis.report import charts as ch
+from analysis.report.brief.content import BriefInput, said
+from analysis.report.brief.model import (
+    Block,
+    Bullets,
+    Chart,
+    Heading,
+    PageBreak,
+    Para,
+    bold,
+    italic,
+    line,
+)
 from analysis.report.brief.tables import (
-    FONT,
-    esc,
+    INDICATORS_LISTED,
     indicator_table,
     matrix_table,
     rating_key,
     source_table,
-    styles,
-    swatch,
     yardstick_table,
 )
-from analysis.scales import JEFFREYS, YARDSTICKS, format_percent
-from analysis.wording import count, tie_sentence
+from analysis.scales import (
+    JEFFREYS,
+    YARDSTICK_TITLES,
+    YARDSTICKS,
+    credibility_word,
+    reader_percent,
+)
+from analysis.wording import count
 
-PAGE = A4
-MARGIN = 18 * mm
-#: The frame's usable size: the page less its margins and the frame's 6 pt padding.
-FRAME_WIDTH = PAGE[0] - 2 * MARGIN - 12
-FRAME_HEIGHT = PAGE[1] - 2 * MARGIN - 8 * mm - 12
-#: PNG scale of the charts (2 = crisp on screen and paper); 1 chart px = 0.75 pt.
-CHART_SCALE = 2.0
-PX = 0.75
+Section = Callable[[BriefInput], list[Block]]
 #: Items shown one by one in the waterfall; the rest are pooled into one step.
 WATERFALL_TOP = 12
-AS_IN_FILES = "as in the case files"
+#: Sources named in "What the judgment rests on".
+SOURCES_NAMED = 5
 
 
-def long_date(day: datetime.date) -> str:
-    """``24 November 2026``."""
-    return f"{day.day} {day:%B %Y}"
+# -- body: plain words -------------------------------------------------------------------
 
 
-# -- helpers ----------------------------------------------------------------------------------
-
-
-def _chart(chart, max_height: float = FRAME_HEIGHT, max_width: float = FRAME_WIDTH) -> Image:
-    """A chart as an image at its natural size, shrunk to fit the frame if need be."""
-    image = Image(BytesIO(ch.chart_png(chart, scale=CHART_SCALE)))
-    px_w, px_h = image.imageWidth, image.imageHeight
-    width = min(max_width, px_w / CHART_SCALE * PX)
-    height = px_h * width / px_w
-    if height > max_height:
-        height, width = max_height, px_w * max_height / px_h
-    image.drawWidth, image.drawHeight = width, height
-    image.hAlign = "LEFT"
-    return image
-
-
-def _bullets(paragraphs: list[Paragraph]) -> ListFlowable:
-    return ListFlowable(
-        [ListItem(p, leftIndent=12, value="•") for p in paragraphs],
-        bulletType="bullet",
-        start="•",
-        leftIndent=12,
-        bulletFontName=FONT,
-    )
-
-
-def _said(analysis: Analysis, k: int, interval: bool = False) -> str:
-    """``likely (56%)``: the ICD 203 word beside the percentage; with ``interval`` and an
-    uncertainty run, ``likely (56%; 90% interval 23% to 86%)``."""
-    u = analysis.uncertainty
-    extra = ""
-    if interval and u is not None:
-        low, high = format_percent(float(u.low[k])), format_percent(float(u.high[k]))
-        extra = f"; 90% interval {low} to {high}"
-    return f"{esc(analysis.words()[k])} ({analysis.percent(k)}{extra})"
-
-
-# -- sections -----------------------------------------------------------------------------------
-
-
-def story(analysis: Analysis, scenario: str | None, today: datetime.date) -> list:
-    s = styles()
-    case = analysis.case
-    story: list = [
-        Paragraph(esc(case.title), s.title),
-        Paragraph(f"<b>Question:</b> {esc(case.question)}", s.subtitle),
-        Paragraph(
-            f"Prepared {long_date(today)} · case <b>{esc(case.name)}</b> · "
-            f"{count(len(case.hypotheses), 'hypothesis', 'hypotheses')}, "
-            f"{count(len(case.evidence), 'evidence item')}, "
-            f"{count(len(analysis.sources), 'source')} · "
-            f"scenario: {esc(scenario or AS_IN_FILES)}",
-            s.small,
-        ),
-        Spacer(1, 6),
-    ]
-    story += _bottom_line(analysis)
-    story += _key_judgments(analysis)
-    story += _evidence_moves(analysis)
-    story += _matrix(analysis)
-    story += _linchpins(analysis)
-    story += _indicators(analysis)
-    story += _sources(analysis)
-    story += _method(analysis)
-    return story
-
-
-def _bottom_line(analysis: Analysis) -> list:
-    s = styles()
-    case = analysis.case
-    lead, run = analysis.leader, analysis.runner_up
-    h = case.hypotheses[lead]
-    conf = analysis.confidence
-    reasons = "; ".join(esc(r.reason) for r in conf.limiting)
-    if len(analysis.tied) > 1:
-        labels = [case.hypotheses[k].label for k in analysis.tied]
-        tie = tie_sentence(labels, analysis.percent(lead), analysis.words()[lead])
-        lines = [Paragraph(f"<b>Bottom line.</b> {esc(tie)}", s.bluf)]
-    else:
-        lines = [
-            Paragraph(
-                f"<b>Bottom line.</b> {esc(h.label)} is {_said(analysis, lead, interval=True)}"
-                + (f": {esc(h.description)}" if h.description else "."),
-                s.bluf,
-            ),
-            Paragraph(
-                f"The nearest alternative, {esc(case.hypotheses[run].label)}, is "
-                f"{_said(analysis, run)}.",
-                s.bluf,
-            ),
-        ]
-    lines += [
-        Paragraph(
-            f"We have <b>{esc(conf.level)} confidence</b> in this judgment"
-            + (f", because {reasons}." if reasons else "."),
-            s.bluf,
-        ),
-    ]
-    box = Table([[lines]], colWidths=[FRAME_WIDTH])
-    box.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), FONT),
-                ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#EEF1F5")),
-                ("LINEBEFORE", (0, 0), (0, -1), 3, colors.HexColor(ch.OKABE_ITO[0])),
-                ("LEFTPADDING", (0, 0), (-1, -1), 9),
-                ("TOPPADDING", (0, 0), (-1, -1), 7),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-            ]
-        )
-    )
-    return [box]
-
-
-def _key_judgments(analysis: Analysis) -> list:
-    s = styles()
-    case = analysis.case
-    colours = ch.hypothesis_colours(case)
-    items = []
-    for k in analysis.ranking:
-        k = int(k)
-        h = case.hypotheses[k]
-        column = analysis.contribution[:, k]
-        drivers = []
-        if len(column) and column.max() >= 0.05:
-            i = int(column.argmax())
-            drivers.append(f"most support from {esc(case.evidence[i].id)} ({column[i]:+.1f} dB)")
-        if len(column) and column.min() <= -0.05:
-            i = int(column.argmin())
-            drivers.append(f"most against from {esc(case.evidence[i].id)} ({column[i]:+.1f} dB)")
-        text = (
-            f"{swatch(colours[h.id])} <b>{esc(h.label)}</b>: {_said(analysis, k, interval=True)}. "
-            f"{esc(h.description)}"
-        )
-        if drivers:
-            text += f" <font color='#555555'>({'; '.join(drivers)})</font>"
-        items.append(Paragraph(text, s.body))
-    story = [Paragraph("Key judgments", s.h1), _bullets(items)]
+def judgments_in_detail(source: BriefInput) -> list[Block]:
+    analysis = source.analysis
+    words = YARDSTICK_TITLES[analysis.yardstick]
     caption = (
-        "Posterior probability of each hypothesis, in ICD 203 words"
-        + (", with the 90% interval from the uncertainty run" if analysis.uncertainty else "")
+        f"How likely each explanation is, in {words} words"
+        + (
+            ", with the range the analysts' own uncertainty about their numbers allows"
+            if analysis.uncertainty
+            else ""
+        )
         + "."
     )
-    story.append(KeepTogether([_chart(ch.posterior_chart(analysis, width=440)), _caption(caption)]))
-    u = analysis.uncertainty
-    if u is not None:
+    return [
+        Heading("The judgments in detail"),
+        Chart(
+            lambda: ch.posterior_chart(analysis, width=440, percent=reader_percent),
+            caption,
+            height=0.45,
+        ),
+    ]
+
+
+def rests_on(source: BriefInput) -> list[Block]:
+    """The sources the leading judgment rests on, and the reports it hangs on, in words."""
+    analysis = source.analysis
+    case = analysis.case
+    lead = case.hypotheses[analysis.leader].label
+    run = case.hypotheses[analysis.runner_up].label
+    story: list[Block] = [Heading("What the judgment rests on")]
+    loads = sorted(analysis.sources, key=lambda x: -x.share)[:SOURCES_NAMED]
+    loads = [s for s in loads if s.share > 0]
+    if loads:
         story.append(
-            Paragraph(
-                f"Uncertainty run: {esc(u.sampler or 'PyMC')}, {u.chains} chains × {u.draws} "
-                f"draws; largest R-hat {u.r_hat_max:.3f}, smallest effective sample size "
-                f"{u.ess_min:.0f}. The intervals show how far the analyst's own imprecision "
-                "(ranges, source credibility shared across items) moves the result.",
-                s.small,
+            Para(
+                line(
+                    f"The sources that most separate {lead} from {run}, and how far each is "
+                    "trusted:"
+                )
+            )
+        )
+        items = []
+        for load in loads:
+            cred = case.source_by_id[load.source_id].credibility
+            leans = lead if load.leader_weight_db > 0 else run
+            items.append(
+                line(
+                    bold(load.name),
+                    f": {credibility_word(cred.value)} credibility; "
+                    f"{count(len(load.items), 'report')}, on balance for {leans}; "
+                    f"{100 * load.share:.0f}% of what separates the two.",
+                )
+            )
+        story.append(Bullets(tuple(items)))
+    if analysis.linchpin_items:
+        story.append(
+            Para(
+                line(
+                    "Reports the judgment hangs on (without any one of them, another "
+                    "explanation would lead):"
+                )
+            )
+        )
+        story.append(
+            Bullets(tuple(line(italic(case.evidence[i].claim)) for i in analysis.linchpin_items))
+        )
+    else:
+        story.append(
+            Para(
+                line(
+                    "No single report decides the judgment: without any one of them, "
+                    f"{lead} still leads."
+                )
             )
         )
     return story
 
 
-def _caption(text: str) -> Paragraph:
-    return Paragraph(text, styles().small)
+def cautions(source: BriefInput) -> list[Block]:
+    warnings = source.analysis.warnings
+    if not warnings:
+        return []
+    return [Heading("Cautions", 2), Bullets(tuple(line(w) for w in warnings))]
 
 
-def _evidence_moves(analysis: Analysis) -> list:
-    s = styles()
+# -- annex: for analysts ----------------------------------------------------------------------
+
+
+def evidence_moves(source: BriefInput) -> list[Block]:
+    analysis = source.analysis
     case = analysis.case
     lead, run = case.hypotheses[analysis.leader], case.hypotheses[analysis.runner_up]
     pooled = len(case.evidence) > WATERFALL_TOP
-    intro = Paragraph(
-        "Each cell is the weight of evidence, in decibans (dB), that an item adds to a "
-        "hypothesis compared with the average hypothesis; the first row is the prior. Read "
-        "down a column: the cells add up to the total, which sets the posterior. +10 dB "
-        "multiplies the odds by ten, +3 dB roughly doubles them; 0 means the item does not "
-        "discriminate.",
-        s.body,
-    )
-    waterfall_note = Paragraph(
-        f"From the prior odds, each item adds or removes weight for {esc(lead.label)} over "
-        f"{esc(run.label)}; the last bar is the posterior log-odds."
-        + (
-            f" The {WATERFALL_TOP} weightiest items are shown one by one; the rest are pooled."
-            if pooled
-            else ""
-        ),
-        s.body,
-    )
-    trajectory_note = Paragraph(
-        "The posterior after each dated item. Hollow points mark the prior (drawn just "
-        "before the first date) and, if any, the undated items taken together after the "
-        "last date.",
-        s.body,
-    )
-    heading = Paragraph("How each item moved the conclusion", s.h1)
     return [
-        KeepTogether(
-            [heading, intro, _chart(ch.contribution_chart(analysis), max_height=FRAME_HEIGHT - 90)]
+        Heading("How each item moved the conclusion"),
+        Para(
+            line(
+                "Each cell is the weight of evidence, in decibans (dB), that an item adds to a "
+                "hypothesis compared with the average hypothesis; the first row is the prior. "
+                "Read down a column: the cells add up to the total, which sets the posterior. "
+                "+10 dB multiplies the odds by ten, +3 dB roughly doubles them; 0 means the "
+                "item does not discriminate."
+            )
         ),
-        KeepTogether(
-            [
-                Paragraph(
-                    f"{esc(lead.label)} against {esc(run.label)}"
-                    if len(analysis.tied) > 1
-                    else f"Why {esc(lead.label)} leads {esc(run.label)}",
-                    s.h2,
-                ),
-                waterfall_note,
-                _chart(ch.waterfall_chart(analysis, top=WATERFALL_TOP)),
-            ]
+        Chart(lambda: ch.contribution_chart(analysis), "", height=0.85),
+        Heading(
+            f"{lead.label} against {run.label}"
+            if len(analysis.tied) > 1
+            else f"Why {lead.label} leads {run.label}",
+            2,
         ),
-        KeepTogether(
-            [
-                Paragraph("How the picture evolved", s.h2),
-                trajectory_note,
-                _chart(ch.trajectory_chart(analysis, width=420)),
-            ]
+        Para(
+            line(
+                f"From the prior odds, each item adds or removes weight for {lead.label} over "
+                f"{run.label}; the last bar is the posterior log-odds."
+                + (
+                    f" The {WATERFALL_TOP} weightiest items are shown one by one; the rest "
+                    "are pooled."
+                    if pooled
+                    else ""
+                )
+            )
         ),
+        Chart(lambda: ch.waterfall_chart(analysis, top=WATERFALL_TOP), "", height=0.6),
+        Heading("How the picture evolved", 2),
+        Para(
+            line(
+                "The posterior after each dated item. Hollow points mark the prior (drawn "
+                "just before the first date) and, if any, the undated items taken together "
+                "after the last date."
+            )
+        ),
+        Chart(lambda: ch.trajectory_chart(analysis, width=420), "", height=0.5),
     ]
 
 
-def _matrix(analysis: Analysis) -> list:
-    s = styles()
-    story = [
-        CondPageBreak(150),
-        Paragraph("The ACH matrix", s.h1),
-        Paragraph(rating_key(), s.small),
-        matrix_table(analysis, FRAME_WIDTH),
+def matrix(source: BriefInput) -> list[Block]:
+    analysis = source.analysis
+    story: list[Block] = [
+        Heading("The ACH matrix and Heuer's scores"),
+        Para(line(rating_key()), "small"),
+        matrix_table(analysis),
     ]
     if analysis.disagreement is not None:
         story += [
-            Paragraph("Heuer's count and Bayes disagree", s.h2),
-            Paragraph(esc(analysis.disagreement.explanation), s.body),
+            Heading("Heuer's count and Bayes disagree", 2),
+            Para(line(analysis.disagreement.explanation)),
         ]
     return story
 
 
-def _linchpins(analysis: Analysis) -> list:
-    s = styles()
+def linchpins(source: BriefInput) -> list[Block]:
+    analysis = source.analysis
     case = analysis.case
-    story = [CondPageBreak(80), Paragraph("Linchpins", s.h1)]
-    items = analysis.linchpin_items
-    if not items:
-        story.append(
-            Paragraph(
-                "No single item is a linchpin: removing any one of them leaves "
-                f"{esc(case.hypotheses[analysis.leader].label)} in the lead.",
-                s.body,
-            )
-        )
-        return story
-    story.append(
-        Paragraph(
-            "Removing any one of these items would change the leading hypothesis: check them "
-            "first (Heuer step 6).",
-            s.body,
-        )
-    )
-    paragraphs = []
-    for i in items:
+    story: list[Block] = [Heading("Linchpins", 2)]
+    if not analysis.linchpin_items:
+        label = case.hypotheses[analysis.leader].label
+        msg = f"No single item is a linchpin: removing any one of them leaves {label} in the lead."
+        return [*story, Para(line(msg))]
+    items = []
+    for i in analysis.linchpin_items:
         item = case.evidence[i]
         without = analysis.posterior_without[i]
         new = analysis.leader_without(i)
-        source = case.source_by_id[item.source].name if item.source else "no source named"
-        paragraphs.append(
-            Paragraph(
-                f"<b>{esc(item.id)}</b> ({esc(source)}; credibility "
-                f"{esc(case.credibility_of(item).describe())}): {esc(item.claim)} "
-                f"<i>Without it, {esc(case.hypotheses[new].label)} would lead with "
-                f"{format_percent(float(without[new]))}.</i>",
-                s.body,
+        src = case.source_by_id[item.source].name if item.source else "no source named"
+        items.append(
+            line(
+                bold(item.id),
+                f" ({src}; credibility {case.credibility_of(item).describe()}): {item.claim} ",
+                italic(
+                    f"Without it, {case.hypotheses[new].label} would lead: "
+                    f"{said(analysis, float(without[new]))}."
+                ),
             )
         )
-    story.append(_bullets(paragraphs))
-    return story
+    intro = "Removing any one of these items would change the leading hypothesis (Heuer step 6)."
+    return [*story, Para(line(intro)), Bullets(tuple(items))]
 
 
-def _indicators(analysis: Analysis) -> list:
-    s = styles()
-    table = indicator_table(analysis, FRAME_WIDTH)
-    story = [CondPageBreak(100), Paragraph("Indicators to watch", s.h1)]
+def indicators(source: BriefInput) -> list[Block]:
+    analysis = source.analysis
+    table = indicator_table(analysis)
+    story: list[Block] = [Heading("Indicators to watch", 2)]
     if table is None:
-        story.append(Paragraph("The case lists no indicators.", s.body))
-        return story
+        return [*story, Para(line("The case lists no indicators."))]
     story += [
-        Paragraph(
-            "Observations not yet made, most informative first: the chance of seeing each "
-            "under the current judgment, the information it would give (bits), and the two "
-            "leading hypotheses if it is, or is not, seen (Heuer step 8).",
-            s.small,
+        Para(
+            line(
+                "Observations not yet made, most informative first: the chance of seeing each "
+                "under the current judgment, the information it would give (bits), and the "
+                "two leading hypotheses if it is, or is not, seen (Heuer step 8)."
+            ),
+            "small",
         ),
         table,
     ]
-    if len(analysis.indicators) > 12:
-        story.append(_caption(f"{len(analysis.indicators) - 12} more indicators in the tool."))
+    extra = len(analysis.indicators) - INDICATORS_LISTED
+    if extra > 0:
+        story.append(Para(line(f"{count(extra, 'more indicator')} in the tool."), "small"))
     return story
 
 
-def _sources(analysis: Analysis) -> list:
-    s = styles()
-    story = [
-        CondPageBreak(100),
-        Paragraph("Sources", s.h1),
-        Paragraph(
-            "Credibility is the probability that the source reports accurately; a weak source "
-            "caps how far its reports can move the odds. The share is the part of the weight "
-            "separating the two leading hypotheses that rests on the source.",
-            s.small,
+def sources(source: BriefInput) -> list[Block]:
+    return [
+        Heading("Sources", 2),
+        Para(
+            line(
+                "Credibility is the probability that the source reports accurately; a weak "
+                "source caps how far its reports can move the odds. The share is the part of "
+                "the weight separating the two leading hypotheses that rests on the source."
+            ),
+            "small",
         ),
-        source_table(analysis, FRAME_WIDTH),
+        source_table(source.analysis),
     ]
-    if analysis.warnings:
-        story += [
-            Paragraph("Cautions", s.h2),
-            _bullets([Paragraph(esc(w), s.body) for w in analysis.warnings]),
-        ]
-    return story
 
 
-def _method(analysis: Analysis) -> list:
-    s = styles()
+def uncertainty_run(source: BriefInput) -> list[Block]:
+    u = source.analysis.uncertainty
+    if u is None:
+        text = (
+            "No uncertainty run: the numbers are the closed form's. The brief made with "
+            "--uncertainty adds 90% ranges from the analysts' own imprecision."
+        )
+        return [Heading("Uncertainty run", 2), Para(line(text), "small")]
+    warn = [Bullets(tuple(line(w) for w in u.warnings))] if u.warnings else []
+    return [
+        Heading("Uncertainty run", 2),
+        Para(
+            line(
+                f"{u.sampler or 'PyMC'}, {u.chains} chains × {u.draws} draws; largest R-hat "
+                f"{u.r_hat_max:.3f} (should be under 1.01), smallest effective sample size "
+                f"{u.ess_min:.0f}. The ranges show how far the analyst's own imprecision "
+                "(ranges, source credibility shared across items) moves the result."
+            )
+        ),
+        *warn,
+    ]
+
+
+def method(source: BriefInput) -> list[Block]:
+    analysis = source.analysis
+    case = analysis.case
+    yard = YARDSTICK_TITLES[analysis.yardstick]
     grades = ", ".join(
         f"{word} {'under' if i == 0 else 'to'} {upper:g} dB" if upper != float("inf") else word
         for i, (upper, word) in enumerate(JEFFREYS)
     )
-    rules = [
-        Paragraph(f"<b>{esc(r.name)}</b> (allows {esc(r.cap)}): {esc(r.reason)}", s.small)
-        for r in analysis.confidence.rules
-    ]
+    rules = tuple(
+        line(bold(r.name), f" (allows {r.cap}): {r.reason}") for r in analysis.confidence.rules
+    )
+    size = (
+        f"The case {case.name} has {count(len(case.hypotheses), 'hypothesis', 'hypotheses')}, "
+        f"{count(len(case.evidence), 'evidence item')} and "
+        f"{count(len(analysis.sources), 'source')}."
+    )
     return [
-        CondPageBreak(200),
-        Paragraph("Method note", s.h1),
-        Paragraph(
-            "The workbench applies Bayes' rule to the hypotheses, which are mutually exclusive "
-            "and exhaustive. For each item the analyst states how likely such a report would be "
-            "under each hypothesis. Source credibility discounts each report: a report from a "
-            "source of credibility c counts as c × the analyst's likelihood plus (1 − c) × the "
-            "chance of such a report from an unreliable source, so a weak source cannot move "
-            "the odds far, whatever it says. Items are treated as independent given the "
-            "hypothesis; several items from one source may be double-counted (see Cautions).",
-            s.body,
+        Heading("Method note"),
+        Para(
+            line(
+                size + " The workbench applies Bayes' rule to the hypotheses, which are "
+                "mutually exclusive and exhaustive. For each item the analyst states how likely "
+                "such a report would be under each hypothesis. Source credibility discounts "
+                "each report: a report from a source of credibility c counts as c × the "
+                "analyst's likelihood plus (1 − c) × the chance of such a report from an "
+                "unreliable source, so a weak source cannot move the odds far, whatever it "
+                "says. Items are treated as independent given the hypothesis; several items "
+                "from one source may be double-counted (see Cautions)."
+            )
         ),
-        Paragraph(
-            "<b>What the numbers mean.</b> A percentage is the probability of a hypothesis given "
-            "this evidence, these likelihoods and these credibilities: a statement about the "
-            "analyst's judgment made consistent, not a frequency. It is only as good as those "
-            "inputs, and it does not cover hypotheses outside the list. Probabilities are "
-            "shown in ICD 203 words:",
-            s.body,
+        Para(
+            line(
+                bold("What the numbers mean. "),
+                "A percentage is the probability of a hypothesis given this evidence, these "
+                "likelihoods and these credibilities: a statement about the analyst's judgment "
+                "made consistent, not a frequency. It is only as good as those inputs, and it "
+                "does not cover hypotheses outside the list. Under 1% and over 99% are not "
+                f"narrowed further. Probabilities are shown in {yard} words:",
+            )
         ),
-        yardstick_table(YARDSTICKS[analysis.yardstick], FRAME_WIDTH),
-        Spacer(1, 5),
-        Paragraph(
-            f"Weights of evidence are in decibans (dB, 10 log10 of a likelihood ratio), graded "
-            f"after Jeffreys: {grades}.",
-            s.body,
+        yardstick_table(YARDSTICKS[analysis.yardstick]),
+        Para(
+            line(
+                bold("Robust judgments. "),
+                "A group of the most likely hypotheses that together reach 95% and still do "
+                "with any single item left out is stated first; which of them is true is the "
+                "contested judgment.",
+            )
         ),
-        Paragraph(
-            "<b>Confidence</b> (low, moderate, high) is a separate judgment about the evidence "
-            "base, not a probability: each rule below may cap it, and the lowest cap applies.",
-            s.body,
+        Para(
+            line(
+                "Weights of evidence are in decibans (dB, 10 log10 of a likelihood ratio), "
+                f"graded after Jeffreys: {grades}."
+            )
         ),
-        *rules,
+        Para(
+            line(
+                bold("Confidence"),
+                " (low, moderate, high) is a separate judgment about the evidence base, not a "
+                "probability: each rule below may cap it, and the lowest cap applies.",
+            )
+        ),
+        Bullets(rules),
     ]
+
+
+#: The supporting sections after page one, in reading order.
+BODY: list[tuple[str, Section]] = [
+    ("the judgments in detail", judgments_in_detail),
+    ("what the judgment rests on", rests_on),
+    ("cautions", cautions),
+]
+#: The annex for analysts, in reading order.
+ANNEX: list[tuple[str, Section]] = [
+    ("how each item moved the conclusion", evidence_moves),
+    ("the ACH matrix", matrix),
+    ("linchpins", linchpins),
+    ("indicators", indicators),
+    ("sources", sources),
+    ("uncertainty run", uncertainty_run),
+    ("method note", method),
+]
+ANNEX_TITLE = "Annex: the analysis in detail"
+
+
+def after_page_one(source: BriefInput) -> list[Block]:
+    """The body sections, then the annex (on a new page)."""
+    body = [block for _, section in BODY for block in section(source)]
+    annex = [block for _, section in ANNEX for block in section(source)]
+    return [*body, PageBreak(), Heading(ANNEX_TITLE, 0), *annex]

@@ -1,181 +1,65 @@
-"""Layout pieces of the PDF brief: fonts, paragraph styles and the tables.
+"""The brief's tables as plain structured text (:class:`~analysis.report.brief.model.Table`).
 
-Every piece of user text (labels, claims, names, ids) passes through :func:`esc`
-before it reaches a reportlab Paragraph, so markup in a case file prints literally.
-The numbers come from the :class:`~analysis.engine.analyzer.Analysis`; nothing is recomputed.
+The numbers come from the :class:`~analysis.engine.analyzer.Analysis`; nothing is
+recomputed. Each renderer lays the same table out in its own format.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
-from xml.sax.saxutils import escape
-
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, Table, TableStyle
-
 from analysis.engine.analyzer import Analysis
-from analysis.errors import FontError
-from analysis.report.charts import font_directory
+from analysis.report.brief.model import Cell, Run, Table, bold, cell, italic, line
 from analysis.report.colours import RATING_TINT, hypothesis_colours
-from analysis.scales import RATING_MEANING, format_percent
+from analysis.scales import RATING_MEANING, reader_percent
 
-FONT = "DejaVuSans"
-BOLD = "DejaVuSans-Bold"
-ITALIC = "DejaVuSans-Oblique"
-GRID = colors.HexColor("#BBBBBB")
-SHADE = colors.HexColor("#EEF1F5")
-MUTED = "#555555"
+#: Indicators listed in the annex's table (the rest are counted).
+INDICATORS_LISTED = 12
 
 
-def esc(text: object) -> str:
-    """User text made safe for a reportlab Paragraph: ``<b>``, ``&`` print literally."""
-    return escape(str(text), {'"': "&quot;"})
+def _head(*titles: str) -> tuple[Cell, ...]:
+    return tuple(cell(bold(t)) for t in titles)
 
 
-# -- fonts and styles -------------------------------------------------------------------
-
-
-@cache
-def register_fonts() -> None:
-    """Register DejaVu Sans (regular, bold, oblique) with reportlab, once per process."""
-    from reportlab.lib.fonts import addMapping
-
-    folder = font_directory()
-    if folder is None:
-        raise FontError(
-            "the brief needs DejaVuSans.ttf: install matplotlib or the fonts-dejavu-core package"
-        )
-    files = {FONT: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf", ITALIC: "DejaVuSans-Oblique.ttf"}
-    for name, file in files.items():
-        path = Path(folder) / file
-        pdfmetrics.registerFont(TTFont(name, str(path if path.is_file() else folder / files[FONT])))
-    addMapping(FONT, 0, 0, FONT)
-    addMapping(FONT, 1, 0, BOLD)
-    addMapping(FONT, 0, 1, ITALIC)
-    addMapping(FONT, 1, 1, BOLD)
-
-
-@dataclass(frozen=True)
-class Styles:
-    body: ParagraphStyle
-    small: ParagraphStyle
-    title: ParagraphStyle
-    subtitle: ParagraphStyle
-    h1: ParagraphStyle
-    h2: ParagraphStyle
-    bluf: ParagraphStyle
-    bullet: ParagraphStyle
-    cell: ParagraphStyle
-    cell_head: ParagraphStyle
-    cell_right: ParagraphStyle
-
-
-@cache
-def styles() -> Styles:
-    register_fonts()
-    body = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=13, spaceAfter=5)
-    cell = ParagraphStyle("cell", fontName=FONT, fontSize=7.5, leading=9.5, splitLongWords=True)
-    return Styles(
-        body=body,
-        small=ParagraphStyle("small", parent=body, fontSize=8, leading=10.5, textColor=MUTED),
-        title=ParagraphStyle("title", fontName=BOLD, fontSize=17, leading=21, spaceAfter=4),
-        subtitle=ParagraphStyle("subtitle", parent=body, fontSize=10.5, leading=14),
-        h1=ParagraphStyle(
-            "h1", fontName=BOLD, fontSize=12.5, leading=16, spaceBefore=10, spaceAfter=5
-        ),
-        h2=ParagraphStyle("h2", fontName=BOLD, fontSize=10, leading=13, spaceBefore=6),
-        bluf=ParagraphStyle("bluf", parent=body, fontSize=11, leading=15, spaceAfter=4),
-        bullet=ParagraphStyle("bullet", parent=body, leftIndent=12, bulletIndent=0),
-        cell=cell,
-        cell_head=ParagraphStyle("cell_head", parent=cell, fontName=BOLD),
-        cell_right=ParagraphStyle("cell_right", parent=cell, alignment=TA_RIGHT),
-    )
-
-
-def swatch(colour: str) -> str:
-    """A small square in a hypothesis's colour (DejaVu has U+25A0)."""
-    return f'<font color="{colour}">\u25a0</font>'
-
-
-def _table(rows, widths, extra=(), header_rows: int = 1) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=header_rows, hAlign="LEFT")
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("FONTNAME", (0, 0), (-1, -1), FONT),  # else the cell preamble uses Helvetica
-                ("GRID", (0, 0), (-1, -1), 0.4, GRID),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-                *([("BACKGROUND", (0, 0), (-1, header_rows - 1), SHADE)] if header_rows else []),
-                *extra,
-            ]
-        )
-    )
-    return table
-
-
-# -- the tables ----------------------------------------------------------------------------
-
-
-def matrix_table(analysis: Analysis, width: float) -> Table:
+def matrix_table(analysis: Analysis) -> Table:
     """The ACH matrix: items (most diagnostic first) by hypotheses; each cell gives Heuer's
     rating and the analyst's likelihood, tinted by rating; Heuer's scores at the foot."""
-    s = styles()
     case = analysis.case
     colours = hypothesis_colours(case)
     k = len(case.hypotheses)
-    item_w = min(200.0, width * 0.38)
-    diag_w = 40.0
-    hyp_w = (width - item_w - diag_w) / k
-    head = [Paragraph("Evidence item (source, date): claim", s.cell_head)]
-    head += [
-        Paragraph(f"{swatch(colours[h.id])} {esc(h.label)}", s.cell_head) for h in case.hypotheses
-    ]
-    head.append(Paragraph("Diag. dB", s.cell_head))
-    rows = [head]
-    extra = []
+    header = (
+        cell(bold("Evidence item (source, date): claim")),
+        *(cell(Run("\u25a0 ", colour=colours[h.id]), bold(h.label)) for h in case.hypotheses),
+        cell(bold("Diag. dB"), right=True),
+    )
+    rows = []
     order = [int(i) for i in analysis.by_diagnosticity]
-    for r, i in enumerate(order, start=1):
+    for i in order:
         item = case.evidence[i]
-        where = ", ".join(esc(x) for x in (item.source or "no source", item.date) if x)
-        flag = " <b>[linchpin]</b>" if analysis.linchpin[i] else ""
-        row = [Paragraph(f"<b>{esc(item.id)}</b> ({where}){flag}: {esc(item.claim)}", s.cell)]
+        where = ", ".join(x for x in (item.source or "no source", item.date) if x)
+        flag = [bold(" [linchpin]")] if analysis.linchpin[i] else []
+        row = [cell(bold(item.id), f" ({where})", *flag, f": {item.claim}")]
         for j, h in enumerate(case.hypotheses):
             rating = analysis.heuer.ratings[i][j]
             given = analysis.heuer.given[i][j]
-            text = f"<b>{esc(rating)}</b>" if given else f"<i>{esc(rating)}</i>"
-            row.append(Paragraph(f"{text}<br/>{item.likelihoods[h.id].value:.2f}", s.cell))
-            extra.append(
-                ("BACKGROUND", (j + 1, r), (j + 1, r), colors.HexColor(RATING_TINT[rating]))
-            )
-        row.append(Paragraph(f"{analysis.diagnosticity[i]:.1f}", s.cell_right))
-        rows.append(row)
+            mark = bold(rating) if given else italic(rating)
+            value = f"{item.likelihoods[h.id].value:.2f}"
+            row.append(Cell((line(mark), line(value)), RATING_TINT[rating]))
+        row.append(cell(f"{analysis.diagnosticity[i]:.1f}", right=True))
+        rows.append(tuple(row))
     foot = [
         ("Inconsistency (Heuer: I = 1, II = 2)", analysis.heuer.inconsistency, "{:g}"),
         ("Weighted inconsistency (PARC)", analysis.heuer.weighted_inconsistency, "{:.2f}"),
     ]
     for label, values, fmt in foot:
-        rows.append(
-            [Paragraph(f"<b>{label}</b>", s.cell)]
-            + [Paragraph(fmt.format(float(v)), s.cell) for v in values]
-            + [Paragraph("", s.cell)]
-        )
+        rows.append((cell(bold(label)), *(cell(fmt.format(float(v))) for v in values), cell("")))
     rows.append(
-        [Paragraph("<b>Posterior (Bayes)</b>", s.cell)]
-        + [Paragraph(f"<b>{analysis.percent(j)}</b>", s.cell) for j in range(k)]
-        + [Paragraph("", s.cell)]
+        (
+            cell(bold("Posterior (Bayes)")),
+            *(cell(bold(reader_percent(float(p)))) for p in analysis.posterior),
+            cell(""),
+        )
     )
-    extra.append(("BACKGROUND", (0, len(rows) - 3), (-1, -1), SHADE))
-    return _table(rows, [item_w] + [hyp_w] * k + [diag_w], extra)
+    hyp = (1.0 - 0.38 - 0.08) / k
+    return Table(header, tuple(rows), (0.38, *([hyp] * k), 0.08), foot=3)
 
 
 def rating_key() -> str:
@@ -193,67 +77,66 @@ def _top_two(analysis: Analysis, posterior) -> str:
     case = analysis.case
     best = sorted(range(len(posterior)), key=lambda k: -posterior[k])[:2]
     return "; ".join(
-        f"{esc(case.hypotheses[k].label)} {format_percent(float(posterior[k]))}" for k in best
+        f"{case.hypotheses[k].label} {reader_percent(float(posterior[k]))}" for k in best
     )
 
 
-def indicator_table(analysis: Analysis, width: float, limit: int = 12) -> Table | None:
+def indicator_table(analysis: Analysis) -> Table | None:
     """Indicators to watch, most informative first, with what each outcome would mean."""
     if not analysis.indicators:
         return None
-    s = styles()
-    head = ["Indicator: what to look for", "Chance seen", "Info (bits)", "If seen", "If not seen"]
-    rows = [[Paragraph(h, s.cell_head) for h in head]]
-    for ind in analysis.indicators[:limit]:
-        rows.append(
-            [
-                Paragraph(f"<b>{esc(ind.item.id)}</b>: {esc(ind.item.claim)}", s.cell),
-                Paragraph(format_percent(ind.probability_seen), s.cell_right),
-                Paragraph(f"{ind.expected_information_bits:.2f}", s.cell_right),
-                Paragraph(_top_two(analysis, ind.if_seen), s.cell),
-                Paragraph(_top_two(analysis, ind.if_not_seen), s.cell),
-            ]
+    header = (
+        cell(bold("Indicator: what to look for")),
+        cell(bold("Chance seen"), right=True),
+        cell(bold("Info (bits)"), right=True),
+        cell(bold("If seen")),
+        cell(bold("If not seen")),
+    )
+    rows = tuple(
+        (
+            cell(bold(ind.item.id), f": {ind.item.claim}"),
+            cell(reader_percent(ind.probability_seen), right=True),
+            cell(f"{ind.expected_information_bits:.2f}", right=True),
+            cell(_top_two(analysis, ind.if_seen)),
+            cell(_top_two(analysis, ind.if_not_seen)),
         )
-    fixed = 48 + 42 + 95 + 95
-    return _table(rows, [width - fixed, 48, 42, 95, 95])
+        for ind in analysis.indicators[:INDICATORS_LISTED]
+    )
+    return Table(header, rows, (0.42, 0.09, 0.08, 0.205, 0.205))
 
 
-def source_table(analysis: Analysis, width: float) -> Table:
+def source_table(analysis: Analysis) -> Table:
     """Each source with its credibility, how many items rest on it and its share of the
     weight separating the leader from the runner-up."""
-    s = styles()
     case = analysis.case
     lead = case.hypotheses[analysis.leader].label
     run = case.hypotheses[analysis.runner_up].label
-    head = [
-        "Source",
-        "Credibility",
-        "Items",
-        "Share of deciding weight",
-        f"Net dB for {esc(lead)} over {esc(run)}",
-    ]
-    rows = [[Paragraph(h, s.cell_head) for h in head]]
+    header = (
+        *_head("Source", "Credibility"),
+        cell(bold("Items"), right=True),
+        cell(bold("Share of deciding weight"), right=True),
+        cell(bold(f"Net dB for {lead} over {run}"), right=True),
+    )
+    rows = []
     for load in sorted(analysis.sources, key=lambda x: -x.share):
         source = case.source_by_id[load.source_id]
         rows.append(
-            [
-                Paragraph(f"<b>{esc(load.source_id)}</b>: {esc(load.name)}", s.cell),
-                Paragraph(esc(source.credibility.describe()), s.cell),
-                Paragraph(str(len(load.items)), s.cell_right),
-                Paragraph(f"{100 * load.share:.0f}%", s.cell_right),
-                Paragraph(f"{load.leader_weight_db:+.1f}", s.cell_right),
-            ]
+            (
+                cell(bold(load.source_id), f": {load.name}"),
+                cell(source.credibility.describe()),
+                cell(str(len(load.items)), right=True),
+                cell(f"{100 * load.share:.0f}%", right=True),
+                cell(f"{load.leader_weight_db:+.1f}", right=True),
+            )
         )
-    fixed = 80 + 34 + 60 + 80
-    return _table(rows, [width - fixed, 80, 34, 60, 80])
+    return Table(header, tuple(rows), (0.46, 0.16, 0.07, 0.15, 0.16))
 
 
-def yardstick_table(table: tuple[tuple[float, str], ...], width: float) -> Table:
-    """A probability yardstick (ICD 203 or PHIA) as a one-row key, from the scales table."""
-    s = styles()
+def yardstick_table(table: tuple[tuple[float, str], ...]) -> Table:
+    """A probability yardstick (ICD 203 or PHIA) as a key, from the scales table."""
     lows = [0.0] + [upper for upper, _ in table[:-1]]
-    cells = [
-        Paragraph(f"<b>{esc(word)}</b><br/>{100 * lo:.0f}-{100 * hi:.0f}%", s.cell)
-        for (hi, word), lo in zip(table, lows, strict=True)
-    ]
-    return _table([cells], [width / len(cells)] * len(cells), header_rows=0)
+    header = tuple(cell(bold(word)) for _, word in table)
+    row = tuple(
+        cell(f"{100 * lo:.0f}-{100 * hi:.0f}%") for (hi, _), lo in zip(table, lows, strict=True)
+    )
+    return Table(header, (row,), tuple([1.0 / len(table)] * len(table)))

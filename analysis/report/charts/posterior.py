@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import altair as alt
@@ -17,8 +18,11 @@ if TYPE_CHECKING:
     from analysis.engine import Analysis
 
 
-def posterior_data(analysis: Analysis) -> pd.DataFrame:
-    """One row per hypothesis (file order): posterior, prior, ICD 203 word, 90% interval."""
+def posterior_data(
+    analysis: Analysis, percent: Callable[[float], str] = format_percent
+) -> pd.DataFrame:
+    """One row per hypothesis (file order): posterior, prior, ICD 203 word, 90% interval.
+    ``percent`` formats the probabilities (the brief passes ``reader_percent``)."""
     case = analysis.case
     words = analysis.words()
     u = analysis.uncertainty
@@ -29,10 +33,10 @@ def posterior_data(analysis: Analysis) -> pd.DataFrame:
             "id": h.id,
             "label": h.label,
             "posterior": p,
-            "percent": format_percent(p),
+            "percent": percent(p),
             "word": words[k],
-            "text": f"{format_percent(p)} · {words[k]}",
-            "prior": format_percent(float(analysis.prior[k])),
+            "text": f"{percent(p)} · {words[k]}",
+            "prior": percent(float(analysis.prior[k])),
             "description": h.description,
             "text_at": p,
         }
@@ -41,8 +45,8 @@ def posterior_data(analysis: Analysis) -> pd.DataFrame:
             row |= {
                 "low": low,
                 "high": high,
-                "interval": f"{format_percent(low)} to {format_percent(high)}",
-                "sampled_mean": format_percent(float(u.mean[k])),
+                "interval": f"{percent(low)} to {percent(high)}",
+                "sampled_mean": percent(float(u.mean[k])),
                 "text_at": max(p, high),
             }
         rows.append(row)
@@ -50,15 +54,20 @@ def posterior_data(analysis: Analysis) -> pd.DataFrame:
 
 
 def posterior_chart(
-    analysis: Analysis, width: int = WIDTH, title: str | None = None, words: bool = True
+    analysis: Analysis,
+    width: int = WIDTH,
+    title: str | None = None,
+    words: bool = True,
+    percent: Callable[[float], str] = format_percent,
 ):
     """Horizontal bars of the posterior by hypothesis label, with the percentage and the
     estimative word in a column beside the plot, and 90% interval whiskers when the
     uncertainty run is present. ``width`` is the plot's plus the words'. Pass
     ``words=False`` where the same numbers and words are listed right beside the chart
-    (a narrow panel): the plot then takes the whole width."""
+    (a narrow panel): the plot then takes the whole width. ``percent`` formats the
+    probabilities."""
     case = analysis.case
-    data = posterior_data(analysis)
+    data = posterior_data(analysis, percent)
     labels = _labels(case)
     has_interval = analysis.uncertainty is not None
     tooltip = [
