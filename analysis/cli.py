@@ -131,19 +131,31 @@ def analyze(
 @app.command()
 def brief(
     case: str,
-    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the PDF.")],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "-o", "--output", help="Where to write the brief: .pdf, .docx or .md (by extension)."
+        ),
+    ],
     root: RootOption = Path("."),
     uncertainty: UncertaintyOption = False,
     seed: SeedOption = 0,
     yardstick: YardstickOption = "icd203",
     draws: DrawsOption = None,
 ) -> None:
-    """Write a PDF brief of a case for readers who never open the tool."""
-    from analysis.report.brief.pdf import write_brief
+    """Write a brief of a case (PDF, Word or Markdown) for readers who never open the tool."""
+    from analysis.report.brief.output import UnknownFormat, format_of, write_brief
 
+    if not (output.is_symlink() or output.exists()):
+        try:
+            format_of(output)  # before the analysis: a wrong name fails at once
+        except UnknownFormat as error:
+            _fail([f"-o {error}"])
     result = _analyze(case, root, uncertainty, seed, yardstick, draws)
     try:
         write_brief(result, output)
+    except UnknownFormat as error:
+        _fail([f"-o {error}"])
     except OSError as error:
         _fail(
             [

@@ -105,13 +105,15 @@ class Table:
 @dataclass(frozen=True)
 class Chart:
     """A chart from :mod:`analysis.report.charts`; ``make`` builds the Altair object on
-    demand (formats without images, such as Markdown, never call it). ``height`` is the
-    largest share of a page the image may take."""
+    demand (formats without images, such as Markdown, never call it, and show
+    ``fallback``, the chart's numbers as text, instead). ``height`` is the largest share
+    of a page the image may take."""
 
     make: Callable[[], Any]
     caption: str
     height: float = 1.0
     width: float = 1.0
+    fallback: tuple[Block, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from analysis.engine.analyzer import Analysis
 FORMATS: dict[str, tuple[str, str, str]] = {
     ".pdf": ("analysis.report.brief.pdf", "application/pdf", "PDF"),
     ".docx": (
-        "analysis.report.brief.docx",
+        "analysis.report.brief.word",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "Word (DOCX)",
     ),

@@ -29,8 +29,10 @@ from analysis.report.brief.model import (
 )
 from analysis.report.brief.tables import (
     INDICATORS_LISTED,
+    contribution_table,
     indicator_table,
     matrix_table,
+    posterior_table,
     rating_key,
     source_table,
     yardstick_table,
@@ -72,6 +74,7 @@ def judgments_in_detail(source: BriefInput) -> list[Block]:
             lambda: ch.posterior_chart(analysis, width=440, percent=reader_percent),
             caption,
             height=0.45,
+            fallback=(posterior_table(analysis),),
         ),
     ]
 
@@ -157,7 +160,12 @@ def evidence_moves(source: BriefInput) -> list[Block]:
                 "item does not discriminate."
             )
         ),
-        Chart(lambda: ch.contribution_chart(analysis), "", height=0.85),
+        Chart(
+            lambda: ch.contribution_chart(analysis),
+            "",
+            height=0.85,
+            fallback=(contribution_table(analysis),),
+        ),
         Heading(
             f"{lead.label} against {run.label}"
             if len(analysis.tied) > 1

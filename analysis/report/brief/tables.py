@@ -140,3 +140,51 @@ def yardstick_table(table: tuple[tuple[float, str], ...]) -> Table:
         cell(f"{100 * lo:.0f}-{100 * hi:.0f}%") for (hi, _), lo in zip(table, lows, strict=True)
     )
     return Table(header, (row,), tuple([1.0 / len(table)] * len(table)))
+
+
+def posterior_table(analysis: Analysis) -> Table:
+    """Each hypothesis's probability and words, most likely first (the posterior chart's
+    numbers, for formats without images)."""
+    u = analysis.uncertainty
+    words = analysis.words()
+    header = (
+        cell(bold("Explanation")),
+        cell(bold("Probability"), right=True),
+        cell(bold("In words")),
+        *((cell(bold("90% range")),) if u is not None else ()),
+    )
+    rows = []
+    for k in (int(k) for k in analysis.ranking):
+        rng = (
+            ()
+            if u is None
+            else (cell(f"{reader_percent(u.low[k])} to {reader_percent(u.high[k])}"),)
+        )
+        rows.append(
+            (
+                cell(analysis.case.hypotheses[k].label),
+                cell(reader_percent(float(analysis.posterior[k])), right=True),
+                cell(words[k]),
+                *rng,
+            )
+        )
+    widths = (0.5, 0.15, 0.35) if u is None else (0.4, 0.15, 0.25, 0.2)
+    return Table(header, tuple(rows), widths, small=False)
+
+
+def contribution_table(analysis: Analysis) -> Table:
+    """The contribution chart's numbers: each item's weight (dB) for each hypothesis."""
+    case = analysis.case
+    header = (
+        cell(bold("Item")),
+        *(cell(bold(h.label), right=True) for h in case.hypotheses),
+    )
+    rows = [(cell("prior"), *(cell(f"{v:+.1f}", right=True) for v in analysis.prior_contribution))]
+    for i, item in enumerate(case.evidence):
+        rows.append(
+            (cell(item.id), *(cell(f"{v:+.1f}", right=True) for v in analysis.contribution[i]))
+        )
+    total = analysis.prior_contribution + analysis.contribution.sum(axis=0)
+    rows.append((cell(bold("total")), *(cell(bold(f"{v:+.1f}"), right=True) for v in total)))
+    k = len(case.hypotheses)
+    return Table(header, tuple(rows), (0.4, *([0.6 / k] * k)), foot=1)
