@@ -35,6 +35,7 @@ from app.views import (  # noqa: E402
     learn,
     matrix,
     movement,
+    overview,
     sensitivity,
     uncertainty,
     weigh,
@@ -43,6 +44,7 @@ from app.views.context import View  # noqa: E402
 from app.widgets import esc, posterior_lines  # noqa: E402
 
 _SHOW = {
+    "overview": overview.show,
     "matrix": matrix.show,
     "weigh": weigh.show,
     "movement": movement.show,
@@ -117,7 +119,7 @@ def _sidebar_top() -> tuple[str | None, str, str]:
         format_func=lambda y: YARDSTICK_NAMES.get(y, y),
         key="yardstick",
     )
-    return selection, page or "matrix", yardstick or "icd203"
+    return selection, page or "overview", yardstick or "icd203"
 
 
 def _sidebar_bottom(view: View, page: str) -> None:

@@ -88,7 +88,7 @@ def test_every_page_of_every_bundled_case(name):
 def test_opens_on_the_seed_case():
     at = start()
     assert at.selectbox(key="case").value == "nk-hamas"
-    assert at.sidebar.radio(key="page").value == "matrix"
+    assert at.sidebar.radio(key="page").value == "overview"
 
 
 def test_a_likelihood_slider_gives_exactly_the_engines_posterior():
@@ -138,7 +138,7 @@ def edit_matrix(at: AppTest, cells: dict[int, dict]) -> AppTest:
 def test_editing_a_matrix_cell_gives_exactly_the_engines_posterior():
     case = load_case("nk-hamas", ROOT)
     before = analyze(case)
-    at = start()
+    at = start(page="matrix")
     assert not at.data_editor  # the heat-mapped, read-only matrix is the default
     at.toggle(key="matrix_edit").set_value(True).run()
     assert not at.exception
@@ -213,7 +213,7 @@ def test_a_matrix_edit_then_a_slider_move_are_one_scenario():
 def test_a_bad_matrix_entry_is_rejected_inline(typed, message):
     case = load_case("nk-hamas", ROOT)
     before = analyze(case)
-    at = start()
+    at = start(page="matrix")
     at.toggle(key="matrix_edit").set_value(True).run()
     label = case.labels[HYPOTHESIS]
     row = [i.id for i in case.evidence].index(ITEM)
@@ -237,7 +237,7 @@ def test_the_matrix_editor_leaves_checking_to_the_app():
     import json
 
     case = load_case("nk-hamas", ROOT)
-    at = start()
+    at = start(page="matrix")
     at.toggle(key="matrix_edit").set_value(True).run()
     columns = json.loads(at.data_editor[0].proto.columns)
     for h in case.hypotheses:
@@ -250,7 +250,7 @@ def test_the_matrix_editor_leaves_checking_to_the_app():
 
 
 def test_ratings_view_says_when_ratings_follow_a_moved_number():
-    at = start()
+    at = start(page="matrix")
     at.selectbox(key="case").set_value("office-leak").run()
     at.radio(key="matrix_show").set_value("ratings").run()
     assert not any("Ratings follow the numbers" in c.value for c in at.caption)
@@ -701,3 +701,26 @@ def test_the_priors_caption_has_no_stray_space(name):
     captions = [c.value for c in at.caption if "normalised to sum to 1" in c.value]
     assert len(captions) == 1
     assert captions[0].endswith("sum to 1.") or "sum to 1 (the file gives no priors" in captions[0]
+
+
+def test_the_overview_shows_the_bottom_line_of_the_pdf():
+    """The dashboard opens on page one of the brief, drawn from the same text."""
+    import html
+    import re
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from analysis.report.brief.pdf import render_brief
+
+    at = start()
+    assert at.sidebar.radio(key="page").value == "overview"
+    shown = [md.value for md in at.main.markdown if md.value.startswith("**Bottom line.**")]
+    assert len(shown) == 1
+    pdf = render_brief(analyze(load_case("nk-hamas", ROOT)))
+    first = " ".join((PdfReader(BytesIO(pdf)).pages[0].extract_text() or "").split())
+    text = html.unescape(re.sub(r"\\(.)", r"\1", shown[0]).replace("**", ""))
+    assert " ".join(text.split()) in first
+    confidence = [md.value for md in at.main.markdown if md.value.startswith("We have ")]
+    assert confidence and confidence[0] in first
+    assert any("What would change this judgment" in md.value for md in at.main.markdown)

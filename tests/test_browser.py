@@ -104,7 +104,7 @@ def test_the_pdf_brief_downloads(browser_page):
     page.goto(f"{url}/?page=export")
     settle(page)
     with page.expect_download(timeout=120_000) as download:
-        page.get_by_role("button", name="PDF brief").click()
+        page.get_by_role("button", name="Brief as PDF").click()
     assert download.value.suggested_filename == "nk-hamas-brief.pdf"
     with open(download.value.path(), "rb") as handle:
         assert handle.read(5) == b"%PDF-"

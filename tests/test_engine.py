@@ -235,3 +235,16 @@ def test_default_band_is_the_beta_90_percent_interval():
     assert band_of(Prob(0.2, "range", low=0.1, high=0.3), 20) == (0.1, 0.3)
     assert band_of(Prob(1.0), 20) is None
     assert band_of(Prob(1.0, "default"), 20) is None
+
+
+def test_confidence_reasons_name_their_sources_in_plain_words():
+    low = assess_confidence(1, 0, 0.3, "x", 0.8, supporting_names=("The Wall Street Journal",))
+    (reason,) = low.reasons
+    assert reason.name == "breadth" and reason.sources == ("The Wall Street Journal",)
+    assert reason.plain.startswith("only one independent source, The Wall Street Journal,")
+    high = assess_confidence(3, 0, 0.3, "x", 0.8, supporting_names=("A", "B", "C"))
+    assert high.level == "high" and high.reasons[0].plain.startswith("three independent sources")
+    concentrated = assess_confidence(4, 0, 0.7, "Agency X", 0.8)
+    assert "one source, Agency X" in concentrated.reasons[0].plain
+    hinge = assess_confidence(4, 1, 0.3, "x", 0.8, linchpin_sources=("Photo desk",))
+    assert "single report (from Photo desk)" in hinge.reasons[0].plain

@@ -83,14 +83,11 @@ def _names(names: tuple[str, ...], most: int = 3) -> str:
 def _breadth_plain(names: tuple[str, ...]) -> str:
     n = len(names)
     if n == 0:
-        return "no independent source clearly favours it over the nearest alternative"
+        return "no independent source clearly favours it over its nearest rival"
     noun = "independent source" if n == 1 else "independent sources"
     verb = "favours" if n == 1 else "favour"
     only = "only " if n < 3 else ""
-    return (
-        f"{only}{_number(n)} {noun}, {_names(names)}, clearly {verb} it over the nearest "
-        "alternative"
-    )
+    return f"{only}{_number(n)} {noun}, {_names(names)}, clearly {verb} it over its nearest rival"
 
 
 def _linchpin_plain(n: int, sources: tuple[str, ...]) -> str:
@@ -192,7 +189,7 @@ def assess_confidence(
                 f"the leader's 90% interval is {100 * lead_low:.0f}-{100 * lead_high:.0f}%"
                 + (" and overlaps the runner-up's" if overlap else ""),
                 "allowing for the analysts' uncertainty about their own numbers, it may be no "
-                "more likely than the nearest alternative"
+                "more probable than the nearest alternative"
                 if overlap
                 else "allowing for the analysts' uncertainty about their own numbers, its "
                 f"probability could lie anywhere from {100 * lead_low:.0f}% to "

@@ -5,6 +5,7 @@ entry point, the tests and the screenshot script all read it.
 """
 
 PAGE_TITLES = {
+    "overview": "Overview",
     "matrix": "Matrix",
     "weigh": "Weigh",
     "movement": "How the evidence moved it",

@@ -1,4 +1,5 @@
-"""Save and export: the adjusted scenario as a new case, as YAML, or as the PDF brief."""
+"""Save and export: the adjusted scenario as a new case, as YAML, or as the brief (PDF,
+Word or Markdown)."""
 
 from __future__ import annotations
 
@@ -58,12 +59,12 @@ def _save(view: View, name: str, overwrite: bool) -> None:
         st.rerun()  # the case list picks up the new case
 
 
-def _pdf(view: View):
-    """The PDF brief (built only when the button is pressed)."""
-    from analysis.report.brief.pdf import render_brief
+def _brief(view: View, fmt: str):
+    """The brief in format ``fmt`` (built only when its button is pressed)."""
+    from analysis.report.brief.output import render
 
     note = scenario.scenario_note(view.file_case, view.adjustments)
-    return lambda: render_brief(view.analysis, note)
+    return lambda: render(view.analysis, fmt, note)
 
 
 def show(view: View) -> None:
@@ -107,9 +108,8 @@ def show(view: View) -> None:
     )
 
     st.subheader("Download")
-    left, right = st.columns(2)
     safe_name = name if is_case_name(name) else default_name(view)
-    left.download_button(
+    st.download_button(
         "Scenario as YAML",
         data=scenario.scenario_yaml(view.file_case, view.adjustments, safe_name),
         file_name=f"{safe_name}.yaml",
@@ -117,16 +117,22 @@ def show(view: View) -> None:
         key="download_yaml",
         on_click="ignore",
     )
-    if importlib.util.find_spec("analysis.report.brief.pdf") is None:
-        right.info("The PDF brief is not available in this installation.")
+    if importlib.util.find_spec("analysis.report.brief.output") is None:
+        st.info("The brief is not available in this installation.")
     else:
-        right.download_button(
-            "PDF brief",
-            data=_pdf(view),
-            file_name=f"{safe_name if view.adjusted else view.file_case.name}-brief.pdf",
-            mime="application/pdf",
-            key="download_pdf",
-            on_click="ignore",
-        )
+        from analysis.report.brief.output import FORMATS
+
+        stem = f"{safe_name if view.adjusted else view.file_case.name}-brief"
+        for column, (fmt, (_module, mime, title)) in zip(
+            st.columns(len(FORMATS)), FORMATS.items(), strict=True
+        ):
+            column.download_button(
+                f"Brief as {title}",
+                data=_brief(view, fmt),
+                file_name=f"{stem}{fmt}",
+                mime=mime,
+                key=f"download_brief{fmt.replace('.', '_')}",
+                on_click="ignore",
+            )
     if view.adjusted:
         st.caption("The brief says it shows a scenario adjusted from the file.")

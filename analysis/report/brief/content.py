@@ -189,7 +189,7 @@ def bottom_line(analysis: Analysis) -> list[Block]:
             paragraphs.append(line(bold("Bottom line. "), robust_sentence(analysis, judgment)))
             opening = "Which of them it is remains open: " + leader_text[0].lower()
             paragraphs.append(line(opening + leader_text[1:], contested))
-        subject = f"the judgment that {case.hypotheses[lead].label} is the most likely explanation"
+        subject = f"the judgment that {case.hypotheses[lead].label} is the best explanation"
     paragraphs.append(line(confidence_sentence(analysis, subject)))
     return [Callout(tuple(Para(p, "lead") for p in paragraphs))]
 
