@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analysis import scenario
 from analysis.report.brief import model as m
 from analysis.report.brief.content import BriefInput, marking, page_one
 from analysis.report.brief.markdown import block_lines, inline, md_escape
-from analysis import scenario
 from app.views.context import View
 
 
