@@ -1,9 +1,10 @@
-"""Time PDF brief generation and print the figures (target: under 3 s for the seed case).
+"""Time the brief in each format and print the figures (target: under 3 s for the seed PDF).
 
-"import" is loading ``analysis.brief`` (reportlab, Altair, pandas). "first call" is
-the first ``render_brief`` in a fresh process: it also starts vl-convert's JavaScript
-engine and registers the fonts. "median" is over later calls. "charts" is the share
-spent rendering the four charts to PNG. The seed case runs without uncertainty;
+"import" is loading the brief's modules (reportlab, python-docx, Altair, pandas).
+"first call" is the first render of that format in a fresh process (the first PDF
+also starts vl-convert's JavaScript engine and registers the fonts). "median" is over
+later calls. PDF and DOCX hold the charts; Markdown gives their numbers as tables.
+"charts" is the time spent rendering the four charts to PNG. The seed case runs without uncertainty;
 the 60-item, 8-hypothesis synthetic case shows how a long brief scales.
 
 Run: .venv/bin/python benchmarks/brief.py [--repeat 7]
@@ -37,7 +38,7 @@ def main() -> None:
     from analysis.casefile.loader import load_case
     from analysis.engine.analyzer import analyze
     from analysis.report import charts
-    from analysis.report.brief.pdf import render_brief
+    from analysis.report.brief.output import render
     from analysis.testing.synthetic import synthetic_case
 
     imported = time.perf_counter() - start
@@ -46,20 +47,27 @@ def main() -> None:
         "nk-hamas (seed)": analyze(load_case("nk-hamas", ROOT)),
         "synthetic K=8 N=60": analyze(synthetic_case(k=8, n=60, seed=3)),
     }
-    print(f"import analysis.brief and its dependencies: {imported:.2f} s")
+    print(f"import the brief and its dependencies: {imported:.2f} s")
     print(
-        f"{'case':<20} {'first call (s)':>15} {'median (s)':>11} {'charts (s)':>11} "
+        f"{'case':<20} {'format':<6} {'first call (s)':>15} {'median (s)':>11} "
         f"{'pages':>6} {'size (kB)':>10}"
     )
     for name, analysis in cases.items():
-        first = _seconds(lambda a=analysis: render_brief(a))
-        runs = [_seconds(lambda a=analysis: render_brief(a)) for _ in range(args.repeat)]
+        for fmt in (".pdf", ".docx", ".md"):
+            first = _seconds(lambda a=analysis, f=fmt: render(a, f))
+            runs = [_seconds(lambda a=analysis, f=fmt: render(a, f)) for _ in range(args.repeat)]
+            data = render(analysis, fmt)
+            pages = str(len(PdfReader(BytesIO(data)).pages)) if fmt == ".pdf" else "-"
+            print(
+                f"{name:<20} {fmt:<6} {first:>15.2f} {statistics.median(runs):>11.2f} "
+                f"{pages:>6} {len(data) / 1024:>10.0f}"
+            )
         chart_time = statistics.median(
             _seconds(
                 lambda a=analysis: [
                     charts.chart_png(c, scale=2.0)
                     for c in (
-                        charts.posterior_chart(a, width=330),
+                        charts.posterior_chart(a, width=440),
                         charts.contribution_chart(a),
                         charts.waterfall_chart(a, top=12),
                         charts.trajectory_chart(a, width=420),
@@ -68,12 +76,7 @@ def main() -> None:
             )
             for _ in range(3)
         )
-        data = render_brief(analysis)
-        pages = len(PdfReader(BytesIO(data)).pages)
-        print(
-            f"{name:<20} {first:>15.2f} {statistics.median(runs):>11.2f} {chart_time:>11.2f} "
-            f"{pages:>6} {len(data) / 1024:>10.0f}"
-        )
+        print(f"{name:<20} charts to PNG (each PDF and DOCX): {chart_time:.2f} s")
 
 
 if __name__ == "__main__":
