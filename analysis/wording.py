@@ -52,9 +52,12 @@ def estimative_opening(word: str) -> str:
 def estimative_predicate(word: str, verb: str = "is") -> str:
     """An estimative phrase as what a hypothesis is or has: ``is likely``, ``has almost
     no chance``, ``has a remote chance``, ``is a realistic possibility``; with
-    ``verb="would"``: ``would be likely``, ``would have almost no chance``, ..."""
+    ``verb="would"``: ``would be likely``, ``would have almost no chance``, ...; with
+    ``verb="are"`` (several hypotheses): ``are likely``, ``have almost no chance``."""
     last = word.split()[-1]
-    be, have = ("would be", "would have") if verb == "would" else ("is", "has")
+    be, have = {"would": ("would be", "would have"), "are": ("are", "have")}.get(
+        verb, ("is", "has")
+    )
     if last == "chance":
         return f"{have} {word}" if word.startswith("almost no") else f"{have} a {word}"
     if last == "possibility":

@@ -45,6 +45,9 @@ from analysis.wording import (
 
 #: Key judgments list at most this many hypotheses one by one; the rest are pooled.
 KEY_JUDGMENTS_SHOWN = 6
+#: A robust group of up to this many hypotheses is named; a larger one is said by what
+#: it rules out.
+GROUP_NAMED = 3
 #: "What would change this judgment" names at most this many indicators.
 CHANGES_SHOWN = 3
 AS_IN_FILES = "as in the case files"
@@ -137,16 +140,25 @@ def robust(analysis: Analysis) -> RobustJudgment | None:
 
 
 def robust_sentence(analysis: Analysis, judgment: RobustJudgment) -> str:
-    """The robust judgment in words, for a group of several hypotheses."""
+    """The robust judgment in words, for a group of several hypotheses: the group named
+    when it is short (up to :data:`GROUP_NAMED`, or no longer than what it leaves out),
+    else the few it rules out."""
     opening = estimative_opening(estimative_word(judgment.probability, analysis.yardstick))
+    certain = reader_percent(judgment.probability)
     rest = 1.0 - judgment.probability
     excluded = _group(analysis, judgment.excluded)
     word = estimative_word(rest, analysis.yardstick)
-    together = "" if len(judgment.excluded) == 1 else "together "
+    several = len(judgment.excluded) > 1
+    predicate = estimative_predicate(word, "are" if several else "is")
+    if len(judgment.members) <= max(GROUP_NAMED, len(judgment.excluded)):
+        members = _group(analysis, judgment.members)
+        together = " together" if several else ""
+        claim = f"that the answer is one of {members}; {excluded}{together} {predicate}"
+    else:
+        none, they = ("none of", "together they") if several else ("not", "it")
+        claim = f"that the answer is {none} {excluded}: {they} {predicate}"
     return (
-        f"{opening} ({reader_percent(judgment.probability)}) that the answer is one of "
-        f"{_group(analysis, judgment.members)}; {excluded} {together}"
-        f"{estimative_predicate(word)} ({reader_percent(rest)}). "
+        f"{opening} ({certain}) {claim} ({reader_percent(rest)}). "
         "This holds whichever single report is set aside."
     )
 

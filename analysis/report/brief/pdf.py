@@ -32,6 +32,7 @@ from reportlab.platypus import (
     PageBreak,
     Paragraph,
     SimpleDocTemplate,
+    Spacer,
     Table,
     TableStyle,
 )
@@ -148,7 +149,7 @@ def flowables(block: m.Block) -> list[Flowable]:
     if isinstance(block, m.Callout):
         return [_callout(block)]
     if isinstance(block, m.Table):
-        return [_table(block)]
+        return [_table(block), Spacer(1, 6)]
     if isinstance(block, m.Chart):
         image = _chart(block.make(), FRAME_HEIGHT * block.height, FRAME_WIDTH * block.width)
         if not block.caption:

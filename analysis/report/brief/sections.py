@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from analysis.engine.robust import ROBUST_PROBABILITY
 from analysis.report import charts as ch
-from analysis.report.brief.content import BriefInput, said
+from analysis.report.brief.content import KEY_JUDGMENTS_SHOWN, BriefInput, said
 from analysis.report.brief.model import (
     Block,
     Bullets,
@@ -68,14 +69,18 @@ def judgments_in_detail(source: BriefInput) -> list[Block]:
         )
         + "."
     )
+    pooled = len(analysis.case.hypotheses) > KEY_JUDGMENTS_SHOWN + 1
+    table = posterior_table(analysis)
     return [
         Heading("The judgments in detail"),
         Chart(
             lambda: ch.posterior_chart(analysis, width=440, percent=reader_percent),
             caption,
             height=0.45,
-            fallback=(posterior_table(analysis),),
+            fallback=() if pooled else (table,),
         ),
+        # page one pools the least likely: here every one is listed
+        *((Para(line("Every explanation, most likely first:")), table) if pooled else ()),
     ]
 
 
@@ -345,9 +350,9 @@ def method(source: BriefInput) -> list[Block]:
         Para(
             line(
                 bold("Robust judgments. "),
-                "A group of the most likely hypotheses that together reach 95% and still do "
-                "with any single item left out is stated first; which of them is true is the "
-                "contested judgment.",
+                "A group of the most likely hypotheses that together reach "
+                f"{ROBUST_PROBABILITY:.0%} and still do with any single item left out is "
+                "stated first; which of them is true is the contested judgment.",
             )
         ),
         Para(
