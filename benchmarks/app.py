@@ -1,49 +1,124 @@
-"""Server-side time of a slider move on the dashboard (seed case, Weigh page).
+"""Server-side cost of the dashboard at two sizes, as ratios (issue 11's targets).
 
-Drives the app with Streamlit's AppTest: set one likelihood slider, run the script,
-time the run. Prints the median of 20 moves (after two warm-up moves). Target: under
-250 ms. The time covers the whole script run: reading the slider state, applying the
-adjustments, the exact engine, and drawing every widget and chart of the page.
+Drives the app with Streamlit's AppTest on the seed case (23 items x 4 hypotheses) and
+on a synthetic case of 1000 items x 10 hypotheses written to a temporary folder:
+
+* slider move: set one likelihood slider on the Weigh page and time the script run
+  (median over ``--moves`` moves after two warm-up moves). Target: the 1000 x 10 move
+  costs at most 1.5x the seed's.
+* first render: a new session opening each page (the case is already loaded in the
+  process, as it is for every visitor after the first). Target: at most 2x the seed's.
+* opening the case: the first session on it in this process (YAML read, validated).
+
+Run: .venv/bin/python benchmarks/app.py [--moves 15] [--sizes 1000]
 """
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 APP = ROOT / "app" / "streamlit_app.py"
-SLIDER = "likelihood|jcs-rockets-nk-made|none"
-MOVES = 20
-TARGET_MS = 250.0
+SEED = ("nk-hamas", ROOT, "likelihood|jcs-rockets-nk-made|none")
+MOVE_TARGET, RENDER_TARGET = 1.5, 2.0
+
+
+def session(root: Path, case: str, page: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=600)
+    at.session_state["root"] = str(root)
+    at.session_state["case"] = case
+    at.session_state["page"] = page
+    return at
+
+
+def timed_run(at: AppTest) -> float:
+    start = time.perf_counter()
+    at.run()
+    seconds = time.perf_counter() - start
+    if at.exception:
+        sys.exit(f"the app failed: {at.exception}")
+    return 1000 * seconds
+
+
+def slider_moves(root: Path, case: str, slider: str, moves: int) -> float:
+    """Median ms of a slider move on the Weigh page."""
+    at = session(root, case, "weigh")
+    at.run()
+    times = []
+    for i in range(moves + 2):
+        at.slider(key=slider).set_value(round(0.05 + 0.01 * (i % 40), 2))
+        times.append(timed_run(at))
+    return statistics.median(times[2:])
+
+
+def first_renders(root: Path, case: str, pages) -> dict[str, float]:
+    """Ms of each page's first run in a new session (median of three sessions)."""
+    return {
+        page: statistics.median(timed_run(session(root, case, page)) for _ in range(3))
+        for page in pages
+    }
+
+
+def write_synthetic(folder: Path, n: int, k: int = 10) -> str:
+    from analysis.scenario.adjustments import dump_yaml
+    from analysis.testing.synthetic import synthetic_case
+
+    case = synthetic_case(k, n, seed=1)
+    for sub, text in zip(("hypotheses", "evidence"), dump_yaml(case), strict=True):
+        (folder / sub).mkdir(exist_ok=True)
+        (folder / sub / f"{case.name}.yaml").write_text(text, encoding="utf-8")
+    return case.name
+
+
+def verdict(ratio: float, target: float) -> str:
+    return f"{ratio:5.2f}x (target <= {target:g}x: {'met' if ratio <= target else 'NOT met'})"
 
 
 def main() -> None:
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.session_state["page"] = "weigh"
-    at.run()
-    if at.exception:
-        sys.exit(f"the app failed: {at.exception}")
-    values = [round(0.05 + 0.01 * (i % 40), 2) for i in range(MOVES + 2)]
-    times = []
-    for value in values:
-        at.slider(key=SLIDER).set_value(value)
-        start = time.perf_counter()
-        at.run()
-        times.append(1000 * (time.perf_counter() - start))
-        if at.exception:
-            sys.exit(f"the app failed: {at.exception}")
-    times = times[2:]  # warm-up
-    median = statistics.median(times)
-    print(
-        f"app slider move (nk-hamas, Weigh page, AppTest): median {median:.0f} ms over "
-        f"{len(times)} moves (min {min(times):.0f}, max {max(times):.0f}); target < "
-        f"{TARGET_MS:.0f} ms: {'met' if median < TARGET_MS else 'NOT met'}"
-    )
+    from app.views import PAGE_TITLES
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--moves", type=int, default=15, help="timed slider moves per case")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000], help="items (x 10)")
+    args = parser.parse_args()
+    pages = list(PAGE_TITLES)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        cases = [SEED] + [
+            (name, folder, "likelihood|e0|h0")
+            for name in (write_synthetic(folder, n) for n in args.sizes)
+        ]
+        session(ROOT, "nk-hamas", "matrix").run()  # imports, outside every figure
+        results = {}
+        for name, root, slider in cases:
+            opening = timed_run(session(root, name, "matrix"))
+            renders = first_renders(root, name, pages)
+            move = slider_moves(root, name, slider, args.moves)
+            results[name] = (opening, renders, move)
+    _seed_open, seed_renders, seed_move = results[SEED[0]]
+    print(f"{'case':<22} {'open (ms)':>9} {'slider move (ms)':>17}  ratio to the seed")
+    for name, (opening, _, move) in results.items():
+        ratio = "" if name == SEED[0] else verdict(move / seed_move, MOVE_TARGET)
+        print(f"{name:<22} {opening:>9.0f} {move:>17.0f}  {ratio}")
+    print("\nfirst render of each page (ms)")
+    for name, (_, renders, _) in results.items():
+        if name == SEED[0]:
+            continue
+        print(f"  {'page':<12} {'seed':>7} {name:>22}  ratio to the seed")
+        for page in pages:
+            ratio = renders[page] / seed_renders[page]
+            print(
+                f"  {page:<12} {seed_renders[page]:>7.0f} {renders[page]:>22.0f}  "
+                f"{verdict(ratio, RENDER_TARGET)}"
+            )
 
 
 if __name__ == "__main__":

@@ -11,10 +11,13 @@ import warnings
 
 import numpy as np
 import pytest
-from scipy import stats
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import special, stats
 
+from analysis import betamath
 from analysis.case import Prob
-from analysis.elicit import MASS, beta_parameters, fit_beta_range
+from analysis.elicit import MASS, _fit_plain, _fit_scipy, beta_parameters, fit_beta_range
 
 RANGES = [
     (0.35, 0.65),
@@ -65,3 +68,36 @@ def test_points_words_and_certainties():
     assert beta_parameters(Prob(1.0, "default"), 20.0) is None
     assert beta_parameters(Prob(0.0), 20.0) is None
     assert beta_parameters(Prob(1.0), 20.0) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    x=st.floats(1e-4, 1 - 1e-4),
+    log_a=st.floats(-3.0, 7.0),
+    log_b=st.floats(-3.0, 7.0),
+)
+def test_plain_beta_functions_match_scipy(x, log_a, log_b):
+    a, b = float(np.exp(log_a)), float(np.exp(log_b))
+    assert betamath.beta_cdf(x, a, b) == pytest.approx(stats.beta.cdf(x, a, b), abs=1e-12)
+    assert betamath.digamma(a) == pytest.approx(special.digamma(a), rel=1e-12, abs=1e-12)
+    assert betamath.beta_entropy(a, b) == pytest.approx(
+        stats.beta(a, b).entropy(), rel=1e-10, abs=1e-10
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(low=st.floats(0.005, 0.9), width=st.floats(0.02, 0.6))
+def test_plain_fit_matches_scipy_slsqp(low, width):
+    high = min(low + width, 0.995)
+    plain = _fit_plain(low, high, MASS)
+    assert plain is not None
+    np.testing.assert_allclose(plain, _fit_scipy(low, high, MASS), rtol=1e-4)
+    alpha, beta = plain
+    inside = stats.beta.cdf(high, alpha, beta) - stats.beta.cdf(low, alpha, beta)
+    assert inside == pytest.approx(MASS, abs=1e-9)
+
+
+def test_ranges_touching_the_ends_use_scipy():
+    assert _fit_plain(0.0, 0.2, MASS) is None
+    assert fit_beta_range(0.0, 0.2) == pytest.approx(_fit_scipy(0.0, 0.2, MASS))
+    assert fit_beta_range(0.8, 1.0) == pytest.approx(_fit_scipy(0.8, 1.0, MASS))

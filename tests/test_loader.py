@@ -801,3 +801,29 @@ def test_every_bundled_case_round_trips(repo_root, tmp_path):
             )
             is not None
         )
+
+
+def test_deep_nesting_is_a_located_problem(tmp_path):
+    """libyaml parses the text; the build from its events is iterative, so any depth is
+    a located problem, never a crashed stack."""
+    deep = EVI + "deep: " + "[" * 200_000 + "]" * 200_000 + "\n"
+    found = problems(write(tmp_path, evi=deep))
+    line = EVI.count("\n") + 1
+    assert f"{E}:{line}: the document nests deeper than 64 levels (at deep" in found[0]
+
+
+def test_block_nesting_is_a_located_problem(tmp_path):
+    deep = EVI + "deep:\n" + "".join("  " * i + "- \n" for i in range(1, 120)) + "\n"
+    found = problems(write(tmp_path, evi=deep))
+    assert any("nests deeper than 64 levels" in line for line in found)
+
+
+def test_huge_file_is_refused_before_reading(tmp_path, monkeypatch):
+    from analysis.casefile import yamlio
+
+    monkeypatch.setattr(yamlio, "MAX_BYTES", 10_000)
+    found = problems(write(tmp_path, evi=EVI + f"claim: {'y' * 20_000}\n"))
+    assert found == [
+        f"{E}:1: is larger than 0.01 MB, more than any case file needs; split the case or "
+        "remove what does not belong in it"
+    ]

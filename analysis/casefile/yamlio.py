@@ -1,7 +1,9 @@
 """Reading YAML safely, keeping the source line of every value.
 
-The text is *composed* with PyYAML's safe loader (nothing is ever constructed from a
-tag) and the node graph is walked here into plain dicts, lists and scalars. The walk:
+The text is *parsed* into events by libyaml's C parser (PyYAML's own parser where
+libyaml is missing; nothing is ever constructed from a tag) and the events are built
+here into plain dicts, lists and scalars, iteratively, so no nesting depth can exhaust
+a stack. Files over :data:`MAX_BYTES` are refused before they are read. The build:
 
 * records ``lines[path] = line`` for every mapping entry (the line of its key) and
   every sequence element, with paths such as ``("evidence", 3, "likelihoods", "direct")``;
@@ -9,7 +11,7 @@ tag) and the node graph is walked here into plain dicts, lists and scalars. The 
   and keeps timestamps as the text written, since dates display as written;
 * reports duplicate keys, which PyYAML would silently collapse;
 * caps the number of expanded nodes and the nesting depth (alias bombs, recursive
-  aliases).
+  aliases, ``[[[[...]]]]``).
 
 Whatever is rejected becomes :data:`INVALID` in the data, so later checks can skip it
 without reporting the same place twice. Every problem is a located
@@ -24,13 +26,23 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import ScalarNode
 
 from analysis.errors import Problem
 
 #: Most nodes a document may expand to (aliases included) and deepest nesting.
 MAX_NODES = 200_000
 MAX_DEPTH = 64
+#: Largest file read (a case of 5000 items is about 2 MB)
+MAX_BYTES = 20_000_000
+
+
+def _too_big() -> str:
+    return (
+        f"is larger than {MAX_BYTES / 1e6:g} MB, more than any case file needs; "
+        "split the case or remove what does not belong in it"
+    )
+
 
 _YAML = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_YAML}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -38,6 +50,14 @@ _SCALAR_TAGS = {f"{_YAML}{t}" for t in ("str", "int", "float", "bool", "null", "
 _TEXT_TAGS = {f"{_YAML}value", f"{_YAML}merge"}
 _MAP_TAG = f"{_YAML}map"
 _SEQ_TAG = f"{_YAML}seq"
+_STR_TAG = f"{_YAML}str"
+_TIMESTAMP_TAG = f"{_YAML}timestamp"
+#: libyaml's C parser when PyYAML was built with it (events only: PyYAML's C composer
+#: recurses in C and would crash on deep nesting), else PyYAML's own
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_START_EVENTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_END_EVENTS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+_IGNORED_EVENTS = (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)
 
 Path_ = tuple[str | int, ...]
 
@@ -104,6 +124,8 @@ def where(path: Path_) -> str:
 def read_yaml(file: str | Path, display: str) -> Document:
     """Read and parse ``file``; a file that cannot be read becomes a problem."""
     try:
+        if Path(file).stat().st_size > MAX_BYTES:
+            return failed_document(display, 1, _too_big())
         raw = Path(file).read_bytes()
     except FileNotFoundError:
         return failed_document(display, 0, "file not found")
@@ -116,6 +138,8 @@ def read_yaml(file: str | Path, display: str) -> Document:
 
 def parse_yaml(text: str | bytes, display: str) -> Document:
     """Parse one YAML document from ``text`` (bytes must be UTF-8)."""
+    if len(text) > MAX_BYTES:
+        return failed_document(display, 1, _too_big())
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
@@ -126,7 +150,13 @@ def parse_yaml(text: str | bytes, display: str) -> Document:
                 display, line, f"is not UTF-8 text (byte 0x{byte}); save the file as UTF-8"
             )
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        return _Builder(display).build(yaml.parse(text, Loader=_FAST_LOADER))
+    except yaml.YAMLError:
+        pass
+    # libyaml words its errors differently: PyYAML's own parser finds the error again
+    # (event by event too, so in bounded time and memory) and says what is wrong
+    try:
+        return _Builder(display).build(yaml.parse(text, Loader=yaml.SafeLoader))
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1 if isinstance(exc.position, int) else 0
         code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1])
@@ -139,14 +169,6 @@ def parse_yaml(text: str | bytes, display: str) -> Document:
         return failed_document(display, *_syntax_message(exc))
     except yaml.YAMLError as exc:
         return failed_document(display, 0, f"YAML syntax error: {exc}")
-    except RecursionError:
-        return failed_document(display, 0, "nesting is too deep to read; flatten the document")
-    if root is None:
-        return Document(display)
-    walker = _Walker(display)
-    walker.lines[()] = root.start_mark.line + 1
-    data = walker.value(root, (), 0)
-    return Document(display, data, walker.lines, tuple(walker.problems))
 
 
 def failed_document(display: str, line: int, message: str) -> Document:
@@ -172,8 +194,13 @@ def _show_tag(tag: str) -> str:
     return "!!" + tag[len(_YAML) :] if tag.startswith(_YAML) else tag
 
 
-class _Walker:
-    """Turns a composed node graph into plain data, recording lines and problems."""
+class _Builder:
+    """Turns a stream of parser events into plain data, recording lines and problems.
+
+    Working from events (never a composed node graph) keeps every step iterative: a
+    document nesting a million levels deep costs one pass and a bounded stack, and
+    nothing below :data:`MAX_DEPTH` is kept.
+    """
 
     def __init__(self, display: str):
         self.display = display
@@ -182,88 +209,197 @@ class _Walker:
         self.count = 0
         self.cut_off = False
         self.constructor = yaml.constructor.SafeConstructor()
+        self.resolver = yaml.resolver.Resolver()
+        self.resolved: dict[tuple[str, bool], str] = {}
+        #: anchor -> (value, how many values it expands to); None while still open
+        self.anchors: dict[str, tuple[Any, int] | None] = {}
 
-    def problem(self, node: Node, message: str) -> None:
-        self.problems.append(Problem(self.display, node.start_mark.line + 1, message))
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.display, line, message))
 
-    def value(self, node: Node, path: Path_, depth: int) -> Any:
-        self.count += 1
-        if self.count > MAX_NODES or depth > MAX_DEPTH:
-            if not self.cut_off:
-                self.cut_off = True
-                what = (
-                    f"expands to more than {MAX_NODES} values"
-                    if self.count > MAX_NODES
-                    else f"nests deeper than {MAX_DEPTH} levels"
-                )
-                self.problem(node, f"the document {what} (at {where(path)}); check its aliases")
+    def build(self, events) -> Document:
+        """The document the events describe (a YAML error in them propagates)."""
+        root: list[Any] = []
+        documents = 0
+        # one frame per open collection: [container, path, key or None, anchor, count]
+        # where key is (text, keep) once a mapping's key is read, until its value is
+        stack: list[list[Any]] = []
+        skip = 0  # how deep inside a collection that is dropped
+        for event in events:
+            kind = type(event)
+            if kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise yaml.composer.ComposerError(
+                        "expected a single document in the stream",
+                        None,
+                        "but found another document",
+                        event.start_mark,
+                    )
+                continue
+            if kind in _IGNORED_EVENTS:
+                continue
+            if skip:
+                skip += 1 if kind in _START_EVENTS else -1 if kind in _END_EVENTS else 0
+                continue
+            line = event.start_mark.line + 1
+            if kind in _END_EVENTS:
+                container, _, _, anchor, first = stack.pop()
+                if anchor is not None:
+                    self.anchors[anchor] = (container, self.count - first + 1)
+                self.place(stack, root, container)
+                continue
+            top = stack[-1] if stack else None
+            if top is not None and top[2] is None and type(top[0]) is dict:
+                skip = self.read_key(top, event, kind, line)
+                continue
+            path = self.path_of(top, line)
+            if kind is yaml.AliasEvent:
+                self.place(stack, root, self.alias(event, path, line))
+                continue
+            anchor = event.anchor
+            if anchor is not None:
+                if anchor in self.anchors:
+                    raise yaml.composer.ComposerError(
+                        f"found duplicate anchor {anchor!r}", None, None, event.start_mark
+                    )
+                self.anchors[anchor] = None
+            self.count += 1
+            start = kind is not yaml.ScalarEvent
+            value = INVALID
+            if self.count > MAX_NODES or len(stack) >= MAX_DEPTH or self.cut_off:
+                self.cut(path, line, self.count > MAX_NODES)
+            elif not start:
+                value = self.scalar(event, path, line)
+            else:
+                wanted = _SEQ_TAG if kind is yaml.SequenceStartEvent else _MAP_TAG
+                tag = wanted if event.tag in (None, "!") else event.tag
+                if tag == wanted:
+                    empty = [] if wanted == _SEQ_TAG else {}
+                    stack.append([empty, path, None, anchor, self.count])
+                    continue
+                self.reject(tag, path, line)
+            skip = 1 if start else 0
+            if anchor is not None:
+                self.anchors[anchor] = (value, 1)
+            self.place(stack, root, value)
+        data = root[0] if root else None
+        return Document(self.display, data, self.lines, tuple(self.problems))
+
+    def path_of(self, top: list[Any] | None, line: int) -> Path_:
+        """The path of the value that starts here (recording the line of a list item)."""
+        if top is None:
+            self.lines[()] = line
+            return ()
+        container, parent = top[0], top[1]
+        if type(container) is list:
+            path = (*parent, len(container))
+            self.lines[path] = line
+            return path
+        return (*parent, top[2][0])
+
+    def place(self, stack: list[list[Any]], root: list[Any], value: Any) -> None:
+        if not stack:
+            root.append(value)
+            return
+        frame = stack[-1]
+        container = frame[0]
+        if type(container) is list:
+            container.append(value)
+            return
+        key, keep = frame[2]
+        frame[2] = None
+        if keep:
+            container[key] = value
+
+    def read_key(self, frame: list[Any], event: Any, kind: type, line: int) -> int:
+        """Read a mapping key into ``frame``; returns how deep to skip (a collection key)."""
+        container, path = frame[0], frame[1]
+        frame[2] = (None, False)
+        if kind is not yaml.ScalarEvent:
+            self.problem(line, f"a key in {where(path)} is a list or mapping; keys must be text")
+            return 0 if kind is yaml.AliasEvent else 1
+        tag = self.tag(event)
+        if tag == f"{_YAML}merge":
+            self.problem(
+                line, f"merge keys (<<) are not supported (at {where(path)}); write the keys out"
+            )
+            return 0
+        if tag not in _SCALAR_TAGS and tag not in _TEXT_TAGS:
+            self.reject(tag, path, line)
+            return 0
+        key = event.value
+        if key in container:
+            first = self.lines.get((*path, key), 0)
+            self.problem(
+                line,
+                f"key {key!r} appears twice in {where(path)} (first on line {first}); "
+                "YAML would keep only the last one, so remove or rename one of them",
+            )
+            return 0
+        self.lines[(*path, key)] = line
+        frame[2] = (key, True)
+        return 0
+
+    def alias(self, event: Any, path: Path_, line: int) -> Any:
+        if event.anchor not in self.anchors:
+            raise yaml.composer.ComposerError(
+                None, None, f"found undefined alias {event.anchor!r}", event.start_mark
+            )
+        found = self.anchors[event.anchor]
+        if found is None:  # the alias sits inside its own anchor: endless nesting
+            self.cut(path, line, False)
             return INVALID
-        if isinstance(node, ScalarNode):
-            return self.scalar(node, path)
-        if isinstance(node, SequenceNode) and node.tag == _SEQ_TAG:
-            items = []
-            for index, child in enumerate(node.value):
-                self.lines[(*path, index)] = child.start_mark.line + 1
-                items.append(self.value(child, (*path, index), depth + 1))
-            return items
-        if isinstance(node, MappingNode) and node.tag == _MAP_TAG:
-            return self.mapping(node, path, depth)
-        return self.reject(node, path)
+        value, size = found
+        self.count += size
+        if self.count > MAX_NODES or self.cut_off:
+            self.cut(path, line, self.count > MAX_NODES)
+            return INVALID
+        return value
 
-    def reject(self, node: Node, path: Path_) -> Any:
+    def cut(self, path: Path_, line: int, too_many: bool) -> None:
+        if self.cut_off:
+            return
+        self.cut_off = True
+        what = (
+            f"expands to more than {MAX_NODES} values"
+            if too_many
+            else f"nests deeper than {MAX_DEPTH} levels"
+        )
+        self.problem(line, f"the document {what} (at {where(path)}); check its aliases")
+
+    def reject(self, tag: str, path: Path_, line: int) -> None:
         self.problem(
-            node,
-            f"YAML tag {_show_tag(node.tag)} is not allowed (at {where(path)}); "
+            line,
+            f"YAML tag {_show_tag(tag)} is not allowed (at {where(path)}); "
             "case files hold only plain text, numbers, lists and mappings",
         )
-        return INVALID
 
-    def scalar(self, node: ScalarNode, path: Path_) -> Any:
-        if node.tag in _TEXT_TAGS or node.tag == f"{_YAML}str":
-            return node.value
-        if node.tag == f"{_YAML}timestamp":
-            return node.value  # dates display exactly as written
-        if node.tag not in _SCALAR_TAGS:
-            return self.reject(node, path)
-        kind = node.tag[len(_YAML) :]
+    def tag(self, event: Any) -> str:
+        """The scalar's tag, resolved as PyYAML's composer would (memoised by text)."""
+        if event.tag not in (None, "!"):
+            return event.tag
+        memo = (event.value, event.implicit[0])
+        tag = self.resolved.get(memo)
+        if tag is None:
+            tag = self.resolver.resolve(ScalarNode, event.value, event.implicit)
+            self.resolved[memo] = tag
+        return tag
+
+    def scalar(self, event: Any, path: Path_, line: int) -> Any:
+        tag = self.tag(event)
+        if tag in _TEXT_TAGS or tag in (_STR_TAG, _TIMESTAMP_TAG):
+            return event.value  # dates display exactly as written
+        if tag not in _SCALAR_TAGS:
+            self.reject(tag, path, line)
+            return INVALID
+        kind = tag[len(_YAML) :]
+        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark)
         try:
             return getattr(self.constructor, f"construct_yaml_{kind}")(node)
         except (ValueError, LookupError, TypeError, ArithmeticError):
             self.problem(
-                node, f"{node.value!r} cannot be read as !!{kind} (at {where(path)}); fix the value"
+                line,
+                f"{event.value!r} cannot be read as !!{kind} (at {where(path)}); fix the value",
             )
             return INVALID
-
-    def mapping(self, node: MappingNode, path: Path_, depth: int) -> dict:
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key = self.key(key_node, path)
-            if key is None:
-                continue
-            line = key_node.start_mark.line + 1
-            if key in result:
-                first = self.lines.get((*path, key), 0)
-                self.problem(
-                    key_node,
-                    f"key {key!r} appears twice in {where(path)} (first on line {first}); "
-                    "YAML would keep only the last one, so remove or rename one of them",
-                )
-                continue
-            self.lines[(*path, key)] = line
-            result[key] = self.value(value_node, (*path, key), depth + 1)
-        return result
-
-    def key(self, node: Node, path: Path_) -> str | None:
-        """A mapping key as the text written, or None (reported) when it is not text."""
-        if not isinstance(node, ScalarNode):
-            self.problem(node, f"a key in {where(path)} is a list or mapping; keys must be text")
-            return None
-        if node.tag == f"{_YAML}merge":
-            self.problem(
-                node, f"merge keys (<<) are not supported (at {where(path)}); write the keys out"
-            )
-            return None
-        if node.tag not in _SCALAR_TAGS and node.tag not in _TEXT_TAGS:
-            self.reject(node, path)
-            return None
-        return node.value

@@ -1,6 +1,7 @@
 """Matrix: evidence rows by hypothesis columns, heat-mapped by each cell's contribution.
 
-Read-only by default; the edit mode shows the likelihoods in a data editor whose cell
+Read-only by default, a page of rows at a time for a long case (:mod:`app.paging`),
+so a rerun's cost follows what is on screen; the edit mode shows the likelihoods in a data editor whose cell
 edits become the same overrides the Weigh page's sliders hold (:mod:`app.state`).
 """
 
@@ -14,6 +15,7 @@ from analysis.report.colours import SATURATION_DB
 from analysis.scenario import describe, dropped_ratings
 from analysis.wording import count
 from app import state
+from app.paging import page_of, page_size
 from app.views.context import View
 from app.widgets import (
     changes_panel,
@@ -52,6 +54,8 @@ WIDTHS = {"Item": 190, "Date": 84, DIAG: 58, LINCHPIN: 66}
 HYPOTHESIS_WIDTH, FIT_WIDTH, MIN_CLAIM = 92, 926, 150
 #: widths (px) of the editor's number and "Changed" columns
 EDIT_WIDTH, CHANGED_WIDTH = 104, 120
+#: rows the editor shows at once (it scrolls beyond them)
+EDITOR_ROWS = 30
 #: the editor's numbers, rounded to 3 decimals (a range's mean 0.4999998 shows 0.500)
 EDIT_FORMAT = "%.3f"
 
@@ -216,7 +220,7 @@ def _editor(view: View) -> None:
         column_config=config,
         hide_index=True,
         width="stretch",
-        height=38 + 35 * len(frame),
+        height=38 + 35 * min(len(frame), EDITOR_ROWS),
         num_rows="fixed",
         key=state.editor_key(),
     )
@@ -225,6 +229,14 @@ def _editor(view: View) -> None:
         "Weigh page's slider for that cell, and every page follows. A range in the file "
         "shows its Beta mean and becomes the point you type. Rows are in file order."
     )
+
+
+def _page(view: View, order: list[int]) -> list[int]:
+    """The rows of ``order`` on the page chosen (all of them for a short case)."""
+    evidence = view.case.evidence
+    texts = [f"{evidence[i].id} {evidence[i].claim}" for i in order]
+    shown = page_of(texts, "matrix_rows", page_size(len(view.case.hypotheses)))
+    return [order[j] for j in shown]
 
 
 def show(view: View) -> None:
@@ -242,7 +254,7 @@ def show(view: View) -> None:
     editing = st.toggle("Edit the likelihoods", key=EDIT)
     if editing:
         _editor(view)
-        order = list(range(len(case.evidence)))
+        order = _page(view, list(range(len(case.evidence))))
     else:
         left, right = st.columns(2)
         sort = left.radio(
@@ -259,7 +271,7 @@ def show(view: View) -> None:
             horizontal=True,
             key="matrix_show",
         )
-        order = row_order(view, sort or "diagnosticity")
+        order = _page(view, row_order(view, sort or "diagnosticity"))
         _read_only(view, order, shown or "likelihoods")
 
     st.subheader("Each item's claim, source, credibility and rationale")

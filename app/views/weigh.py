@@ -1,18 +1,21 @@
 """Weigh: a slider for every prior, likelihood and source credibility; the posterior
-follows every move, from the exact engine."""
+follows every move, from the exact engine. A long case shows its items and sources a
+page at a time, with a search box (:mod:`app.paging`)."""
 
 from __future__ import annotations
+
+from collections import Counter
 
 import streamlit as st
 
 from analysis.scenario import (
     describe,
     file_credibility,
-    file_likelihood,
     file_prior,
     scenario_prior,
 )
 from app import state
+from app.paging import page_of, page_size
 from app.views.context import View
 from app.widgets import changes_panel, esc, posterior_panel
 
@@ -27,7 +30,9 @@ def _changed_note(file_text: str) -> None:
 def _likelihood_sliders(view: View) -> None:
     case = view.file_case
     adjusted = view.adjustments.likelihoods
-    for item in case.evidence:
+    texts = [f"{item.id} {item.claim}" for item in case.evidence]
+    for i in page_of(texts, "weigh_items", page_size(len(case.hypotheses))):
+        item = case.evidence[i]
         # the label stays fixed: a changed label would redraw (and close) the expander
         date = f" ({item.date})" if item.date else ""
         with st.expander(f"{item.id}{date}"):
@@ -36,7 +41,7 @@ def _likelihood_sliders(view: View) -> None:
                 st.caption(item.rationale)
             columns = st.columns(len(case.hypotheses))
             for column, h in zip(columns, case.hypotheses, strict=True):
-                value = file_likelihood(case, item.id, h.id)
+                value = float(item.likelihoods[h.id].value)  # the file's number
                 key = state.slider_start(state.LIKELIHOOD, (item.id, h.id), value)
                 with column:
                     st.slider(
@@ -59,8 +64,11 @@ def _credibility_sliders(view: View) -> None:
         "Credibility: the probability that the source's report is accurate. A weak source "
         "caps how far any of its reports can move the odds."
     )
-    for source in case.sources:
-        items = sum(1 for item in case.evidence if item.source == source.id)
+    reports = Counter(item.source for item in case.evidence)
+    texts = [f"{source.id} {source.name}" for source in case.sources]
+    for s in page_of(texts, "weigh_sources", page_size(4), noun="source"):
+        source = case.sources[s]
+        items = reports[source.id]
         key = state.slider_start(state.CREDIBILITY, source.id, file_credibility(case, source.id))
         st.slider(
             f"{source.name} ({items} item{'s' if items != 1 else ''})",
