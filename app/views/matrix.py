@@ -1,8 +1,9 @@
 """Matrix: evidence rows by hypothesis columns, heat-mapped by each cell's contribution.
 
 Read-only by default, a page of rows at a time for a long case (:mod:`app.paging`),
-so a rerun's cost follows what is on screen; the edit mode shows the likelihoods in a data editor whose cell
-edits become the same overrides the Weigh page's sliders hold (:mod:`app.state`).
+so a rerun's cost follows what is on screen; the edit mode shows the likelihoods in a
+data editor whose cell edits become the same overrides the Weigh page's sliders hold
+(:mod:`app.state`).
 """
 
 from __future__ import annotations
