@@ -259,6 +259,8 @@ def app_command(
         _fail([str(error)])
     typer.echo("Starting the dashboard; Streamlit prints its address below (Ctrl-C stops it).")
     sys.stdout.flush()
+    # the dashboard compiles the open case's uncertainty model in the background
+    os.environ.setdefault("ACH_PRECOMPILE", "1")
     # Replace this process, so that signals (Ctrl-C, SIGTERM) reach Streamlit itself.
     os.execv(sys.executable, command)
 

@@ -19,7 +19,9 @@ reads no YAML and fits no Beta, it applies point values and runs the exact engin
 
 from __future__ import annotations
 
+import os
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -284,6 +286,41 @@ def sync_matrix_edits(case: Case, store: dict) -> None:
 
 
 # -- uncertainty runs (cached by their inputs) ---------------------------------------------------
+#: set to "1" by ``ach app``: compile the open case's uncertainty model in the background
+PRECOMPILE = "ACH_PRECOMPILE"
+_PRECOMPILING: set[str] = set()
+_PRECOMPILE_LOCK = threading.Lock()
+
+
+def precompile_uncertainty(case: Case) -> None:
+    """Start compiling ``case``'s uncertainty model in a background thread (once per
+    case version), so the Uncertainty page's first run does not wait for the compiler.
+
+    Only when :data:`PRECOMPILE` is set (``ach app`` sets it): the thread imports PyMC
+    into the server, which a plain ``streamlit run`` or a test need not pay for.
+    """
+    if os.environ.get(PRECOMPILE) != "1":
+        return
+    with _PRECOMPILE_LOCK:
+        if case.content_hash in _PRECOMPILING:
+            return
+        _PRECOMPILING.add(case.content_hash)
+    threading.Thread(target=_compile, args=(case,), name="ach-precompile", daemon=True).start()
+
+
+def _compile(case: Case) -> None:
+    from analysis.uncertainty.model import describe
+
+    if describe(case)[0].n_parameters == 0:
+        return  # every number is fixed: the run needs no model
+    from analysis.uncertainty.sampler import compiled_model_for
+
+    try:
+        compiled_model_for(case)
+    except Exception:  # the run itself, when asked for, reports any failure
+        return
+
+
 @st.cache_resource(show_spinner=False)
 def uncertainty_store() -> dict:
     """Finished uncertainty runs by (case content hash, seed, draws, chains), all sessions."""

@@ -159,6 +159,7 @@ def main() -> None:
         st.error(f"The case '{selection}' has problems:")
         st.code("\n".join(error.lines()), language=None)
         return
+    state.precompile_uncertainty(opened.case)
     adjustments = state.sync_sliders(opened)
     analysis = state.analysis_of(opened, adjustments, yardstick)
     file_analysis = state.analysis_of(opened, type(adjustments)(), yardstick)

@@ -16,12 +16,14 @@ Run: .venv/bin/python benchmarks/app.py [--moves 15] [--sizes 1000]
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,7 +70,7 @@ def first_renders(root: Path, case: str, pages) -> dict[str, float]:
 
 
 def write_synthetic(folder: Path, n: int, k: int = 10) -> str:
-    from analysis.scenario.adjustments import dump_yaml
+    from analysis.casefile.writer import dump_yaml
     from analysis.testing.synthetic import synthetic_case
 
     case = synthetic_case(k, n, seed=1)

@@ -61,7 +61,7 @@ def median_run(args: list[str], cwd: Path, repeat: int) -> tuple[float, float, i
 
 
 def write_synthetic(folder: Path, n: int, k: int = 10) -> str:
-    from analysis.scenario.adjustments import dump_yaml
+    from analysis.casefile.writer import dump_yaml
     from analysis.testing.synthetic import synthetic_case
 
     case = synthetic_case(k, n, seed=1)
