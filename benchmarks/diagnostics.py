@@ -21,7 +21,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from analysis.uncertainty.sampler import convergence  # noqa: E402
+from analysis.uncertainty.sampler import convergence
 
 SHAPES = {"seed (2 x 1500 x 127)": (2, 1500, 127), "K=6 N=60 (2 x 2000 x 381)": (2, 2000, 381)}
 

@@ -144,6 +144,49 @@ def pymc_sample(case: Case, draws: int) -> tuple[float, float]:
     return times[0], times[1]
 
 
+FLOOR = "import numpy, pydantic, yaml, typer, rich"
+
+
+def import_floor(repeat: int = 3) -> float:
+    """Median seconds of a fresh interpreter importing the CLI's basic libraries."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", FLOOR], check=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def with_added_item(case: Case) -> Case:
+    """The case with one more item (a copy of the first under a new id): a new structure."""
+    extra = replace(case.evidence[0], id=f"{case.evidence[0].id}-copy")
+    return case.with_changes(evidence=(*case.evidence, extra))
+
+
+def structural_edit(case: Case) -> float:
+    """Seconds of the run after adding an item, in a process that has run ``case``."""
+    from analysis.uncertainty.sampler import run_uncertainty
+
+    run_uncertainty(case, seed=0)
+    start = time.perf_counter()
+    run_uncertainty(with_added_item(case), seed=1)
+    return time.perf_counter() - start
+
+
+def ratio(value: float, target: float) -> str:
+    return f"{value:6.2f}x (target <= {target:g}x: {'met' if value <= target else 'NOT met'})"
+
+
+def print_ratios(floor: float, seed_row: tuple) -> None:
+    cold, warm, resampled, exact_seconds, edit = seed_row
+    print(f"\nratios, seed case (import floor {floor:.2f} s: python -c '{FLOOR}')")
+    print(f"  first result in a new process, cold cache / floor   {ratio(cold / floor, 20)}")
+    print(f"  first result in a new process, warm cache / floor   {ratio(warm / floor, 20)}")
+    exact_ratio = ratio(resampled / exact_seconds, 5)
+    print(f"  re-sample / exact conjugate sampler (same draws)    {exact_ratio}")
+    print(f"  run after adding an item / re-sample                {ratio(edit / resampled, 2)}")
+
+
 def main() -> None:
     from analysis.uncertainty.model import describe
     from analysis.uncertainty.sampler import default_draws, posterior_draws
@@ -170,6 +213,9 @@ def main() -> None:
             f"{seconds:>13.2f} {r_hat:>6.3f} {ess:>5.0f} {exact_seconds:>9.2f} {diff:>11.4f}"
         )
         rows.append((name, cold_stages, warm_stages, case, draws))
+        if name == CASES[0]:
+            seed_row = (cold, warm, seconds, exact_seconds, structural_edit(case))
+    print_ratios(import_floor(), seed_row)
 
     print("\nfirst-run stages (s): load+import / compile / sample")
     for name, cold_stages, warm_stages, _, _ in rows:
