@@ -809,7 +809,7 @@ def test_deep_nesting_is_a_located_problem(tmp_path):
     deep = EVI + "deep: " + "[" * 200_000 + "]" * 200_000 + "\n"
     found = problems(write(tmp_path, evi=deep))
     line = EVI.count("\n") + 1
-    assert f"{E}:{line}: the document nests deeper than 64 levels (at deep" in found[0]
+    assert found == [f"{E}:{line}: the document nests deeper than 64 levels; flatten it"]
 
 
 def test_block_nesting_is_a_located_problem(tmp_path):

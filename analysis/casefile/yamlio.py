@@ -151,6 +151,12 @@ def parse_yaml(text: str | bytes, display: str) -> Document:
             )
     try:
         return _Builder(display).build(yaml.parse(text, Loader=_FAST_LOADER))
+    except yaml.MarkedYAMLError as exc:
+        if "maximum nesting depth" in str(exc.problem):  # libyaml's own limit, 1000
+            line = exc.problem_mark.line + 1 if exc.problem_mark is not None else 0
+            return failed_document(
+                display, line, f"the document nests deeper than {MAX_DEPTH} levels; flatten it"
+            )
     except yaml.YAMLError:
         pass
     # libyaml words its errors differently: PyYAML's own parser finds the error again
@@ -267,7 +273,12 @@ class _Builder:
             self.count += 1
             start = kind is not yaml.ScalarEvent
             value = INVALID
-            if self.count > MAX_NODES or len(stack) >= MAX_DEPTH or self.cut_off:
+            if len(stack) >= MAX_DEPTH and not self.cut_off:
+                # stop reading here: the parsers' scanners slow down with every open
+                # level (quadratically), so reading on through [[[[...]]]] takes hours
+                self.cut(path, line, False)
+                return Document(self.display, INVALID, self.lines, tuple(self.problems))
+            if self.count > MAX_NODES or self.cut_off:
                 self.cut(path, line, self.count > MAX_NODES)
             elif not start:
                 value = self.scalar(event, path, line)
