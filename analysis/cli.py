@@ -36,6 +36,17 @@ DrawsOption = Annotated[
         "--draws", min=100, help="Draws per chain of the uncertainty run (default: by size)."
     ),
 ]
+AnalystsOption = Annotated[
+    bool,
+    typer.Option(
+        "--analysts",
+        help="Each analyst's judgments (judgments/CASE/*.yaml), pooled, and where they disagree.",
+    ),
+]
+PoolOption = Annotated[
+    str | None,
+    typer.Option("--pool", help="How --analysts pools: linear (default), log or bayes (PyMC)."),
+]
 YardstickOption = Annotated[
     str, typer.Option("--yardstick", help="Estimative language: icd203 or phia.")
 ]
@@ -115,17 +126,56 @@ def analyze(
     seed: SeedOption = 0,
     yardstick: YardstickOption = "icd203",
     draws: DrawsOption = None,
+    analysts: AnalystsOption = False,
+    pool: PoolOption = None,
 ) -> None:
     """Analyse a case: posterior, how each item moved it, Heuer's scores, indicators."""
+    panel_wanted = analysts or pool is not None
     result = _analyze(case, root, uncertainty, seed, yardstick, draws)
+    panel = _panel(result.case, root, pool or "linear", seed, draws) if panel_wanted else None
     if as_json:
         from analysis.report.json_output import to_json
 
-        typer.echo(json.dumps(to_json(result), indent=2, ensure_ascii=False))
+        out = to_json(result)
+        if panel is not None:
+            from analysis.report.panel import panel_json
+
+            out.update(panel_json(panel))
+        typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
+    elif panel is not None:
+        from analysis.report.panel import print_panel
+
+        print_panel(panel)
     else:
         from analysis.report.console import print_analysis
 
         print_analysis(result)
+
+
+def _panel(case, root: Path, pool: str, seed: int, draws: int | None):
+    """Every analyst's judgments of ``case`` under ``root``, analysed and pooled."""
+    from analysis.casefile.judgments import load_judgments
+    from analysis.engine.pooling import POOLS, analyse_panel
+
+    if pool not in POOLS:
+        _fail([f"--pool is '{pool}'; choose one of: {', '.join(POOLS)}"])
+    try:
+        judgments = load_judgments(case, root)
+    except CaseError as error:
+        _fail(error.lines())
+    if pool != "bayes":
+        return analyse_panel(case, judgments, pool, seed=seed, draws=draws)
+    from rich.console import Console
+
+    with Console(stderr=True).status("Bayes pool: starting") as status:
+        return analyse_panel(
+            case,
+            judgments,
+            pool,
+            seed=seed,
+            draws=draws,
+            progress=lambda _fraction, message: status.update(f"Bayes pool: {message}"),
+        )
 
 
 @app.command()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar, get_args, get_origin
 
@@ -317,12 +318,18 @@ class EvidenceFile(_Strict):
 
 
 # -- pydantic errors -> problems -------------------------------------------------------
-def validate(model: type[M], doc: Document) -> tuple[M | None, list[Problem]]:
-    """``doc.data`` as ``model``, or None and every problem found in it."""
+def validate(
+    model: type[M], doc: Document, name: Callable[[tuple, Any], str] | None = None
+) -> tuple[M | None, list[Problem]]:
+    """``doc.data`` as ``model``, or None and every problem found in it.
+
+    ``name(loc, data)`` words the place a message is about (default :func:`subject`).
+    """
     try:
         return model.model_validate(doc.data), []
     except ValidationError as exc:
-        problems = [_problem(model, doc, err) for err in exc.errors(include_url=False)]
+        name = name or subject
+        problems = [_problem(model, doc, err, name) for err in exc.errors(include_url=False)]
         return None, [p for p in problems if p is not None]
 
 
@@ -382,7 +389,9 @@ def _holds_invalid(value: Any) -> bool:
     return isinstance(value, list) and any(_holds_invalid(v) for v in value)
 
 
-def _problem(model: type[BaseModel], doc: Document, err: Any) -> Problem | None:
+def _problem(
+    model: type[BaseModel], doc: Document, err: Any, subject: Callable[[tuple, Any], str]
+) -> Problem | None:
     if err["type"] not in ("extra_forbidden", "missing") and _holds_invalid(err["input"]):
         return None  # already reported by the YAML reader
     loc = tuple(err["loc"])

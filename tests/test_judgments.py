@@ -1,0 +1,182 @@
+"""Judgment files: every bad-file class is a located problem; the overlay is exact."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import replace
+
+import pytest
+import yaml
+
+from analysis.case import Prob
+from analysis.casefile.judgments import (
+    Judgments,
+    load_analyst,
+    load_judgments,
+    overlay,
+    parse_judgments,
+)
+from analysis.errors import CaseError
+from analysis.testing.synthetic import make_case
+
+# h0..h2, items e0..e2 (sources s0..s2), indicator x0
+CASE = make_case(
+    [[0.8, 0.3, 0.1], [0.5, 0.6, 0.2], [0.2, 0.2, 0.9]],
+    credibility=[0.9, 0.7, 0.5],
+    indicators=[[0.6, 0.1, 0.3]],
+    name="toy",
+)
+
+GOOD = """\
+case: toy
+analyst: kim
+priors: {h0: 0.5, h1: 0.25, h2: 0.25}
+likelihoods:
+  e0: {h0: 0.6, h2: [0.05, 0.2]}
+  x0: {h1: 0.4}
+ratings:
+  e1: {h2: I}
+credibility: {s1: high, s2: 0.4}
+rationale:
+  e0: The rockets could be copies.
+  s2: Never reliable before.
+notes: Sceptical of the first report.
+"""
+
+
+def write(tmp_path, analyst: str, text: str):
+    folder = tmp_path / "judgments" / "toy"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{analyst}.yaml").write_text(textwrap.dedent(text))
+    return tmp_path
+
+
+def problems(tmp_path, analyst: str, text: str) -> list[str]:
+    root = write(tmp_path, analyst, text)
+    with pytest.raises(CaseError) as caught:
+        load_judgments(CASE, root)
+    return caught.value.lines()
+
+
+def test_good_file_loads(tmp_path):
+    root = write(tmp_path, "kim", GOOD)
+    found = load_judgments(CASE, root)
+    kim = found["kim"]
+    assert kim.priors == {"h0": 0.5, "h1": 0.25, "h2": 0.25}
+    assert kim.likelihoods[("e0", "h0")] == Prob(0.6)
+    assert kim.likelihoods[("e0", "h2")].is_range
+    assert kim.ratings == {("e1", "h2"): "I"}
+    assert kim.credibility["s1"].word == "high"
+    assert kim.rationale["s2"] == "Never reliable before."
+    assert kim.path == "judgments/toy/kim.yaml"
+
+
+def test_no_folder_means_no_analysts(tmp_path):
+    assert load_judgments(CASE, tmp_path) == {}
+
+
+def test_round_trip(tmp_path):
+    root = write(tmp_path, "kim", GOOD)
+    kim = load_analyst(CASE, "kim", root)
+    again = parse_judgments(CASE, yaml.safe_dump(kim.to_data()), "kim")
+    assert again == kim
+
+
+BAD = [
+    # (class, text, expected line, expected words)
+    ("unknown item", "likelihoods:\n  e9: {h0: 0.5}\n", 4, "names 'e9', which is no item"),
+    ("unknown hypothesis", "likelihoods:\n  e0: {h7: 0.5}\n", 4, "names 'h7', which is no hypo"),
+    ("unknown rated item", "ratings:\n  e00: {h0: C}\n", 4, "(did you mean 'e0'?)"),
+    ("unknown source", "credibility: {s9: 0.5}\n", 3, "names 's9', which is no source"),
+    ("unknown prior", "priors: {h0: 0.5, h1: 0.25, h2: 0.2, hx: 0.05}\n", 3, "names 'hx'"),
+    ("priors partial", "priors: {h0: 0.5, h1: 0.5}\n", 3, "priors leave out 'h2'"),
+    ("priors sum", "priors: {h0: 0.5, h1: 0.5, h2: 0.5}\n", 3, "priors sum to 1.5"),
+    ("prior zero", "priors: {h0: 0, h1: 0.5, h2: 0.5}\n", 3, "prior of 'h0' is 0"),
+    ("likelihood range", "likelihoods:\n  e0: {h0: 1.4}\n", 4, "is 1.4; must be between 0 and 1"),
+    ("credibility range", "credibility: {s0: -0.1}\n", 3, "credibility of 's0' is -0.1"),
+    ("reversed range", "likelihoods:\n  e0: {h0: [0.8, 0.2]}\n", 4, "the range is reversed"),
+    ("beta range", "likelihoods:\n  e0: {h0: [0.0, 1.0]}\n", 4, "no Beta distribution"),
+    ("bad rating", "ratings:\n  e0: {h0: X}\n", 4, "must be one of II, I, N, NA, C, CC"),
+    ("bad word", "credibility: {s0: hihg}\n", 3, "(did you mean 'high'?)"),
+    ("unknown key", "likelyhoods: {}\n", 3, "unknown key 'likelyhoods'"),
+    ("unknown rationale", "rationale: {e7: why}\n", 3, "rationale names 'e7'"),
+    ("impossible", "likelihoods:\n  e0: {h0: 0, h1: 0, h2: 0}\n", 4, "impossible under every"),
+    ("not a mapping", "likelihoods:\n  e0: 0.5\n", 4, "likelihood of 'e0' is 0.5"),
+    ("notes not text", "notes: 3\n", 3, "notes is 3; must be text"),
+]
+
+
+@pytest.mark.parametrize(("kind", "body", "line", "words"), BAD, ids=[b[0] for b in BAD])
+def test_bad_file_is_located(tmp_path, kind, body, line, words):
+    text = "case: toy\nanalyst: kim\n" + body
+    found = problems(tmp_path, "kim", text)
+    assert any(p.startswith(f"judgments/toy/kim.yaml:{line}: ") and words in p for p in found), (
+        found
+    )
+
+
+def test_analyst_must_match_the_file_name(tmp_path):
+    found = problems(tmp_path, "kim", "case: toy\nanalyst: lee\n")
+    assert found == [
+        "judgments/toy/kim.yaml:2: analyst is 'lee'; must be 'kim' to match the file name kim.yaml"
+    ]
+
+
+def test_analyst_may_not_be_case(tmp_path):
+    found = problems(tmp_path, "kim", "case: toy\nanalyst: case\n")
+    assert any(":2: analyst is 'case'" in p and "the case file itself" in p for p in found)
+    found = problems(tmp_path, "case", "case: toy\nanalyst: case\n")
+    assert any(p.startswith("judgments/toy/case.yaml") and "file name 'case'" in p for p in found)
+
+
+def test_bad_file_name(tmp_path):
+    found = problems(tmp_path, "Kim", "case: toy\nanalyst: kim\n")
+    assert found[0].startswith("judgments/toy/Kim.yaml: the file name 'Kim' is not an analyst")
+
+
+def test_case_must_match(tmp_path):
+    found = problems(tmp_path, "kim", "case: other\nanalyst: kim\n")
+    assert found == [
+        "judgments/toy/kim.yaml:1: case is 'other'; must be 'toy', the case these judgments are of"
+    ]
+
+
+def test_missing_keys_empty_file_and_syntax(tmp_path):
+    assert any("has no key 'analyst'" in p for p in problems(tmp_path, "kim", "case: toy\n"))
+    assert any("is empty" in p for p in problems(tmp_path, "kim", ""))
+    found = problems(tmp_path, "kim", "case: toy\nanalyst: !!python/object kim\n")
+    assert any(":2: YAML tag" in p for p in found)
+
+
+def test_every_problem_of_every_file_at_once(tmp_path):
+    write(tmp_path, "kim", "case: toy\nanalyst: kim\ncredibility: {s9: 0.5}\n")
+    found = problems(tmp_path, "lee", "case: toy\nanalyst: lee\nlikelihoods:\n  e9: {h0: 1}\n")
+    assert [p.split(":")[0] for p in found] == ["judgments/toy/kim.yaml", "judgments/toy/lee.yaml"]
+
+
+# -- overlay --------------------------------------------------------------------------------
+def test_overlay_replaces_only_what_is_given(tmp_path):
+    kim = load_analyst(CASE, "kim", write(tmp_path, "kim", GOOD))
+    seen = overlay(CASE, kim)
+    e0, e1, e2 = seen.evidence
+    assert e0.likelihoods["h0"].value == 0.6
+    assert e0.likelihoods["h1"] == CASE.evidence[0].likelihoods["h1"]
+    assert e1.likelihoods["h2"] == Prob(0.15, "rating", word="I") and e1.ratings == {"h2": "I"}
+    assert e2 == CASE.evidence[2]
+    assert seen.indicators[0].likelihoods["h1"].value == 0.4
+    assert [s.credibility.value for s in seen.sources] == [0.9, 0.9, 0.4]
+    assert list(seen.prior) == [0.5, 0.25, 0.25]
+    assert overlay(CASE, None) is CASE
+    assert overlay(CASE, Judgments("toy", "nobody")) is CASE
+
+
+def test_a_number_drops_the_case_rating_unless_rated_again():
+    first = replace(CASE.evidence[0], ratings={"h0": "C"})
+    rated = CASE.with_changes(evidence=(first, *CASE.evidence[1:]))
+    number = Judgments("toy", "kim", likelihoods={("e0", "h0"): Prob(0.3)})
+    assert overlay(rated, number).evidence[0].ratings == {}
+    both = Judgments(
+        "toy", "kim", likelihoods={("e0", "h0"): Prob(0.3)}, ratings={("e0", "h0"): "I"}
+    )
+    seen = overlay(rated, both).evidence[0]
+    assert seen.ratings == {"h0": "I"} and seen.likelihoods["h0"].value == 0.3
