@@ -141,3 +141,21 @@ def test_no_judgments_only_the_case(root):
     assert data["pooled"]["posterior"] == data["posterior"]
     result = run("toy", "--root", str(root), "--analysts")
     assert "the case file is the only analyst" in result.output
+
+
+def test_analysts_without_bayes_never_import_pymc(root):
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys\n"
+        "from typer.testing import CliRunner\n"
+        "from analysis.cli import app\n"
+        f"r = CliRunner().invoke(app, ['analyze', 'toy', '--root', {str(root)!r}, '--analysts'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
+    assert "pymc" not in loaded and "pytensor" not in loaded
+    assert "analysis.engine.pooling" in loaded

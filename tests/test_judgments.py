@@ -91,7 +91,7 @@ BAD = [
     ("unknown prior", "priors: {h0: 0.5, h1: 0.25, h2: 0.2, hx: 0.05}\n", 3, "names 'hx'"),
     ("priors partial", "priors: {h0: 0.5, h1: 0.5}\n", 3, "priors leave out 'h2'"),
     ("priors sum", "priors: {h0: 0.5, h1: 0.5, h2: 0.5}\n", 3, "priors sum to 1.5"),
-    ("prior zero", "priors: {h0: 0, h1: 0.5, h2: 0.5}\n", 3, "prior of 'h0' is 0"),
+    ("prior zero", "priors: {h0: 0, h1: 0.5, h2: 0.5}\n", 3, "hypothesis 'h0' prior is 0"),
     ("likelihood range", "likelihoods:\n  e0: {h0: 1.4}\n", 4, "is 1.4; must be between 0 and 1"),
     ("credibility range", "credibility: {s0: -0.1}\n", 3, "credibility of 's0' is -0.1"),
     ("reversed range", "likelihoods:\n  e0: {h0: [0.8, 0.2]}\n", 4, "the range is reversed"),

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from pydantic import Field, PlainValidator
 
 from analysis.case import Case, Item
-from analysis.casefile.loader import PRIOR_TOLERANCE, _passes
+from analysis.casefile.loader import _passes, prior_problems
 from analysis.casefile.schema import (
     ID_PATTERN,
     CaseName,
@@ -33,13 +33,12 @@ from analysis.casefile.schema import (
     validate,
 )
 from analysis.casefile.yamlio import Document
-from analysis.elicit import RangeFitError, range_mean
-from analysis.errors import Problem
+from analysis.elicit import range_mean
+from analysis.errors import Problem, RangeFitError
 from analysis.scales import RATING_LIKELIHOOD
 
 #: The analyst name of the case file itself (no judgment file may take it).
 CASE_ANALYST = "case"
-FOLDER = "judgments"
 
 
 def check_analyst(value: Any) -> str:
@@ -219,27 +218,9 @@ def _check_priors(case: Case, doc: Document) -> list[Problem]:
                 "prior (as the case file does), or leave priors out to keep the case's",
             )
         )
-    elif not problems and all(_passes(check_probability, v) for v in priors.values()):
-        for h, value in priors.items():
-            if float(value) == 0.0:
-                problems.append(
-                    Problem(
-                        doc.path,
-                        doc.line(("priors", h)),
-                        f"prior of {h!r} is 0; no evidence could ever support it: give it a "
-                        "small prior",
-                    )
-                )
-        total = sum(float(v) for v in priors.values())
-        if abs(total - 1.0) > PRIOR_TOLERANCE:
-            problems.append(
-                Problem(
-                    doc.path,
-                    line,
-                    f"priors sum to {round(total, 9):g}; they must sum to 1 "
-                    f"(within {PRIOR_TOLERANCE:g})",
-                )
-            )
+    elif not problems:
+        places = {repr(h): (("priors", h), value) for h, value in priors.items()}
+        problems += prior_problems(doc, places, line, "give it")
     return problems
 
 

@@ -19,14 +19,13 @@ from pathlib import Path
 from analysis.case import Case, Item, Prob
 from analysis.casefile.judgment_checks import (
     CASE_ANALYST,
-    FOLDER,
     KEYS,
     JudgmentFile,
     check_document,
     stem_problem,
 )
+from analysis.casefile.layout import judgment_path, judgments_display, list_analysts
 from analysis.casefile.loader import _prob, _read_under
-from analysis.casefile.schema import ID_PATTERN
 from analysis.casefile.yamlio import Document, parse_yaml
 from analysis.errors import CaseError, Problem
 from analysis.scales import RATING_LIKELIHOOD
@@ -88,28 +87,6 @@ class Judgments:
         return data
 
 
-# -- where the files are ----------------------------------------------------------------
-def display_path(case: str, analyst: str) -> str:
-    """``judgments/<case>/<analyst>.yaml``, as messages show it."""
-    return f"{FOLDER}/{case}/{analyst}.yaml"
-
-
-def judgment_path(root: str | Path, case: str, analyst: str) -> Path:
-    """The file of ``analyst``'s judgments of ``case`` under ``root`` (names checked)."""
-    for value, check in ((case, ID_PATTERN), (analyst, ID_PATTERN)):
-        if not isinstance(value, str) or not check.fullmatch(value):
-            raise ValueError(f"{value!r} may use only a-z, 0-9, '_' and '-'")
-    return Path(root) / display_path(case, analyst)
-
-
-def list_analysts(root: str | Path, case: str) -> list[str]:
-    """The stems of ``judgments/<case>/*.yaml`` under ``root`` (sorted; bad names too)."""
-    folder = Path(root) / FOLDER / case
-    if not folder.is_dir():
-        return []
-    return sorted(p.stem for p in folder.glob("*.yaml") if not p.name.startswith("."))
-
-
 # -- loading ---------------------------------------------------------------------------
 def load_judgments(case: Case, root: str | Path = ".") -> dict[str, Judgments]:
     """Every analyst's judgments of ``case`` under ``root`` (analyst -> judgments).
@@ -130,7 +107,7 @@ def load_judgments(case: Case, root: str | Path = ".") -> dict[str, Judgments]:
 
 def load_analyst(case: Case, analyst: str, root: str | Path = ".") -> Judgments:
     """``analyst``'s judgments of ``case`` (raises CaseError, located, when bad)."""
-    display = display_path(case.name, analyst)
+    display = judgments_display(case.name, analyst)
     name_problem = stem_problem(display, analyst)
     if name_problem:
         raise CaseError([name_problem])
@@ -141,7 +118,7 @@ def parse_judgments(
     case: Case, text: str | bytes, analyst: str, display: str | None = None
 ) -> Judgments:
     """Validate judgment text (e.g. an upload) against ``case``; nothing touches disk."""
-    display = display or display_path(case.name, analyst)
+    display = display or judgments_display(case.name, analyst)
     return check_judgments(case, parse_yaml(text, display), analyst)
 
 

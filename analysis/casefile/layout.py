@@ -53,3 +53,29 @@ def list_cases(root: str | Path = ".") -> list[str]:
         return {p.stem for p in directory.glob("*.yaml") if is_case_name(p.stem) and p.is_file()}
 
     return sorted(stems("hypotheses") & stems("evidence"))
+
+
+#: The folder under a root holding each case's judgment files.
+JUDGMENTS = "judgments"
+
+
+def judgments_display(name: str, analyst: str) -> str:
+    """``judgments/<case>/<analyst>.yaml``, relative to the root (as messages show it)."""
+    return f"{JUDGMENTS}/{name}/{analyst}.yaml"
+
+
+def judgment_path(root: str | Path, name: str, analyst: str) -> Path:
+    """The judgment file of ``analyst`` for case ``name`` under ``root`` (both checked)."""
+    check_name(name)
+    if not isinstance(analyst, str) or not re.fullmatch(r"[a-z0-9_-]+", analyst):
+        raise CaseNameError(f"analyst name {analyst!r} may use only a-z, 0-9, '_' and '-'")
+    return Path(root) / judgments_display(name, analyst)
+
+
+def list_analysts(root: str | Path, name: str) -> list[str]:
+    """The stems of ``judgments/<name>/*.yaml`` under ``root``, sorted (bad names too,
+    so that the loader reports them)."""
+    folder = Path(root) / JUDGMENTS / name
+    if not is_case_name(name) or not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.yaml") if not p.name.startswith("."))

@@ -249,28 +249,43 @@ def _check_hypotheses(doc: Document) -> list[Problem]:
                 "give every hypothesis a prior, or none for a uniform prior",
             )
         )
-    elif with_prior and all(_passes(check_probability, e["prior"]) for e in entries):
-        for index, entry in _entries(doc, "hypotheses"):
-            if float(entry["prior"]) == 0.0:
-                problems.append(
-                    Problem(
-                        doc.path,
-                        doc.line(("hypotheses", index, "prior")),
-                        f"hypothesis {show(entry.get('id'))} prior is 0; no evidence could ever "
-                        "support it: remove the hypothesis or give it a small prior",
-                    )
-                )
-        total = sum(float(e["prior"]) for e in entries)
-        if abs(total - 1.0) > PRIOR_TOLERANCE:
-            problems.append(
-                Problem(
-                    doc.path,
-                    line,
-                    f"priors sum to {round(total, 9):g}; they must sum to 1 "
-                    f"(within {PRIOR_TOLERANCE:g})",
-                )
-            )
+    elif with_prior:
+        places = {
+            show(entry.get("id")): (("hypotheses", index, "prior"), entry["prior"])
+            for index, entry in _entries(doc, "hypotheses")
+        }
+        problems += prior_problems(doc, places, line, "remove the hypothesis or give it")
     problems.extend(_check_labels(doc))
+    return problems
+
+
+def prior_problems(doc: Document, places: dict, line: int, fix: str) -> list[Problem]:
+    """Zero priors and priors not summing to 1 (``places``: name -> (path, value)).
+
+    Checked only when every value is a valid probability (the shape pass reports the
+    others); ``fix`` begins the advice for a zero prior ("... a small prior").
+    """
+    if not all(_passes(check_probability, value) for _, value in places.values()):
+        return []
+    problems = [
+        Problem(
+            doc.path,
+            doc.line(path),
+            f"hypothesis {name} prior is 0; no evidence could ever support it: {fix} a small prior",
+        )
+        for name, (path, value) in places.items()
+        if float(value) == 0.0
+    ]
+    total = sum(float(value) for _, value in places.values())
+    if abs(total - 1.0) > PRIOR_TOLERANCE:
+        problems.append(
+            Problem(
+                doc.path,
+                line,
+                f"priors sum to {round(total, 9):g}; they must sum to 1 "
+                f"(within {PRIOR_TOLERANCE:g})",
+            )
+        )
     return problems
 
 
