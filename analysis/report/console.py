@@ -114,12 +114,15 @@ def _indicator_table(analysis: Analysis) -> Table:
     return table
 
 
+def table_console() -> Console:
+    """The terminal, or a 160-column console when it is narrow or not a terminal."""
+    console = Console()
+    return console if console.is_terminal and console.width >= 140 else Console(width=160)
+
+
 def print_analysis(analysis: Analysis, console: Console | None = None) -> None:
     """Print the whole analysis as tables."""
-    if console is None:
-        console = Console()
-        if not console.is_terminal or console.width < 140:
-            console = Console(width=160)
+    console = console or table_console()
     case = analysis.case
     console.print(f"[bold]{case.title}[/bold]")
     console.print(case.question)

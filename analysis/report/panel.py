@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from analysis.engine.pooling import Disagreement, Panel, consistency_word
+from analysis.report.console import table_console
 from analysis.scales import format_percent
 
 #: How many disagreements the terminal shows (JSON carries all).
@@ -135,10 +136,7 @@ def _disagreement_table(panel: Panel) -> Table:
 
 def print_panel(panel: Panel, console: Console | None = None) -> None:
     """Print the analysts' posteriors, the pool and the top disagreements."""
-    if console is None:
-        console = Console()
-        if not console.is_terminal or console.width < 140:
-            console = Console(width=160)
+    console = console or table_console()
     case = panel.case
     console.print(f"[bold]{case.title}[/bold]")
     console.print(case.question)
