@@ -152,8 +152,9 @@ def analyze(
         print_analysis(result)
 
 
-def _panel(case, root: Path, pool: str, seed: int, draws: int | None):
-    """Every analyst's judgments of ``case`` under ``root``, analysed and pooled."""
+def _panel(case, root: Path, pool: str, seed: int, draws: int | None, only_if_judged: bool = False):
+    """Every analyst's judgments of ``case`` under ``root``, analysed and pooled (None
+    when ``only_if_judged`` and there are none)."""
     from analysis.casefile.judgments import load_judgments
     from analysis.engine.pooling import POOLS, analyse_panel
 
@@ -163,6 +164,8 @@ def _panel(case, root: Path, pool: str, seed: int, draws: int | None):
         judgments = load_judgments(case, root)
     except CaseError as error:
         _fail(error.lines())
+    if only_if_judged and not judgments:
+        return None
     if pool != "bayes":
         return analyse_panel(case, judgments, pool, seed=seed, draws=draws)
     from rich.console import Console

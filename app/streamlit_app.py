@@ -26,9 +26,10 @@ from analysis.errors import CaseError  # noqa: E402
 from analysis.scales import YARDSTICKS  # noqa: E402
 from analysis.scenario import count_changes  # noqa: E402
 from analysis.wording import count  # noqa: E402
-from app import state  # noqa: E402
+from app import identity, state  # noqa: E402
 from app.views import (  # noqa: E402
     PAGE_TITLES,
+    analysts,
     build,
     export,
     indicators,
@@ -52,6 +53,7 @@ _SHOW = {
     "indicators": indicators.show,
     "uncertainty": uncertainty.show,
     "learn": learn.show,
+    "analysts": analysts.show,
     "export": export.show,
     "build": lambda view: build.show(view.root),  # main() shows it before opening a case
 }
@@ -160,24 +162,31 @@ def main() -> None:
         st.code("\n".join(error.lines()), language=None)
         return
     state.precompile_uncertainty(opened.case)
-    adjustments = state.sync_sliders(opened)
-    analysis = state.analysis_of(opened, adjustments, yardstick)
-    file_analysis = state.analysis_of(opened, type(adjustments)(), yardstick)
+    personal = identity.personal_view(opened)
+    seen, adjustments = personal.seen, personal.adjustments
+    analysis = state.analysis_of(seen, adjustments, yardstick)
+    file_analysis = state.analysis_of(seen, type(adjustments)(), yardstick)
     view = View(
         root=state.root(),
-        file_case=opened.case,
+        file_case=seen.case,
         adjustments=adjustments,
         analysis=analysis,
         file_analysis=file_analysis,
-        key=(opened.key, adjustments.key(), yardstick),
+        key=(seen.key, adjustments.key(), yardstick),
         uploaded=opened.uploaded,
+        shared_case=opened.case,
+        judgments=personal.judgments,
+        panel_key=personal.panel_key,
+        seen_as=personal.who,
+        analyst=personal.name,
     )
     st.markdown(f"### {esc(opened.case.title)}", unsafe_allow_html=True)
     st.caption(
         esc(opened.case.question)
         + (" · uploaded case" if opened.uploaded else "")
+        + (f" · {personal.status}" if personal.status else "")
         + (
-            f" · **scenario: {count(count_changes(opened.case, adjustments), 'change')} "
+            f" · **scenario: {count(count_changes(seen.case, adjustments), 'change')} "
             "from the file**"
             if adjustments
             else ""

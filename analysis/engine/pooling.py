@@ -128,6 +128,8 @@ class Pooled:
     posterior: np.ndarray  # (K,)
     #: analyst -> posterior mean of sigma_a, the spread of their logits (bayes only)
     sigma: Mapping[str, float] = field(default_factory=dict)
+    #: cell -> its pooled value (posterior mean), for the cells the pool sampled (bayes)
+    cells: Mapping[Cell, float] = field(default_factory=dict)
     low: np.ndarray | None = None  # 5th percentile (bayes only)
     high: np.ndarray | None = None  # 95th percentile (bayes only)
     r_hat_max: float | None = None

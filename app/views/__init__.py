@@ -13,6 +13,7 @@ PAGE_TITLES = {
     "indicators": "Indicators",
     "uncertainty": "Uncertainty",
     "learn": "Learn",
+    "analysts": "Analysts",
     "export": "Save and export",
     "build": "Build",
 }

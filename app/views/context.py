@@ -1,8 +1,10 @@
-"""What every page is given: the open case, the adjustments and their analysis."""
+"""What every page is given: the open case, the adjustments and their analysis, and
+the analysts' judgments."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.case import Case
@@ -24,6 +26,15 @@ class View:
     #: identifies (case version, adjustments, yardstick) for caches of derived results
     key: tuple = ()
     uploaded: bool = False
+    #: the case as its files have it (``file_case`` is an analyst's view when one is open)
+    shared_case: Case | None = None
+    #: every analyst's judgments of the case (analyst -> Judgments)
+    judgments: Mapping = field(default_factory=dict)
+    #: identifies (case version, judgment files) for caches of the analysts' panel
+    panel_key: tuple = ()
+    #: whose numbers ``file_case`` holds (None: the case's) and who is saving (None: nobody)
+    seen_as: str | None = None
+    analyst: str | None = None
 
     @property
     def case(self) -> Case:

@@ -1,0 +1,278 @@
+"""The ``bayes`` pool: several analysts' judgments as noisy readings of one latent value.
+
+DESIGN.md, "Several analysts": each explicit judgment ``x[a]`` of a cell (a likelihood
+or a credibility) is a reading of one latent value ``L``,
+
+    logit(x[a]) ~ Normal(logit(L), sigma_a),
+
+with one ``sigma_a`` per analyst learnt across all that analyst's cells, so an erratic
+analyst counts for less: the pooled value of a cell sits near the precision-weighted
+(``1 / sigma_a**2``) mean of the analysts' logits, pulled by the evidence. H is
+marginalised as in the uncertainty model (:mod:`analysis.uncertainty.model`): the
+log-sum-exp over hypotheses of ``log prior + sum_i log P[i, h]`` is a potential, and
+``p_h`` records P(H | E, L) for every draw.
+
+Choices:
+
+* latent cells are the evidence cells some analyst (other than the case) sets; every
+  other cell keeps the value everyone shares. The case file reads every latent cell;
+* ``sigma_a = 0.1 + HalfNormal(1)`` in logits: judgments are written to a couple of
+  digits, so no analyst is read as exact (this also keeps the sampler's geometry
+  sound when analysts agree exactly); ``logit(L) ~ Normal(0, 2)``;
+* the prior and ``b[i]`` are the middle ground's (the analysts' mean);
+* readings are clipped to [0.001, 0.999] before the logit.
+
+The model is built and compiled once per structure (which analyst reads which cell);
+the numbers enter through ``pm.Data``. Diagnostics and warnings are the uncertainty
+run's (:func:`analysis.uncertainty.sampler.convergence`).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from analysis.case import Case
+from analysis.engine.pooling import AnalystView, Cell, Pooled, Progress, posterior_of
+from analysis.scales import LIKELIHOOD_FLOOR
+from analysis.uncertainty.sampler import (
+    DRAWS,
+    INTERVAL,
+    TUNE,
+    convergence,
+    convergence_warnings,
+)
+
+SIGMA_FLOOR = 0.1
+SIGMA_SCALE = 1.0
+LATENT_SD = 2.0
+CLIP = 1e-3
+LATENT_VAR, SIGMA_VAR, POSTERIOR_VAR = "z", "sigma", "p_h"
+
+
+@dataclass(frozen=True)
+class PoolStructure:
+    """What the compiled pool depends on; every number is data."""
+
+    n_hypotheses: int
+    n_items: int
+    n_analysts: int
+    #: ``(item, hypothesis)`` of each latent likelihood; latent ``z[0:len]``
+    latent_cells: tuple[tuple[int, int], ...]
+    #: for each item, its source's latent index (after the cells), or -1
+    item_latent_source: tuple[int, ...]
+    n_latent: int
+    #: each reading: the latent it reads and the analyst who gave it
+    reading_latent: tuple[int, ...]
+    reading_analyst: tuple[int, ...]
+
+    @property
+    def n_parameters(self) -> int:
+        return self.n_latent + self.n_analysts
+
+
+@dataclass(frozen=True)
+class PoolData:
+    """Every number of the pool, one ``pm.Data`` variable each."""
+
+    log_prior: np.ndarray  # (K,)
+    L_fixed: np.ndarray  # (N, K)
+    c_fixed: np.ndarray  # (N,)
+    b: np.ndarray  # (N,)
+    readings: np.ndarray  # (R,) logits
+
+    def as_dict(self) -> dict[str, np.ndarray]:
+        return asdict(self)
+
+
+def _logit(x: float) -> float:
+    x = min(max(x, CLIP), 1.0 - CLIP)
+    return float(np.log(x / (1.0 - x)))
+
+
+def describe_pool(
+    case: Case, views: tuple[AnalystView, ...], middle: Case
+) -> tuple[PoolStructure, PoolData, list[Cell]]:
+    """The pool's structure, its numbers, and the latent cells in ``z`` order."""
+    items = case.evidence
+    ids = case.hypothesis_ids
+    judges = [v for v in views if v.judgments is not None]
+    latent: list[Cell] = [
+        Cell("likelihood", item.id, h)
+        for item in items
+        for h in ids
+        if any(v.explicit(Cell("likelihood", item.id, h)) for v in judges)
+    ]
+    used = {item.source for item in items if item.source is not None}
+    latent += [
+        Cell("credibility", s.id)
+        for s in case.sources
+        if s.id in used and any(v.explicit(Cell("credibility", s.id)) for v in judges)
+    ]
+    index = {cell: j for j, cell in enumerate(latent)}
+    reading_latent, reading_analyst, readings = [], [], []
+    for a, view in enumerate(views):
+        for cell, j in index.items():
+            if view.explicit(cell):
+                reading_latent.append(j)
+                reading_analyst.append(a)
+                readings.append(_logit(_value(view.case, cell)))
+    row = {item.id: i for i, item in enumerate(items)}
+    column = {h: k for k, h in enumerate(ids)}
+    structure = PoolStructure(
+        n_hypotheses=len(ids),
+        n_items=len(items),
+        n_analysts=len(views),
+        latent_cells=tuple(
+            (row[c.id], column[c.hypothesis]) for c in latent if c.kind == "likelihood"
+        ),
+        item_latent_source=tuple(
+            index.get(Cell("credibility", item.source), -1) if item.source else -1 for item in items
+        ),
+        n_latent=len(latent),
+        reading_latent=tuple(reading_latent),
+        reading_analyst=tuple(reading_analyst),
+    )
+    likelihood, credibility, unreliable = middle.evidence_arrays
+    data = PoolData(
+        log_prior=np.log(middle.prior),
+        L_fixed=likelihood.copy(),
+        c_fixed=credibility.copy(),
+        b=unreliable.copy(),
+        readings=np.array(readings, dtype=float),
+    )
+    return structure, data, latent
+
+
+def _value(case: Case, cell: Cell) -> float:
+    from analysis.engine.pooling import cell_value
+
+    return cell_value(case, cell)
+
+
+def build_pool_model(structure: PoolStructure, data: PoolData):
+    """The ``pm.Model`` of the pool, its numbers in ``pm.Data`` containers."""
+    import pymc as pm
+    import pytensor.tensor as pt
+
+    with pm.Model() as model:
+        shared = {name: pm.Data(name, value) for name, value in data.as_dict().items()}
+        sigma = pm.Deterministic(
+            SIGMA_VAR,
+            SIGMA_FLOOR
+            + pm.HalfNormal("sigma_excess", sigma=SIGMA_SCALE, shape=structure.n_analysts),
+        )
+        z = pm.Normal(LATENT_VAR, mu=0.0, sigma=LATENT_SD, shape=structure.n_latent)
+        pm.Normal(
+            "reading",
+            mu=z[np.array(structure.reading_latent, dtype=int)],
+            sigma=sigma[np.array(structure.reading_analyst, dtype=int)],
+            observed=shared["readings"],
+        )
+        value = pm.math.sigmoid(z)
+        likelihood = shared["L_fixed"]
+        n_cells = len(structure.latent_cells)
+        if n_cells:
+            rows, cols = np.array(structure.latent_cells, dtype=int).T
+            likelihood = pt.set_subtensor(likelihood[rows, cols], value[:n_cells])
+        credibility = shared["c_fixed"]
+        slot = np.array(structure.item_latent_source, dtype=int)
+        uses = np.flatnonzero(slot >= 0)
+        if len(uses):
+            credibility = pt.set_subtensor(credibility[uses], value[slot[uses]])
+        c = credibility[:, None]
+        effective = c * likelihood + (1.0 - c) * shared["b"][:, None]
+        joint = shared["log_prior"] + pt.log(pt.maximum(effective, LIKELIHOOD_FLOOR)).sum(axis=0)
+        evidence = pt.logsumexp(joint)
+        pm.Potential("evidence", evidence)
+        pm.Deterministic(POSTERIOR_VAR, pt.exp(joint - evidence))
+    return model
+
+
+@dataclass(frozen=True)
+class CompiledPool:
+    structure: PoolStructure
+    compiled: Any  # nutpie CompiledPyMCModel
+    seconds: float
+
+
+_CACHE: dict[PoolStructure, CompiledPool] = {}
+_LOCK = threading.Lock()
+
+
+def compiled_pool(structure: PoolStructure, data: PoolData) -> CompiledPool:
+    """The compiled pool for ``structure``: compiled on first use, then reused."""
+    import nutpie
+
+    with _LOCK:
+        found = _CACHE.get(structure)
+        if found is None:
+            start = time.perf_counter()
+            compiled = nutpie.compile_pymc_model(build_pool_model(structure, data))
+            found = CompiledPool(structure, compiled, time.perf_counter() - start)
+            _CACHE[structure] = found
+    return found
+
+
+def bayes_pool(
+    case: Case,
+    views: tuple[AnalystView, ...],
+    middle: Case,
+    *,
+    seed: int = 0,
+    draws: int | None = None,
+    chains: int = 2,
+    tune: int = TUNE,
+    progress: Progress | None = None,
+) -> Pooled:
+    """Sample the hierarchical pool; the mean of P(H | E, L) is the pooled posterior."""
+    report = progress or (lambda fraction, message: None)
+    start = time.perf_counter()
+    structure, data, latent = describe_pool(case, views, middle)
+    draws = draws or DRAWS
+    if structure.n_latent == 0:
+        report(1.0, "No analyst sets a number of the evidence: nothing to pool")
+        return Pooled("bayes", posterior_of(middle), draws=draws, chains=chains)
+    import nutpie
+
+    report(0.0, "Compiling the pool (first run of this structure only)")
+    compiled = compiled_pool(structure, data)
+    report(0.5, f"Sampling {chains} chains x {draws} draws")
+    trace = nutpie.sample(
+        compiled.compiled.with_data(**data.as_dict()),
+        draws=draws,
+        tune=tune,
+        chains=chains,
+        seed=seed,
+        progress_bar=False,
+        save_warmup=False,
+    )
+    found = {n: trace.posterior[n].values for n in (LATENT_VAR, SIGMA_VAR, POSTERIOR_VAR)}
+    report(0.9, "Checking convergence")
+    columns = np.concatenate([v.reshape(v.shape[0], v.shape[1], -1) for v in found.values()], 2)
+    r_hats, esses = convergence(columns)
+    r_hat, ess = float(np.nanmax(r_hats)), float(np.nanmin(esses))
+    p = found[POSTERIOR_VAR].reshape(-1, structure.n_hypotheses)
+    low, high = np.quantile(p, INTERVAL, axis=0)
+    sigma = found[SIGMA_VAR].reshape(-1, structure.n_analysts).mean(axis=0)
+    z = found[LATENT_VAR].reshape(-1, structure.n_latent)
+    cells = (1.0 / (1.0 + np.exp(-z))).mean(axis=0)
+    report(1.0, "Done")
+    return Pooled(
+        method="bayes",
+        posterior=p.mean(axis=0),
+        sigma={v.name: float(s) for v, s in zip(views, sigma, strict=True)},
+        cells={cell: float(v) for cell, v in zip(latent, cells, strict=True)},
+        low=low,
+        high=high,
+        r_hat_max=r_hat,
+        ess_min=ess,
+        draws=draws,
+        chains=chains,
+        seconds=time.perf_counter() - start,
+        warnings=tuple(convergence_warnings(r_hat, ess, draws)),
+    )

@@ -1,0 +1,182 @@
+"""Who is at the keyboard: an analyst names themself, and their moves become their file.
+
+Once a name is given in the sidebar, the open case is shown *as that analyst sees it*
+(the case with their judgment file overlaid), and every slider move or matrix edit is
+saved at once to ``judgments/<case>/<name>.yaml`` through
+:func:`analysis.casefile.judgment_save.save_judgments` (merged under a lock, checked,
+atomic). The case files are never written, so several analysts can work on one case
+at the same time on one server. Any analyst's view can also be opened read-only
+("view as"): moves there stay an unsaved scenario.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import streamlit as st
+
+from analysis.casefile.judgment_checks import CASE_ANALYST, check_analyst
+from analysis.casefile.judgments import Judgments, load_judgments, overlay
+from analysis.casefile.layout import JUDGMENTS, judgments_display, list_analysts
+from analysis.casefile.loader import _passes
+from analysis.errors import CaseError
+from analysis.scenario import Adjustments, prune, scenario_prior
+from app import state
+
+#: session_state keys
+NAME = "analyst_name"  # the sidebar's name box
+VIEW_AS = "view_as"  # an analyst whose view is open read-only (None: your own / the case)
+SEEN = "analyst_seen"  # whose view the sliders were last relative to
+PROBLEMS = "judgment_problems"  # located problems of the judgment files, shown once
+
+
+def _stamps(root: Path, case: str) -> tuple:
+    """(analyst, modification time) of every judgment file of ``case`` (a save reloads)."""
+    folder = root / JUDGMENTS / case
+    found = []
+    for name in list_analysts(root, case):
+        try:
+            found.append((name, (folder / f"{name}.yaml").stat().st_mtime_ns))
+        except OSError:
+            found.append((name, 0))
+    return tuple(found)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _judgments(_case, case_key: tuple, root: str, stamps: tuple) -> dict[str, Judgments]:
+    return load_judgments(_case, root)
+
+
+def judgments_of(opened: state.Opened) -> tuple[dict[str, Judgments], list[str]]:
+    """Every analyst's judgments of the open case, and the problems of bad files."""
+    if opened.uploaded:
+        return {}, []
+    base = state.root()
+    try:
+        return _judgments(
+            opened.case, opened.key, str(base.resolve()), _stamps(base, opened.case.name)
+        ), []
+    except CaseError as error:
+        return {}, error.lines()
+
+
+def sidebar_name(opened: state.Opened) -> str | None:
+    """The analyst name box; the valid name given, else None."""
+    box = st.sidebar.text_input(
+        "Your name, to keep your own judgments",
+        key=NAME,
+        placeholder="e.g. kim",
+        help="Your slider moves and matrix edits are saved to "
+        f"{JUDGMENTS}/<case>/<name>.yaml, never to the case file. Lower-case letters, "
+        "digits, '_' and '-'.",
+    )
+    name = (box or "").strip()
+    if not name:
+        return None
+    if opened.uploaded:
+        st.sidebar.caption("An uploaded case has no folder to keep judgments in.")
+        return None
+    if not _passes(check_analyst, name):
+        why = (
+            "is the case file itself" if name == CASE_ANALYST else "may use only a-z, 0-9, _ and -"
+        )
+        st.sidebar.error(f"'{name}' {why}: choose another name.")
+        return None
+    return name
+
+
+def viewed_as(name: str | None) -> str | None:
+    """Whose numbers the pages show: an analyst opened read-only, else you, else the case."""
+    chosen = st.session_state.get(VIEW_AS)
+    return chosen if chosen not in (None, CASE_ANALYST) else name
+
+
+def open_as(opened: state.Opened, who: str | None, judgments: dict) -> state.Opened:
+    """``opened`` as analyst ``who`` sees it (their file overlaid); the case for None."""
+    if who is None:
+        return opened
+    mine = judgments.get(who)
+    stamp = None if mine is None else repr(mine.to_data())
+    return replace(opened, case=overlay(opened.case, mine), key=(*opened.key, "as", who, stamp))
+
+
+def _back() -> None:
+    st.session_state[VIEW_AS] = None
+
+
+def follow(who: str | None) -> None:
+    """Sliders are relative to one analyst's view: another view starts them afresh."""
+    if st.session_state.get(SEEN, None) != who:
+        if SEEN in st.session_state:
+            state.reset_sliders()
+        st.session_state[SEEN] = who
+
+
+def save_moves(
+    opened: state.Opened, seen: state.Opened, name: str, adjustments: Adjustments
+) -> Judgments:
+    """Save ``adjustments`` (relative to ``seen``, the analyst's view) into their file."""
+    from analysis.casefile.judgment_save import save_judgments
+
+    priors = scenario_prior(seen.case, adjustments) if adjustments.priors else None
+    return save_judgments(
+        state.root(),
+        opened.case,
+        name,
+        priors=priors,
+        likelihoods=dict(adjustments.likelihoods),
+        credibility=dict(adjustments.credibilities),
+    )
+
+
+@dataclass(frozen=True)
+class Personal:
+    """The open case as the pages show it, for whoever is at the keyboard."""
+
+    seen: state.Opened  # the case, or an analyst's view of it
+    adjustments: Adjustments  # unsaved moves (always none while saving)
+    judgments: dict[str, Judgments]  # every analyst's, as saved
+    panel_key: tuple  # (case version, judgment file versions)
+    name: str | None  # who is saving (None: nobody)
+    who: str | None  # whose numbers are shown (None: the case's)
+
+    @property
+    def status(self) -> str:
+        if self.who is None:
+            return ""
+        if self.who != self.name:
+            return f"viewing as **{self.who}** (read only: moves are not saved)"
+        case = self.seen.case.name
+        return f"your judgments, saved to {judgments_display(case, self.who)}"
+
+
+def personal_view(opened: state.Opened) -> Personal:
+    """Names, views and saves, all handled here; ``main`` calls it once per run."""
+    name = sidebar_name(opened)
+    judgments, problems = judgments_of(opened)
+    if problems:
+        st.sidebar.error("Judgment files with problems (fix them to use them):")
+        st.sidebar.code("\n".join(problems), language=None)
+    who = viewed_as(name)
+    if who is not None and who != name and who not in judgments:
+        st.session_state[VIEW_AS] = None
+        who = name
+    if who is not None and who != name:
+        back = "Back to your own view" if name else "Back to the case's numbers"
+        st.sidebar.button(back, key="view_as_back", on_click=_back)
+    follow(who)
+    seen = open_as(opened, who, judgments)
+    adjustments = state.sync_sliders(seen)
+    saving = name is not None and who == name and not problems
+    if saving and adjustments:
+        try:
+            judgments = {**judgments, name: save_moves(opened, seen, name, adjustments)}
+        except CaseError as error:
+            st.sidebar.error("Your moves could not be saved:")
+            st.sidebar.code("\n".join(error.lines()), language=None)
+        else:
+            seen = open_as(opened, who, judgments)
+            adjustments = prune(seen.case, adjustments)
+    stamps = () if opened.uploaded else _stamps(state.root(), opened.case.name)
+    return Personal(seen, adjustments, judgments, (opened.key, stamps), name, who)

@@ -1,0 +1,184 @@
+"""The Analysts page and analysts working in their own files, through AppTest."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import yaml
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+
+from analysis.casefile.judgment_save import save_judgments
+from analysis.casefile.judgments import load_judgments
+from analysis.casefile.loader import load_case
+
+APP = ROOT / "app" / "streamlit_app.py"
+pytestmark = pytest.mark.xdist_group("analysts-app")
+
+HYPOTHESES = """\
+case: toy
+title: Toy question
+question: Which?
+hypotheses:
+  - {id: a, label: Alpha}
+  - {id: b, label: Beta}
+  - {id: c, label: Gamma}
+"""
+EVIDENCE = """\
+case: toy
+sources:
+  - {id: s1, name: Source one, credibility: 0.8}
+  - {id: s2, name: Source two, credibility: medium}
+evidence:
+  - {id: e1, claim: one, source: s1, likelihoods: {a: 0.8, b: 0.3, c: 0.2}, rationale: r1}
+  - {id: e2, claim: two, source: s2, likelihoods: {a: 0.4, b: 0.7, c: 0.5}}
+"""
+KIM = """\
+case: toy
+analyst: kim
+likelihoods:
+  e1: {a: 0.3}
+credibility: {s2: 0.9}
+rationale: {e1: Could be a copy.}
+"""
+
+
+@pytest.fixture
+def root(tmp_path):
+    for folder, text in (("hypotheses", HYPOTHESES), ("evidence", EVIDENCE)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "toy.yaml").write_text(text)
+    return tmp_path
+
+
+def start(root, page: str = "analysts", name: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.session_state["root"] = str(root)
+    at.session_state["page"] = page
+    if name is not None:
+        at.session_state["analyst_name"] = name
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def case_bytes(root) -> tuple[bytes, bytes]:
+    return tuple((root / f / "toy.yaml").read_bytes() for f in ("hypotheses", "evidence"))
+
+
+def test_page_without_judgments(root):
+    at = start(root)
+    assert any("No analyst has judged this case yet" in i.value for i in at.info)
+
+
+def test_page_shows_each_analyst_pool_and_why(root):
+    (root / "judgments" / "toy").mkdir(parents=True)
+    (root / "judgments" / "toy" / "kim.yaml").write_text(KIM)
+    at = start(root)
+    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert "2 analysts: case, kim" in text
+    assert any("e1 / a" in e.label for e in at.expander)
+    frames = [df.value for df in at.dataframe]
+    assert any("kim" in f.columns and "pooled: linear" in f.columns for f in frames)
+    assert any("why" in f.columns and "Could be a copy." in f["why"].tolist() for f in frames)
+    at.radio(key="analysts_pool").set_value("log").run()
+    assert not at.exception
+
+
+def test_moves_are_saved_to_the_analysts_own_file(root):
+    before = case_bytes(root)
+    at = start(root, page="weigh", name="lee")
+    at.slider(key="likelihood|e1|a").set_value(0.25).run()
+    assert not at.exception, at.exception
+    at.slider(key="credibility|s1").set_value(0.4).run()
+    assert not at.exception, at.exception
+    case = load_case("toy", root)
+    lee = load_judgments(case, root)["lee"]
+    assert lee.likelihoods[("e1", "a")].value == 0.25
+    assert lee.credibility["s1"].value == 0.4
+    assert case_bytes(root) == before  # the case files are never written
+    assert any("your judgments, saved to judgments/toy/lee.yaml" in c.value for c in at.caption)
+
+
+def test_bad_name_is_refused(root):
+    at = start(root, page="weigh", name="case")
+    assert any("is the case file itself" in e.value for e in at.sidebar.error)
+    at.slider(key="likelihood|e1|a").set_value(0.25).run()
+    assert not (root / "judgments").exists()
+
+
+def test_open_as_is_read_only(root):
+    (root / "judgments" / "toy").mkdir(parents=True)
+    (root / "judgments" / "toy" / "kim.yaml").write_text(KIM)
+    at = start(root)
+    at.button(key="open_as_kim").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["page"] == "matrix"
+    assert any("viewing as **kim**" in c.value for c in at.caption)
+    text = (root / "judgments" / "toy" / "kim.yaml").read_text()
+    at.radio(key="page").set_value("weigh").run()
+    assert at.slider(key="likelihood|e1|a").value == 0.3  # kim's number
+    at.slider(key="likelihood|e1|a").set_value(0.9).run()
+    assert (root / "judgments" / "toy" / "kim.yaml").read_text() == text
+
+
+def test_two_analysts_saving_at_the_same_moment_lose_nothing(root):
+    moves = {"kim": [0.11, 0.12, 0.13], "lee": [0.21, 0.22, 0.23]}
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def work(name: str) -> None:
+        try:
+            at = start(root, page="weigh", name=name)
+            for step, value in enumerate(moves[name]):
+                barrier.wait(timeout=60)
+                at.slider(key="likelihood|e1|a").set_value(value).run()
+                at.slider(key=f"likelihood|e2|{'abc'[step]}").set_value(value).run()
+                assert not at.exception, at.exception
+        except BaseException as exc:  # reported below, in the test's own thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in moves]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    found = load_judgments(load_case("toy", root), root)
+    for name, values in moves.items():
+        cells = found[name].likelihoods
+        assert cells[("e1", "a")].value == values[-1]
+        for step, value in enumerate(values):
+            assert cells[("e2", "abc"[step])].value == value
+
+
+def test_save_judgments_from_many_threads_merges_everything(root):
+    case = load_case("toy", root)
+    cells = [(f"e{1 + i % 2}", "abc"[i % 3]) for i in range(6)]
+
+    def save(i: int) -> None:
+        save_judgments(root, case, "class-1", likelihoods={cells[i]: 0.05 * (i + 1)})
+
+    threads = [threading.Thread(target=save, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    saved = load_judgments(case, root)["class-1"].likelihoods
+    assert {k: round(v.value, 2) for k, v in saved.items()} == {
+        cells[i]: round(0.05 * (i + 1), 2) for i in range(6)
+    }
+
+
+def test_student_ratings_saved_and_spread_shown(root):
+    case = load_case("toy", root)
+    for student, rating in (("ann", "C"), ("bob", "C"), ("cy", "I")):
+        save_judgments(root, case, student, ratings={("e1", "a"): rating, ("e2", "b"): "CC"})
+    data = yaml.safe_load((root / "judgments" / "toy" / "ann.yaml").read_text())
+    assert data["ratings"] == {"e1": {"a": "C"}, "e2": {"b": "CC"}}
+    at = start(root)
+    spread = [
+        df.value for df in at.dataframe if "Alpha" in df.value.columns and "e1" in df.value.index
+    ]
+    assert spread and spread[0].loc["e1", "Alpha"] == "C×2 I×1"

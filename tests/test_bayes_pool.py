@@ -1,0 +1,110 @@
+"""The bayes pool (PyMC): it trusts analysts who agree and learns who scatters."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from analysis.case import Prob
+from analysis.casefile.judgments import Judgments
+from analysis.engine.analyzer import analyze
+from analysis.engine.pooling import analyse_panel, cell_value
+from analysis.testing.synthetic import make_case
+
+pytestmark = pytest.mark.xdist_group("analysts-bayes")
+
+
+def every_cell(case, name, likelihood, credibility):
+    ids = case.hypothesis_ids
+    return Judgments(
+        case.name,
+        name,
+        likelihoods={
+            (f"e{i}", ids[h]): Prob(float(likelihood[i, h]))
+            for i in range(likelihood.shape[0])
+            for h in range(likelihood.shape[1])
+        },
+        credibility={f"s{s}": Prob(float(v)) for s, v in enumerate(credibility)},
+    )
+
+
+@pytest.fixture(scope="module")
+def panels():
+    rng = np.random.default_rng(7)
+    likelihood = rng.uniform(0.1, 0.9, size=(4, 3))
+    credibility = np.array([0.9, 0.8, 0.7, 0.6])
+    case = make_case(likelihood, credibility=list(credibility))
+    judgments = {
+        "twin": every_cell(case, "twin", likelihood, credibility),
+        "noise": every_cell(
+            case, "noise", rng.uniform(0.02, 0.98, size=(4, 3)), rng.uniform(0.05, 0.95, size=4)
+        ),
+    }
+    linear = analyse_panel(case, judgments, "linear")
+    bayes = analyse_panel(case, judgments, "bayes", seed=1, draws=1000)
+    return case, linear, bayes
+
+
+def test_bayes_lands_closer_to_the_agreeing_pair_than_linear(panels):
+    case, linear, bayes = panels
+    target = analyze(case).posterior  # what the case and its twin both say
+    assert (
+        np.abs(bayes.pooled.posterior - target).sum()
+        < np.abs(linear.pooled.posterior - target).sum()
+    )
+
+
+def test_the_erratic_analyst_gets_the_larger_sigma(panels):
+    _, _, bayes = panels
+    sigma = bayes.pooled.sigma
+    assert set(sigma) == {"case", "twin", "noise"}
+    assert sigma["noise"] > 3 * max(sigma["case"], sigma["twin"])
+
+
+def test_diagnostics_and_intervals(panels):
+    _, _, bayes = panels
+    pooled = bayes.pooled
+    assert pooled.r_hat_max < 1.02 and pooled.ess_min > 300
+    assert np.all(pooled.low <= pooled.posterior) and np.all(pooled.posterior <= pooled.high)
+    assert pooled.posterior.sum() == pytest.approx(1.0)
+
+
+def test_pooled_cells_sit_near_the_precision_weighted_mean(panels):
+    _, _, bayes = panels
+    sigma = bayes.pooled.sigma
+    assert bayes.pooled.cells
+    for cell, pooled in bayes.pooled.cells.items():
+        logits, weights = [], []
+        for view in bayes.analysts:
+            if view.explicit(cell):
+                x = float(np.clip(cell_value(view.case, cell), 1e-3, 1 - 1e-3))
+                logits.append(np.log(x / (1 - x)))
+                weights.append(sigma[view.name] ** -2)
+        expected = 1 / (1 + np.exp(-np.average(logits, weights=weights)))
+        assert abs(pooled - expected) < 0.1, cell
+
+
+def test_one_compile_per_structure(panels):
+    from analysis.uncertainty import pool
+
+    case, _, bayes = panels
+    before = len(pool._CACHE)
+    shifted = {
+        name: replace(
+            j, credibility={k: Prob(min(0.99, p.value + 0.01)) for k, p in j.credibility.items()}
+        )
+        for name, j in ((a.name, a.judgments) for a in bayes.analysts if a.judgments)
+    }
+    again = analyse_panel(case, shifted, "bayes", seed=2, draws=300)
+    assert len(pool._CACHE) == before
+    assert again.pooled.method == "bayes" and again.pooled.draws == 300
+
+
+def test_nothing_to_pool_is_the_middle_ground():
+    case = make_case([[0.8, 0.3], [0.5, 0.6]], credibility=[0.9, 0.6])
+    priors = Judgments(case.name, "kim", priors={"h0": 0.2, "h1": 0.8})
+    panel = analyse_panel(case, {"kim": priors}, "bayes")
+    np.testing.assert_allclose(panel.pooled.posterior, panel.middle_posterior)
+    assert panel.pooled.sigma == {}
