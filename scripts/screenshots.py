@@ -158,6 +158,9 @@ def shoot(out: Path, case: str | None, pages=PAGES) -> list[Path]:
             if name == "uncertainty":
                 page.get_by_role("button", name="Run the uncertainty analysis").click()
                 settle(page, quiet=2.0, timeout=600)
+            if name == "analysts":  # open the disagreement that matters most
+                page.locator('[data-testid="stExpander"]').first.click()
+                settle(page)
             if name == "learn":
                 page.get_by_text("Tentative conclusions", exact=True).click()
                 settle(page)
