@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import pytest
 import yaml
+from conftest import ROOT
 
 from analysis.case import Prob
 from analysis.casefile.judgments import (
@@ -180,3 +181,18 @@ def test_a_number_drops_the_case_rating_unless_rated_again():
     )
     seen = overlay(rated, both).evidence[0]
     assert seen.ratings == {"h0": "I"} and seen.likelihoods["h0"].value == 0.3
+
+
+# -- the bundled example ------------------------------------------------------------------
+BUNDLED = sorted(p.name for p in (ROOT / "judgments").iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_bundled_judgments_load_and_differ(name):
+    from analysis.casefile.loader import load_case
+
+    case = load_case(name, ROOT)
+    found = load_judgments(case, ROOT)
+    assert len(found) >= 3
+    for analyst, judgments in found.items():
+        assert judgments and judgments.notes and judgments.rationale, analyst

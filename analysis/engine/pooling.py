@@ -93,7 +93,7 @@ class AnalystView:
             return self.judgments.rationale.get(cell.id, "")
         if cell.kind == "credibility":
             return ""
-        item = _items(self.case).get(cell.id)
+        item = owners(self.case).get(cell.id)
         return item.rationale if item is not None else ""
 
 
@@ -177,8 +177,14 @@ def log_pool(posteriors: np.ndarray) -> np.ndarray:
 
 
 # -- cells ---------------------------------------------------------------------------
-def _items(case: Case) -> dict:
+def owners(case: Case) -> dict:
+    """Id -> item or indicator (what has likelihood cells, and rationales)."""
     return {item.id: item for item in (*case.evidence, *case.indicators)}
+
+
+def statement(case: Case, cell: Cell) -> str:
+    """What ``cell``'s likelihood is about: the item's claim."""
+    return owners(case)[cell.id].claim
 
 
 def cells_of(case: Case) -> list[Cell]:
@@ -196,7 +202,7 @@ def cell_value(case: Case, cell: Cell) -> float:
     """The number the closed form uses for ``cell`` in ``case``."""
     if cell.kind == "credibility":
         return float(case.source_by_id[cell.id].credibility.value)
-    return float(_items(case)[cell.id].likelihoods[cell.hypothesis].value)
+    return float(owners(case)[cell.id].likelihoods[cell.hypothesis].value)
 
 
 def with_cells(case: Case, values: Mapping[Cell, float], priors=None) -> Case:

@@ -12,7 +12,13 @@ from collections import Counter
 import pandas as pd
 import streamlit as st
 
-from analysis.engine.pooling import POOLS, Panel, analyse_panel, consistency_word
+from analysis.engine.pooling import (
+    POOLS,
+    Panel,
+    analyse_panel,
+    consistency_word,
+    statement,
+)
 from analysis.report.charts.analysts import analysts_chart
 from analysis.report.panel import cell_name
 from analysis.scales import format_percent
@@ -125,9 +131,8 @@ def _disagreement(view: View, panel: Panel, d) -> None:
             source = case.source_by_id[d.cell.id]
             st.markdown(f"Credibility of **{esc(source.name)}**", unsafe_allow_html=True)
         else:
-            item = next(i for i in (*case.evidence, *case.indicators) if i.id == d.cell.id)
             st.markdown(
-                f"P(*{esc(item.claim)}* | **{esc(case.labels[d.cell.hypothesis])}**)",
+                f"P(*{esc(statement(case, d.cell))}* | **{esc(case.labels[d.cell.hypothesis])}**)",
                 unsafe_allow_html=True,
             )
         rows = []
@@ -199,7 +204,10 @@ def show(view: View) -> None:
         help="linear: the mean of the posteriors; log: their normalised geometric mean; "
         "bayes: the hierarchical PyMC pool (run it below).",
     )
-    show_chart(analysts_chart(panel, {chosen: pools[chosen]}, yardstick=view.analysis.yardstick))
+    chart = analysts_chart(
+        panel, {chosen: pools[chosen]}, width=560, yardstick=view.analysis.yardstick
+    )
+    show_chart(chart)
     st.dataframe(_posterior_table(view, panel, pools))
 
     st.markdown("**Where the analysts disagree, and whether it matters**")

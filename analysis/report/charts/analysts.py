@@ -9,7 +9,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from analysis.report.charts._common import ROW, WIDTH, _colour_scale, _finish, _labels
+from analysis.report.charts._common import WIDTH, _colour_scale, _finish, _labels
 from analysis.scales import estimative_word, format_percent
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ def analysts_chart(
                 "label:N",
                 scale=_colour_scale(panel.case),
                 sort=_labels(panel.case),
-                legend=alt.Legend(title=None, orient="bottom", columns=2, labelLimit=220),
+                legend=alt.Legend(title=None, orient="right", labelLimit=220),
             ),
             tooltip=[
                 alt.Tooltip("who:N", title="Analyst"),
@@ -96,5 +96,5 @@ def analysts_chart(
         )
         .transform_calculate(middle="(datum.start + datum.end) / 2")
     )
-    chart = (bars + text).properties(width=width, height=max(60, (ROW + 8) * len(order)))
+    chart = alt.layer(bars, text).properties(width=width, height=max(60, 30 * len(order)))
     return _finish(chart, title)
