@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, PlainValidator, ValidationError
 from pydantic_core import PydanticCustomError
 
 from analysis.casefile.layout import CASE_NAME_RULE, is_case_name
+from analysis.casefile.text import text_problem
 from analysis.casefile.yamlio import INVALID, Document
 from analysis.errors import Problem
 from analysis.scales import CREDIBILITY_WORDS, PARC_WEIGHTS, RATING_LIKELIHOOD
@@ -101,20 +102,32 @@ def _text_fix(value: Any, what: str = "") -> str:
     return fix
 
 
+def _checked(value: str, multiline: bool) -> str:
+    reason = text_problem(value, multiline)
+    if reason is not None:
+        raise PydanticCustomError("ach", reason)
+    return value
+
+
 def check_text(value: Any) -> str:
-    """Non-empty text."""
+    """Non-empty text; tab and line breaks allowed (see :mod:`analysis.casefile.text`)."""
     if not isinstance(value, str):
         raise ValueProblem(value, _text_fix(value))
     if not value.strip():
         raise ValueProblem(None, "must be text")
-    return value
+    return _checked(value, multiline=True)
+
+
+def check_line(value: Any) -> str:
+    """Non-empty text on one line (a title, label or name)."""
+    return _checked(check_text(value), multiline=False)
 
 
 def check_optional_text(value: Any) -> str:
     """Text that may be empty (leave the key out to give none)."""
     if not isinstance(value, str):
         raise ValueProblem(value, _text_fix(value, " (or leave the key out)"))
-    return value
+    return _checked(value, multiline=True)
 
 
 def check_id(value: Any) -> str:
@@ -250,6 +263,7 @@ def check_date(value: Any) -> str:
 
 
 Text = Annotated[str, PlainValidator(check_text)]
+Line = Annotated[str, PlainValidator(check_line)]
 OptionalText = Annotated[str, PlainValidator(check_optional_text)]
 Id = Annotated[str, PlainValidator(check_id)]
 CaseName = Annotated[str, PlainValidator(check_case_name)]
@@ -269,14 +283,14 @@ class _Strict(BaseModel):
 
 class HypothesisEntry(_Strict):
     id: Id
-    label: Text
+    label: Line
     description: OptionalText = ""
     prior: Probability = None
 
 
 class HypothesesFile(_Strict):
     case: CaseName
-    title: Text
+    title: Line
     question: Text
     hypotheses: list[HypothesisEntry]
 
@@ -287,7 +301,7 @@ class Defaults(_Strict):
 
 class SourceEntry(_Strict):
     id: Id
-    name: Text
+    name: Line
     credibility: Credibility = None
 
 

@@ -22,6 +22,10 @@ from analysis.report.colours import (  # noqa: F401  (re-exported to the charts)
     hypothesis_colours,
 )
 
+# Charts are drawn for cases of any size the loader accepts (its item cap bounds them),
+# so Altair's 5000-row guard, meant for notebooks, would only break large briefs.
+alt.data_transformers.disable_max_rows()
+
 if TYPE_CHECKING:
     from analysis.case import Case, Item
     from analysis.engine import Analysis
@@ -130,26 +134,22 @@ def _finish(chart: alt.TopLevelMixin, title: str | None, subtitle: str | None = 
 # -- rendering ---------------------------------------------------------------------------------
 
 
-@cache
-def _register_fonts() -> None:
-    import vl_convert
+def _render(chart, fmt: str, scale: float = 1.0) -> bytes:
+    from analysis.report.charts.worker import render
 
     folder = font_directory()
-    if folder is not None:
-        vl_convert.register_font_directory(str(folder))
+    return render(chart.to_dict(), fmt, scale, None if folder is None else str(folder))
 
 
 def chart_png(chart, scale: float = 2.0) -> bytes:
-    """Render ``chart`` to PNG offline (vl-convert; no remote data, fonts or URLs)."""
-    import vl_convert
+    """Render ``chart`` to PNG offline (vl-convert; no remote data, fonts or URLs).
 
-    _register_fonts()
-    return vl_convert.vegalite_to_png(chart.to_dict(), scale=scale, allowed_base_urls=[])
+    Rendering runs in a child process (:mod:`analysis.report.charts.worker`): a failure
+    or crash there raises :class:`~analysis.report.charts.worker.ChartRenderError`.
+    """
+    return _render(chart, "png", scale)
 
 
 def chart_svg(chart) -> str:
-    """Render ``chart`` to SVG offline."""
-    import vl_convert
-
-    _register_fonts()
-    return vl_convert.vegalite_to_svg(chart.to_dict(), allowed_base_urls=[])
+    """Render ``chart`` to SVG offline (in the same child process)."""
+    return _render(chart, "svg").decode("utf-8")

@@ -1,0 +1,100 @@
+"""What text a case file may hold, and making text safe for a terminal.
+
+The one rule for every free-text field (titles, labels, names, claims, rationales,
+and any later format that reuses :func:`text_problem`):
+
+* printable Unicode only: no C0 control character (U+0000-U+001F), no DEL (U+007F), no
+  C1 control character (U+0080-U+009F), no lone surrogate, no U+FFFE or U+FFFF;
+* tab and line breaks (newline, U+2028, U+2029) only in multi-line fields
+  (question, description, claim, rationale, notes); a one-line field (title, label,
+  source name) holds none;
+* at most :data:`MAX_LINE` characters in a one-line field and :data:`MAX_TEXT` in a
+  multi-line one.
+
+Such characters would otherwise reach renderers that abort on them (vl-convert panics
+on characters XML forbids) and terminals that obey them (escape sequences clear the
+screen or write the clipboard). The reason is returned as words, so each format can
+locate it its own way.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+#: Longest one-line field (title, label, source name) and multi-line field, in characters.
+MAX_LINE = 300
+MAX_TEXT = 20_000
+
+_LINE_BREAKS = "\t\n\u2028\u2029"
+#: Characters no case text may hold (tab and line breaks are handled separately).
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_BREAKS = re.compile("[\t\n\u2028\u2029]")
+#: What :func:`terminal_safe` replaces: every control character, line breaks included
+#: unless kept, and the surrogates and non-characters a terminal may choke on.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+
+_NAMES = {
+    "\t": "TAB",
+    "\n": "LINE FEED",
+    "\r": "CARRIAGE RETURN",
+    "\x1b": "ESCAPE",
+    "\x00": "NUL",
+    "\x7f": "DELETE",
+}
+
+
+def describe_character(char: str) -> str:
+    """``U+001B (ESCAPE)``: a character as a message names it."""
+    code = ord(char)
+    name = _NAMES.get(char) or unicodedata.name(char, "")
+    if not name:
+        kind = "surrogate" if 0xD800 <= code <= 0xDFFF else "control character"
+        name = kind if code != 0xFFFE and code != 0xFFFF else "non-character"
+    return f"U+{code:04X} ({name})"
+
+
+def text_problem(value: str, multiline: bool = True) -> str | None:
+    """Why ``value`` is not acceptable case text (a phrase to follow the field), or None.
+
+    ``multiline`` allows tab and line breaks. The phrase is worded to follow the
+    field's name, e.g. ``contains U+001B (ESCAPE) at character 4; remove it``.
+    """
+    limit = MAX_TEXT if multiline else MAX_LINE
+    if len(value) > limit:
+        return f"is {len(value)} characters long; the limit is {limit}: shorten it"
+    bad = _FORBIDDEN.search(value) or (None if multiline else _BREAKS.search(value))
+    if bad is None:
+        return None
+    what = describe_character(bad.group())
+    position = bad.start() + 1
+    if bad.group() in _LINE_BREAKS:
+        return (
+            f"contains {what} at character {position}; it must be one line: "
+            "remove the tab or line break (a '>' or '|' block adds one at the end)"
+        )
+    return (
+        f"contains the control character {what} at character {position}; "
+        "case text must be printable: remove it"
+    )
+
+
+def terminal_safe(text: str, keep_newlines: bool = True) -> str:
+    """``text`` with every control character shown as a visible escape (``\\x1b``).
+
+    Nothing printed to a terminal can then move the cursor, clear the screen or set
+    the clipboard. Newlines stay (unless ``keep_newlines`` is false); tabs become spaces.
+    """
+
+    def visible(match: re.Match[str]) -> str:
+        char = match.group()
+        if char == "\n" and keep_newlines:
+            return char
+        if char == "\t":
+            return " "
+        return char.encode("unicode_escape", "backslashreplace").decode("ascii")
+
+    return _UNSAFE.sub(visible, text)
+
+
+__all__ = ["MAX_LINE", "MAX_TEXT", "describe_character", "terminal_safe", "text_problem"]
