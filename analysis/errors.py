@@ -70,3 +70,7 @@ class FontError(AchError, RuntimeError):
 
 class ChartError(AchError, ValueError):
     """A chart asked for with an option it does not have."""
+
+
+class ChartRenderError(AchError, RuntimeError):
+    """A chart could not be rendered: the renderer failed, crashed or timed out."""

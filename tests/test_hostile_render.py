@@ -10,8 +10,8 @@ import altair as alt
 import pandas as pd
 import pytest
 
+from analysis.errors import ChartRenderError
 from analysis.report.charts import chart_png, chart_svg, worker
-from analysis.report.charts.worker import ChartRenderError
 
 PNG_MAGIC = b"\x89PNG"
 

@@ -145,7 +145,7 @@ def chart_png(chart, scale: float = 2.0) -> bytes:
     """Render ``chart`` to PNG offline (vl-convert; no remote data, fonts or URLs).
 
     Rendering runs in a child process (:mod:`analysis.report.charts.worker`): a failure
-    or crash there raises :class:`~analysis.report.charts.worker.ChartRenderError`.
+    or crash there raises :class:`~analysis.errors.ChartRenderError`.
     """
     return _render(chart, "png", scale)
 

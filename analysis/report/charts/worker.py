@@ -3,10 +3,9 @@
 vl-convert is native code: on some input it panics and aborts the whole process,
 which in the dashboard would cut off every user at once. Here it runs in one
 long-lived child process (this file run as a script, which imports only vl-convert),
-started on
-first use and restarted after a crash. A request that kills the child, fails inside
-it or takes longer than :data:`TIMEOUT` seconds raises :class:`ChartRenderError`;
-the calling process carries on.
+started on first use and restarted after a crash. A request that kills the child,
+fails inside it or takes longer than :data:`TIMEOUT` seconds raises
+:class:`~analysis.errors.ChartRenderError`; the calling process carries on.
 
 The protocol, over the child's stdin and stdout: a request is one JSON line
 ``{"format": "png" | "svg", "spec": ..., "scale": ..., "fonts": folder | null}``; the
@@ -29,10 +28,6 @@ from pathlib import Path
 
 #: Longest a single chart may take to render, in seconds.
 TIMEOUT = 120.0
-
-
-class ChartRenderError(RuntimeError):
-    """A chart could not be rendered (the renderer failed, crashed or timed out)."""
 
 
 class _Worker:
@@ -65,6 +60,8 @@ class _Worker:
         self.process = None
 
     def render(self, request: dict) -> bytes:
+        from analysis.errors import ChartRenderError  # not at the top: the child lacks it
+
         with self.lock:
             process = self._start()
             assert process.stdin is not None and process.stdout is not None
