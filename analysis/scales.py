@@ -50,8 +50,11 @@ RATING_MEANING: Final[dict[str, str]] = {
 #: Heuer's inconsistency points per rating (I = 1, II = 2, all others 0).
 RATING_INCONSISTENCY: Final[dict[str, int]] = {"II": 2, "I": 1, "N": 0, "NA": 0, "C": 0, "CC": 0}
 
-#: A likelihood maps back to the rating whose scale value is nearest on a log
-#: scale; the cut points are the geometric means of neighbouring scale values.
+#: A likelihood maps back to a rating by *relative diagnosticity*: it is divided by the
+#: item's mean likelihood over the hypotheses and scaled so that mean sits at N (0.5),
+#: then takes the rating whose scale value is nearest on a log scale (the cut points
+#: are the geometric means of neighbouring scale values). An item equally expected
+#: under every hypothesis is therefore N everywhere, however likely it is in itself.
 RATING_CUTS: Final[tuple[tuple[float, str], ...]] = (
     (math.sqrt(0.02 * 0.15), "II"),
     (math.sqrt(0.15 * 0.5), "I"),
@@ -121,10 +124,16 @@ def credibility_word(credibility: float) -> str:
     return "high"
 
 
-def rating_for_likelihood(likelihood: float) -> str:
-    """The Heuer rating nearest to ``likelihood`` on the log scale of RATING_LIKELIHOOD."""
+def rating_for_likelihood(likelihood: float, item_mean: float = RATING_LIKELIHOOD["N"]) -> str:
+    """The Heuer rating of ``likelihood`` relative to its item's mean likelihood.
+
+    The likelihood is scaled by ``0.5 / item_mean`` (so the item's mean reads as N) and
+    rated by the nearest point of RATING_LIKELIHOOD on a log scale. With the default
+    mean of 0.5 a scale value maps back to its own rating.
+    """
+    scaled = likelihood * RATING_LIKELIHOOD["N"] / item_mean if item_mean > 0 else 0.0
     for upper, rating in RATING_CUTS:
-        if likelihood < upper:
+        if scaled < upper:
             return rating
     return "CC"
 

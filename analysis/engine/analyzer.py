@@ -250,9 +250,7 @@ def analyze(
     woe = bayes.weight_of_evidence(log_effective, leader, runner)
 
     heuer = heuer_scores(case, likelihood)
-    disagreement = explain_disagreement(
-        case, heuer, posterior, bayes.weight_of_evidence(log_effective, leader, heuer.ranking[0])
-    )
+    disagreement = explain_disagreement(case, heuer, posterior, log_effective)
     loads = _source_loads(case, woe)
     labels = [h.label for h in case.hypotheses]
     top = max(loads, key=lambda s: s.share, default=None)
