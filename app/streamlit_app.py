@@ -129,7 +129,7 @@ def _sidebar_bottom(view: View, page: str) -> None:
         st.divider()
         st.markdown("**Posterior now**")
         if learn.hides_posterior(page):  # it would give the exercise's answer away
-            st.caption("Hidden while you rate the matrix: press *Compare* on the page.")
+            st.caption("Hidden on the Learn page, so it cannot anchor your answers.")
         else:
             posterior_lines(view.analysis, view.file_analysis if view.adjusted else None)
         n = count_changes(view.file_case, view.adjustments)
@@ -192,7 +192,6 @@ def main() -> None:
             else ""
         )
     )
-    learn.follow_case(opened.key[:2])  # another case: the exercise starts afresh
     _sidebar_bottom(view, page)
     PAGES[page][1](view)
 

@@ -133,6 +133,13 @@ class Disagreement:
     mechanisms: tuple[Mechanism, ...]
     explanation: str
 
+    @property
+    def main_mechanism(self) -> str:
+        """The group of items that carries the Bayesian leader ("unseen" or "counted"), or
+        "prior" when neither favours it (the prior decides)."""
+        ahead = [m for m in self.mechanisms if m.decibans > 0]
+        return max(ahead, key=lambda m: m.decibans).kind if ahead else "prior"
+
 
 def _points(ratings: np.ndarray) -> np.ndarray:
     points = np.zeros(ratings.shape)

@@ -1,42 +1,33 @@
-"""Learn: Heuer's eight steps walked through on the open case, Heuer beside Bayes, and
-an exercise in which the student rates the matrix before seeing the case's analysis."""
+"""Learn: a course of eight short lessons in structured analysis, each with an exercise
+on a bundled case, graded when the student commits, with the biases the method counters
+shown on the seed case. Lessons, exercises and grading live in :mod:`analysis.course`;
+this page only draws them and keeps the student's progress."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
+from analysis.casefile.loader import load_case
+from analysis.course.biases import bias
+from analysis.course.exercises import exercise
+from analysis.course.lessons import LESSON_IDS, LESSONS, SEED_CASE, Lesson, lesson
+from analysis.course.progress import Progress, check_student, load_progress, save_progress
+from analysis.course.scoring import grade
 from analysis.engine.analyzer import Analysis, analyze
-from analysis.engine.heuer import heuer_scores
-from analysis.scales import (
-    RATING_INCONSISTENCY,
-    RATING_LIKELIHOOD,
-    RATING_MEANING,
-    YARDSTICK_TITLES,
-)
-from analysis.scenario import with_ratings
+from analysis.errors import CaseError
+from analysis.scales import YARDSTICK_TITLES
+from app.state import REPO_ROOT
 from app.views.context import View
-from app.widgets import bottom_line, confidence_line, esc, posterior_lines, show_chart
+from app.views.learn_exercise import GENERATION, ask, collect, feedback
+from app.widgets import esc, show_chart
 
-STEPS = (
-    "Hypotheses",
-    "Evidence",
-    "Matrix",
-    "Refine",
-    "Tentative conclusions",
-    "Sensitivity",
-    "Report",
-    "Milestones",
-)
-STEP_KEY = "learn_step"
-#: Below this many decibans an item hardly separates any two hypotheses (Jeffreys).
-WEAK_DB = 1.0
-RATINGS = ("CC", "C", "N", "NA", "I", "II")
-#: column widths (px) of the exercise table, to fit the main area at 1400 px
-ITEM_WIDTH, RATING_WIDTH, FIT_WIDTH = 190, 96, 926
-#: Posteriors closer than this are a tie: the student's ratings pick no leader.
-TIE = 1e-9
-#: what the score columns mean (shown on hover of their headers)
+LESSON = "learn_lesson"
+DONE = "learn_done"  # lesson id -> {"answers": ..., "score": [points, out_of]}
+STUDENT = "learn_student"
+LOADED = "learn_loaded"  # the student whose progress is in DONE
+PROBLEM = "learn_problem"  # why the progress file could not be read (then never written)
+SAVED = "learn_saved"
 SCORE_HELP = {
     "Inconsistency": st.column_config.NumberColumn(
         help="Heuer's count: each I rating scores 1, each II scores 2"
@@ -49,27 +40,15 @@ SCORE_HELP = {
 }
 
 
-def _go(offset: int) -> None:
-    current = STEPS.index(st.session_state.get(STEP_KEY, STEPS[0]))
-    st.session_state[STEP_KEY] = STEPS[max(0, min(len(STEPS) - 1, current + offset))]
+def hides_posterior(page: str) -> bool:
+    """The sidebar's posterior stays hidden on the Learn page: it would anchor answers."""
+    return page == "learn"
 
 
-def ratings_frame(view: View, given_only: bool = False) -> pd.DataFrame:
-    analysis = view.analysis
-    case = view.case
-    rows = []
-    for i, item in enumerate(case.evidence):
-        row = {"Item": item.id}
-        for k, h in enumerate(case.hypotheses):
-            row[h.label] = analysis.heuer.ratings[i][k]
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def words_title(view: View) -> str:
-    """The name of the yardstick the estimative words come from (ICD 203, PHIA)."""
-    yardstick = view.analysis.yardstick
-    return YARDSTICK_TITLES.get(yardstick, yardstick)
+@st.cache_resource(show_spinner=False)
+def lesson_analysis(name: str, yardstick: str) -> Analysis:
+    """The engine's analysis of a bundled case (from the repository, whatever --root)."""
+    return analyze(load_case(name, REPO_ROOT), yardstick)
 
 
 def competition_ranks(keys: list) -> list[int]:
@@ -77,382 +56,196 @@ def competition_ranks(keys: list) -> list[int]:
     return [1 + sum(other < key for other in keys) for key in keys]
 
 
-def heuer_ranks(heuer) -> list[int]:
-    """Heuer's rank of each hypothesis, by the key its ranking uses; ties share a rank."""
+def heuer_beside_bayes(analysis: Analysis) -> pd.DataFrame:
+    """Heuer's scores and rank beside the posterior, its words and rank."""
+    heuer = analysis.heuer
     keys = [
         (round(float(w), 9), int(n))
         for w, n in zip(heuer.weighted_inconsistency, heuer.inconsistency, strict=True)
     ]
-    return competition_ranks(keys)
-
-
-def bayes_ranks(analysis: Analysis) -> list[int]:
-    """The rank of each posterior, highest first; equal posteriors share a rank."""
     top = float(analysis.posterior.max())
-    keys = [round(-float(p) / top, 9) if top > 0 else 0.0 for p in analysis.posterior]
-    return competition_ranks(keys)
-
-
-def heuer_beside_bayes(view: View, heuer=None) -> pd.DataFrame:
-    analysis = view.analysis
-    heuer = heuer or analysis.heuer
-    rank = heuer_ranks(heuer)
-    bayes = bayes_ranks(analysis)
+    bayes = competition_ranks([round(-float(p) / top, 9) for p in analysis.posterior])
+    heuer_rank = competition_ranks(keys)
     words = analysis.words()
+    title = YARDSTICK_TITLES.get(analysis.yardstick, analysis.yardstick)
     return pd.DataFrame(
         [
             {
                 "Hypothesis": h.label,
                 "Inconsistency": int(heuer.inconsistency[k]),
                 "Weighted": round(float(heuer.weighted_inconsistency[k]), 2),
-                "Heuer rank": rank[k],
+                "Heuer rank": heuer_rank[k],
                 "Posterior": analysis.percent(k),
-                words_title(view): words[k],
+                title: words[k],
                 "Bayes rank": bayes[k],
             }
-            for k, h in enumerate(view.case.hypotheses)
+            for k, h in enumerate(analysis.case.hypotheses)
         ]
     )
 
 
-def _step(view: View, step: str) -> None:
-    analysis = view.analysis
-    case = view.case
-    n = len(case.evidence)
-    if step == "Hypotheses":
-        st.markdown(
-            "**1. Identify the possible hypotheses.** List every reasonable explanation, "
-            "mutually exclusive, and keep the ones you cannot yet reject. Here:"
-        )
-        st.markdown(f"*{esc(case.question)}*", unsafe_allow_html=True)
-        for h in case.hypotheses:
-            st.markdown(f"- **{esc(h.label)}**: {esc(h.description)}", unsafe_allow_html=True)
-    elif step == "Evidence":
-        st.markdown(
-            f"**2. List the significant evidence and arguments.** This case has {n} items "
-            f"from {len(case.sources)} sources, including assumptions and absences as well as "
-            "reports. Each item is a report from a source; a source's credibility caps how "
-            "much its reports can move the odds."
-        )
-        rows = [
-            {
-                "Source": s.name,
-                "Credibility": s.credibility.describe(),
-                "Items": sum(1 for item in case.evidence if item.source == s.id),
-            }
-            for s in case.sources
-        ]
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-    elif step == "Matrix":
-        st.markdown(
-            "**3. Prepare a matrix** with the hypotheses across the top and the evidence down "
-            "the side, and rate each cell: is the item consistent (C, CC), inconsistent (I, "
-            "II), or neutral (N) under that hypothesis? Heuer's key question is "
-            "*diagnosticity*: evidence consistent with every hypothesis tells you nothing."
-        )
-        st.dataframe(ratings_frame(view), hide_index=True, width="stretch")
-        st.caption(
-            "Ratings as the case gives them, or derived from the likelihoods: "
-            + ", ".join(f"{r} {RATING_MEANING[r]}" for r in RATINGS)
-        )
-    elif step == "Refine":
-        weak = [i for i in range(n) if analysis.diagnosticity[i] < WEAK_DB]
-        st.markdown(
-            "**4. Refine the matrix.** Reconsider the hypotheses and set aside evidence with "
-            f"no diagnostic value. Items here separating no two hypotheses by even {WEAK_DB:g} "
-            f"dB: **{len(weak)}** of {n}."
-        )
-        for i in weak:
+def _done() -> dict:
+    return st.session_state.setdefault(DONE, {})
+
+
+def _save() -> None:
+    student = st.session_state.get(LOADED)
+    if not student or st.session_state.get(PROBLEM):
+        return
+    progress = Progress(student, st.session_state.get(LESSON), dict(_done()))
+    path = save_progress(st.session_state.get("root", "."), progress)
+    st.session_state[SAVED] = str(path)
+
+
+def _open_student() -> None:
+    """Load the named student's progress (callback of the name field)."""
+    name = (st.session_state.get(STUDENT) or "").strip()
+    st.session_state.pop(PROBLEM, None)
+    st.session_state[LOADED] = None
+    if not name or check_student(name):
+        return
+    try:
+        progress = load_progress(st.session_state.get("root", "."), name)
+    except CaseError as error:
+        st.session_state[PROBLEM] = error.lines()
+        return
+    st.session_state[LOADED] = name
+    st.session_state[DONE] = dict(progress.lessons)
+    if progress.lesson in LESSON_IDS:
+        st.session_state[LESSON] = progress.lesson
+
+
+def _commit(lesson_id: str, analysis: Analysis) -> None:
+    task = exercise(lesson_id, analysis)
+    answers = collect(lesson_id, task, analysis)
+    result = grade(task, answers)
+    _done()[lesson_id] = {"answers": answers, "score": [result.score.points, result.score.out_of]}
+    _save()
+
+
+def _again(lesson_id: str) -> None:
+    _done().pop(lesson_id, None)
+    generations = st.session_state.setdefault(GENERATION, {})
+    generations[lesson_id] = generations.get(lesson_id, 0) + 1
+    _save()
+
+
+def _go(offset: int) -> None:
+    at = LESSON_IDS.index(st.session_state.get(LESSON) or LESSON_IDS[0])
+    st.session_state[LESSON] = LESSON_IDS[max(0, min(len(LESSON_IDS) - 1, at + offset))]
+    _save()
+
+
+def _student_panel() -> None:
+    name, status = st.columns([1, 2])
+    name.text_input(
+        "Your name, to keep your progress",
+        key=STUDENT,
+        on_change=_open_student,
+        placeholder="e.g. ana",
+        help="Saved under the case folder as .ach/progress/<name>.json after each commit.",
+    )
+    typed = (st.session_state.get(STUDENT) or "").strip()
+    with status:
+        if st.session_state.get(PROBLEM):
+            st.error("Your progress file cannot be read, so nothing will be written over it:")
+            st.code("\n".join(st.session_state[PROBLEM]), language=None)
+        elif typed and check_student(typed):
+            st.warning(f"'{typed}' cannot name a progress file: {check_student(typed)}.")
+        elif st.session_state.get(LOADED):
+            done = _done()
+            points = sum(v["score"][0] for v in done.values())
+            out_of = sum(v["score"][1] for v in done.values())
             st.markdown(
-                f"- {esc(case.evidence[i].id)} ({analysis.diagnosticity[i]:.1f} dB)",
+                f"**{esc(st.session_state[LOADED])}**: {len(done)} of {len(LESSONS)} lessons "
+                f"done, {points:g} / {out_of:g} points. Progress is saved after each commit.",
                 unsafe_allow_html=True,
             )
-        st.caption(
-            "In the Bayesian reading such items change nothing, so keeping them is harmless; "
-            "counting inconsistencies can still be swayed by them."
-        )
-    elif step == "Tentative conclusions":
-        st.markdown(
-            "**5. Draw tentative conclusions.** Work down the columns and try to *reject* "
-            "hypotheses: Heuer's score counts the inconsistencies against each (fewest "
-            "wins). The Bayesian posterior weighs every item by how much more expected it is "
-            "under one hypothesis than another."
-        )
-        side_by_side(view)
-    elif step == "Sensitivity":
-        st.markdown(
-            "**6. Analyse how sensitive the conclusion is** to a few critical items. Take "
-            "each item away: if the leading hypothesis changes, the item is a linchpin."
-        )
-        if analysis.linchpin_items:
-            for i in analysis.linchpin_items:
-                new = analysis.leader_without(i)
-                st.markdown(
-                    f"- **{esc(case.evidence[i].id)}**: without it "
-                    f"{esc(case.hypotheses[new].label)} would lead.",
-                    unsafe_allow_html=True,
-                )
         else:
-            st.markdown("No single item changes the leader when left out.")
-        st.caption("The Sensitivity page moves every number across its range.")
-    elif step == "Report":
-        st.markdown(
-            "**7. Report conclusions**, with the relative likelihood of *all* the hypotheses, "
-            f"in estimative words ({words_title(view)}), and the confidence in a separate "
-            "sentence."
-        )
-        st.markdown(bottom_line(analysis))
-        posterior_lines(analysis)
-        confidence_line(analysis)
-    else:
-        st.markdown(
-            "**8. Identify milestones** for future observation: what, if seen, would change "
-            "the picture?"
-        )
-        for ind in analysis.indicators[:5]:
-            st.markdown(
-                f"- **{esc(ind.item.id)}** ({ind.expected_information_bits:.3f} bits): "
-                f"{esc(ind.item.claim)}",
-                unsafe_allow_html=True,
-            )
-        if not analysis.indicators:
-            st.markdown("This case lists no indicators.")
+            st.caption("Without a name your answers last as long as this browser tab.")
 
 
-def _disagreement(view: View) -> None:
-    analysis = view.analysis
-    if analysis.disagreement is None:
-        st.success(
-            "Counting inconsistencies and the Bayesian posterior pick the same leading "
-            f"hypothesis: {view.case.hypotheses[analysis.leader].label}."
-        )
-    else:
-        st.warning("Heuer and Bayes disagree. " + analysis.disagreement.explanation)
+def _label(lesson_id: str) -> str:
+    item = lesson(lesson_id)
+    return f"{item.number}. {item.title}"
 
 
-# -- the exercise ------------------------------------------------------------------------------
-EXERCISE = "exercise"
-EXERCISE_TABLE = "exercise_table"
-EXERCISE_DONE = "exercise_done"
-EXERCISE_CASE = "exercise_case"  # the case the exercise's ratings belong to
-EXERCISE_GENERATION = "exercise_generation"  # bumped to give the editor a fresh state
+def scores_line() -> str:
+    """Each lesson's score so far, in course order (a dash for lessons not done)."""
+    done = _done()
+    parts = []
+    for item in LESSONS:
+        score = done.get(item.id, {}).get("score")
+        parts.append(f"{item.number}: {score[0]:g}/{score[1]:g}" if score else f"{item.number}: –")
+    return "Scores · " + " · ".join(parts)
 
 
-def exercise_key() -> str:
-    """The key of the ratings editor (a new one starts blank, in the browser too)."""
-    return f"{EXERCISE_TABLE}_{st.session_state.get(EXERCISE_GENERATION, 0)}"
+def _biases(item: Lesson, yardstick: str) -> None:
+    if not item.biases:
+        return
+    seed = lesson_analysis(SEED_CASE, yardstick)
+    for bias_id in item.biases:
+        shown = bias(bias_id, seed)
+        with st.expander(f"Bias to watch: {shown.name}", expanded=False):
+            st.markdown(f"**{shown.name}**: {shown.what} *The method's answer:* {shown.counter}")
+            st.markdown("On the seed case: " + esc(shown.example), unsafe_allow_html=True)
 
 
-def follow_case(case_key: tuple) -> None:
-    """Forget the exercise (ratings, comparison) when another case is opened."""
-    if st.session_state.get(EXERCISE_CASE) != case_key:
-        if EXERCISE_CASE in st.session_state:
-            _reset_exercise()
-        st.session_state[EXERCISE_CASE] = case_key
-
-
-def hides_posterior(page: str) -> bool:
-    """Whether the posterior must stay hidden: the exercise is open and not yet compared."""
-    return (
-        page == "learn"
-        and bool(st.session_state.get(EXERCISE))
-        and not st.session_state.get(EXERCISE_DONE)
-    )
-
-
-def _compare() -> None:
-    st.session_state[EXERCISE_DONE] = True
-
-
-def _blank(view: View) -> pd.DataFrame:
-    case = view.case
-    rows = []
-    for item in case.evidence:
-        row = {"Item": item.id, "Claim": item.claim}
-        row |= {h.label: None for h in case.hypotheses}
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def _student_ratings(view: View, table: pd.DataFrame) -> dict[tuple[str, str], str]:
-    """The student's ratings; a cell left empty counts as N (neutral)."""
-    case = view.case
-    ratings = {}
-    for i, item in enumerate(case.evidence):
-        for h in case.hypotheses:
-            value = table.iloc[i][h.label] if i < len(table) else None
-            ratings[(item.id, h.id)] = value if value in RATING_INCONSISTENCY else "N"
-    return ratings
-
-
-def _exercise(view: View) -> bool:
-    """Draw the exercise; True once the student has asked to compare."""
-    case = view.case
-    st.markdown(
-        "**Exercise.** Rate every cell before you look at the case's analysis: for each item, "
-        "how consistent is it with each hypothesis? (CC very consistent, C consistent, "
-        "N neutral, NA not applicable, I inconsistent, II very inconsistent; an empty cell "
-        "counts as N.) Then press *Compare*."
-    )
-    config = {
-        h.label: st.column_config.SelectboxColumn(
-            h.label, options=list(RATINGS), width=RATING_WIDTH, help=h.description or None
-        )
-        for h in case.hypotheses
-    }
-    # every rating column in view at 1400 px: the claim gets what they leave
-    claim = max(200, FIT_WIDTH - ITEM_WIDTH - RATING_WIDTH * len(case.hypotheses))
-    config["Claim"] = st.column_config.TextColumn(
-        "Claim",
-        width=claim,
-        disabled=True,
-        help="The report to rate; widen the column to read more",
-    )
-    config["Item"] = st.column_config.TextColumn(
-        "Item", disabled=True, pinned=True, width=ITEM_WIDTH
-    )
-    table = st.data_editor(
-        _blank(view),
-        column_config=config,
-        hide_index=True,
-        width="stretch",
-        key=exercise_key(),
-        num_rows="fixed",
-        placeholder="–",
-    )
-    # a callback, so the sidebar (drawn before this page) knows the answer may show
-    st.button("Compare with the case", key="exercise_compare", type="primary", on_click=_compare)
-    if not st.session_state.get(EXERCISE_DONE):
+def _conclusions_extra(analysis: Analysis, committed: bool) -> bool:
+    """Lesson 5 shows the case's matrix, lesson 4's answer: only once that is committed."""
+    if "matrix" not in _done():
+        st.info("Commit lesson 4 first: this lesson reads the case's own matrix, its answer.")
         return False
-    ratings = _student_ratings(view, table)
-    analysis = view.analysis
-    same = 0
-    rows = []
-    for i, item in enumerate(case.evidence):
-        row = {"Item": item.id}
-        for k, h in enumerate(case.hypotheses):
-            mine, theirs = ratings[(item.id, h.id)], analysis.heuer.ratings[i][k]
-            same += mine == theirs
-            row[h.label] = mine if mine == theirs else f"{mine} (case: {theirs})"
-        rows.append(row)
-    total = len(case.evidence) * len(case.hypotheses)
-    st.markdown(f"You matched the case's rating in **{same} of {total}** cells.")
+    case = analysis.case
+    rows = [
+        {"Item": item.id}
+        | {h.label: analysis.heuer.ratings[i][k] for k, h in enumerate(case.hypotheses)}
+        for i, item in enumerate(case.evidence)
+    ]
+    st.markdown("**The case's matrix**")
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-    mine = heuer_scores(with_ratings(case, ratings))
-    st.markdown("**Your Heuer scores beside the case's Bayesian posterior:**")
-    st.dataframe(
-        heuer_beside_bayes(view, mine), hide_index=True, width="stretch", column_config=SCORE_HELP
-    )
-    _student_posterior(view, ratings)
-    st.button("Start again", key="exercise_reset", on_click=_reset_exercise)
+    if committed:
+        from analysis.report.charts import posterior_chart
+
+        scores, chart = st.columns([3, 2], gap="medium")
+        scores.markdown("**Heuer's count beside Bayes**")
+        scores.dataframe(
+            heuer_beside_bayes(analysis), hide_index=True, width="stretch", column_config=SCORE_HELP
+        )
+        with chart:
+            show_chart(posterior_chart(analysis, width=320))
     return True
 
 
-def student_analysis(view: View, ratings: dict[tuple[str, str], str]) -> Analysis:
-    """The engine's exact analysis of the case with the student's ratings as its numbers.
-
-    Each rating stands for its likelihood on the documented scale (RATING_LIKELIHOOD);
-    priors and source credibilities stay the case's.
-    """
-    return analyze(with_ratings(view.case, ratings, likelihoods=True), view.analysis.yardstick)
-
-
-def posteriors_side_by_side(view: View, student: Analysis) -> pd.DataFrame:
-    """Per hypothesis: the posterior the student's ratings imply beside the case's."""
-    case_words, student_words = view.analysis.words(), student.words()
-    return pd.DataFrame(
-        [
-            {
-                "Hypothesis": h.label,
-                "Your ratings imply": student.percent(k),
-                "Your words": student_words[k],
-                "The case's posterior": view.analysis.percent(k),
-                "The case's words": case_words[k],
-            }
-            for k, h in enumerate(view.case.hypotheses)
-        ]
-    )
-
-
-def leader_sentence(view: View, student: Analysis) -> str:
-    """Whether the student's leading hypothesis is the case's, in one sentence."""
-    labels = [h.label for h in view.case.hypotheses]
-    mine, theirs = student.leader, view.analysis.leader
-    top = [k for k, p in enumerate(student.posterior) if student.posterior[mine] - p < TIE]
-    if len(top) > 1:
-        tied = ", ".join(f"**{esc(labels[k])}**" for k in top)
-        return (
-            f"Your ratings single out no hypothesis: {tied} tie at {student.percent(mine)} "
-            f"({student.words()[mine]}), while the case's analysis favours "
-            f"**{esc(labels[theirs])}** ({view.analysis.words()[theirs]}, "
-            f"{view.analysis.percent(theirs)})."
-        )
-    yours = (
-        f"Your ratings make **{esc(labels[mine])}** the leading hypothesis "
-        f"({student.words()[mine]}, {student.percent(mine)})"
-    )
-    if mine == theirs:
-        return yours + ", as the case's analysis does."
-    return (
-        yours + f", but the case's analysis favours **{esc(labels[theirs])}** "
-        f"({view.analysis.words()[theirs]}, {view.analysis.percent(theirs)})."
-    )
-
-
-def _student_posterior(view: View, ratings: dict[tuple[str, str], str]) -> None:
-    student = student_analysis(view, ratings)
-    st.markdown(f"**The Bayesian posterior your ratings imply** (in {words_title(view)} words):")
-    st.dataframe(posteriors_side_by_side(view, student), hide_index=True, width="stretch")
-    st.markdown(leader_sentence(view, student), unsafe_allow_html=True)
-    scale = ", ".join(f"{r} = {RATING_LIKELIHOOD[r]:g}" for r in RATINGS)
-    st.caption(
-        "Each of your ratings is read as a likelihood on the tool's documented scale "
-        f"({scale}; an empty cell counts as N), with the case's priors and source "
-        "credibilities, and run through the same engine as the case."
-    )
-
-
-def _reset_exercise() -> None:
-    st.session_state[EXERCISE_DONE] = False
-    st.session_state[EXERCISE_GENERATION] = st.session_state.get(EXERCISE_GENERATION, 0) + 1
-
-
 def show(view: View) -> None:
-    st.header("Learn: Heuer's eight steps")
-    st.caption(
-        "Richards Heuer's Analysis of Competing Hypotheses, walked through on the open case, "
-        "with the classic inconsistency count beside the Bayesian posterior."
+    st.header("Learn: structured analysis in eight lessons")
+    _student_panel()
+    if st.session_state.get(LESSON) not in LESSON_IDS:
+        st.session_state[LESSON] = LESSON_IDS[0]
+    lesson_id = st.radio(
+        "Lesson", LESSON_IDS, format_func=_label, horizontal=True, key=LESSON, on_change=_save
     )
-    if st.toggle("Exercise mode: rate the matrix yourself first", key=EXERCISE):
-        if not _exercise(view):
-            return
+    st.caption(scores_line())
+    item = lesson(lesson_id or LESSON_IDS[0])
+    analysis = lesson_analysis(item.case, view.analysis.yardstick)
+    st.subheader(f"{item.number}. {item.title}")
+    st.caption(f"On the bundled case *{esc(analysis.case.title)}*", unsafe_allow_html=True)
+    for paragraph in item.teach:
+        st.markdown(paragraph)
+    committed = item.id in _done()
+    if item.id == "conclusions" and not _conclusions_extra(analysis, committed):
+        task = None
+    else:
+        task = exercise(item.id, analysis)
+    if task is not None:
         st.divider()
-    step = st.radio("Step", STEPS, horizontal=True, key=STEP_KEY)
-    _step(view, step or STEPS[0])
-    back, forward, _ = st.columns([1, 1, 6])
-    back.button("Previous", key="learn_prev", on_click=_go, args=(-1,), disabled=step == STEPS[0])
-    forward.button("Next", key="learn_next", on_click=_go, args=(1,), disabled=step == STEPS[-1])
-    if step != "Tentative conclusions":
-        st.divider()
-        st.subheader("Heuer beside Bayes")
-        side_by_side(view)
-
-
-def side_by_side(view: View) -> None:
-    """Heuer's scores and the Bayesian posterior next to each other, then why they differ."""
-    from analysis.report.charts import posterior_chart
-
-    scores, posterior = st.columns(2, gap="medium")
-    with scores:
-        st.markdown("**Heuer: inconsistencies against each hypothesis** (fewest wins)")
-        table = heuer_beside_bayes(view)
-        st.dataframe(
-            table[["Hypothesis", "Inconsistency", "Weighted", "Heuer rank"]],
-            hide_index=True,
-            width="stretch",
-            column_config=SCORE_HELP,
-        )
-    with posterior:
-        st.markdown("**Bayes: posterior probability**")
-        show_chart(posterior_chart(view.analysis, width=380))
-    _disagreement(view)
+        if committed:
+            feedback(task, grade(task, _done()[item.id]["answers"]), analysis)
+            st.button("Try again", key=f"learn_again_{item.id}", on_click=_again, args=(item.id,))
+        else:
+            ask(item.id, task, analysis, lambda: _commit(item.id, analysis))
+    _biases(item, view.analysis.yardstick)
+    back, forward, _ = st.columns([1, 1, 5])
+    first, last = item.id == LESSON_IDS[0], item.id == LESSON_IDS[-1]
+    back.button("Previous lesson", key="learn_prev", on_click=_go, args=(-1,), disabled=first)
+    forward.button("Next lesson", key="learn_next", on_click=_go, args=(1,), disabled=last)

@@ -1,0 +1,140 @@
+"""The biases ACH counters, each shown on the seed case's own items.
+
+Where the case data can say which items show a bias (the earliest report, items
+expected under every hypothesis, several items from one source), the example is
+computed; where it takes a reader's judgment (which item is vivid, which one reports
+an absence) the item ids are named here and their claims read from the case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from analysis.engine.analyzer import Analysis
+from analysis.scales import format_percent
+
+#: items of the seed case that take a reader's judgment to pick out
+VIVID_ITEMS = ("photos-possible-f7",)
+ABSENCE_ITEMS = ("jcs-channel-unstated",)
+#: an item counts as expected under every hypothesis below this diagnosticity (dB)
+FLAT_DB = 1.0
+FITS = 0.6  # and with every likelihood at least this
+
+
+@dataclass(frozen=True)
+class Bias:
+    id: str
+    name: str
+    what: str
+    counter: str
+    #: how it shows on the case: markdown naming the items
+    example: str
+    items: tuple[str, ...]
+
+
+def _ids(analysis: Analysis, wanted: tuple[str, ...]) -> list[int]:
+    ids = [item.id for item in analysis.case.evidence]
+    return [ids.index(w) for w in wanted if w in ids]
+
+
+def _claims(analysis: Analysis, rows: list[int]) -> str:
+    case = analysis.case
+    parts = []
+    for i in rows:
+        item = case.evidence[i]
+        claim = item.claim.rstrip(".")
+        parts.append(f"'{item.id}' ({analysis.diagnosticity[i]:.1f} dB): “{claim}”")
+    return "; ".join(parts)
+
+
+def _confirmation(analysis: Analysis) -> Bias:
+    flat = [
+        i
+        for i in range(len(analysis.case.evidence))
+        if analysis.diagnosticity[i] < FLAT_DB and analysis.likelihood[i].min() >= FITS
+    ][:3]
+    return Bias(
+        "confirmation", "Confirmation bias",
+        "Seeing evidence that fits a favoured hypothesis as support for it.",
+        "Rate each item against every hypothesis and work to reject: an item that fits "
+        "everything supports nothing.",
+        "These items fit every hypothesis, so a believer in any one of them reads them as "
+        "support: " + _claims(analysis, flat) + ".",
+        tuple(analysis.case.evidence[i].id for i in flat),
+    )  # fmt: skip
+
+
+def _anchoring(analysis: Analysis) -> Bias:
+    case = analysis.case
+    first = int(analysis.trajectory_order[0])
+    labels = [h.label for h in case.hypotheses]
+    early = analysis.trajectory[0]
+    k = int(early.argmax())
+    return Bias(
+        "anchoring", "Anchoring",
+        "Letting the first report or number set the frame that later evidence only adjusts.",
+        "Write down every hypothesis before weighing anything, and let each item move all "
+        "of them; watch the trajectory, not the first impression.",
+        f"The first report, '{case.evidence[first].id}' (“{case.evidence[first].claim}”), alone "
+        f"puts {labels[k]} at {format_percent(early[k])}; with all the evidence it is at "
+        f"{format_percent(analysis.posterior[k])}, and {labels[analysis.leader]} leads.",
+        (case.evidence[first].id,),
+    )  # fmt: skip
+
+
+def _vividness(analysis: Analysis) -> Bias:
+    rows = _ids(analysis, VIVID_ITEMS)
+    strongest = int(np.argmax(analysis.diagnosticity)) if len(analysis.diagnosticity) else 0
+    return Bias(
+        "vividness", "Vividness",
+        "Giving concrete, striking evidence (a photograph, a first-hand story) more weight "
+        "than dull but more diagnostic evidence.",
+        "Weigh each item by how much more expected it is under one hypothesis than another, "
+        "whatever it looks like.",
+        "Photographs grab attention: " + _claims(analysis, rows) + f". The case's most "
+        f"diagnostic item is '{analysis.case.evidence[strongest].id}' "
+        f"({analysis.diagnosticity[strongest]:.1f} dB).",
+        tuple(analysis.case.evidence[i].id for i in rows),
+    )  # fmt: skip
+
+
+def _absence(analysis: Analysis) -> Bias:
+    rows = _ids(analysis, ABSENCE_ITEMS)
+    return Bias(
+        "absence", "Absence of evidence",
+        "Overlooking what is missing, or reading silence as proof.",
+        "Ask what each hypothesis predicts you should see and did not; rate the absence "
+        "as an item, with the odds that you would have heard of it.",
+        "Something not said is an item too: " + _claims(analysis, rows) + ".",
+        tuple(analysis.case.evidence[i].id for i in rows),
+    )  # fmt: skip
+
+
+def _circular(analysis: Analysis) -> Bias:
+    load = max(analysis.sources, key=lambda s: len(s.items))
+    rows = list(load.items)[:4]
+    return Bias(
+        "circular", "Circular reporting",
+        "Counting one observation several times because several reports repeat it.",
+        "Trace each report to its origin; items resting on one observation are one piece "
+        "of evidence, and a linchpin check shows how much the conclusion leans on it.",
+        f"{len(load.items)} items rest on '{load.name}': " + _claims(analysis, rows) + ". "
+        "If they echo one observation, each still multiplies the odds as if independent.",
+        tuple(analysis.case.evidence[i].id for i in rows),
+    )  # fmt: skip
+
+
+BIASES = {
+    "confirmation": _confirmation,
+    "anchoring": _anchoring,
+    "vividness": _vividness,
+    "absence": _absence,
+    "circular": _circular,
+}
+
+
+def bias(bias_id: str, analysis: Analysis) -> Bias:
+    """Bias ``bias_id`` shown on ``analysis`` (of the seed case)."""
+    return BIASES[bias_id](analysis)
