@@ -180,18 +180,19 @@ def main() -> None:
         seen_as=personal.who,
         analyst=personal.name,
     )
-    st.markdown(f"### {esc(opened.case.title)}", unsafe_allow_html=True)
-    st.caption(
-        esc(opened.case.question)
-        + (" · uploaded case" if opened.uploaded else "")
-        + (f" · {personal.status}" if personal.status else "")
-        + (
-            f" · **scenario: {count(count_changes(seen.case, adjustments), 'change')} "
-            "from the file**"
-            if adjustments
-            else ""
+    if page != "learn":  # the lessons use their own bundled cases, not the open one
+        st.markdown(f"### {esc(opened.case.title)}", unsafe_allow_html=True)
+        st.caption(
+            esc(opened.case.question)
+            + (" · uploaded case" if opened.uploaded else "")
+            + (f" · {personal.status}" if personal.status else "")
+            + (
+                f" · **scenario: {count(count_changes(seen.case, adjustments), 'change')} "
+                "from the file**"
+                if adjustments
+                else ""
+            )
         )
-    )
     _sidebar_bottom(view, page)
     PAGES[page][1](view)
 

@@ -45,9 +45,10 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(case: str | None = None, root: Path = ROOT) -> Iterator[str]:
-    """Run the dashboard on 127.0.0.1 (free port) until the block ends; yield its URL."""
-    port = free_port()
+def serve(case: str | None = None, root: Path = ROOT, port: int | None = None) -> Iterator[str]:
+    """Run the dashboard on 127.0.0.1 (``port``, else a free one) until the block ends;
+    yield its URL."""
+    port = port or free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "app" / "streamlit_app.py"),
         "--server.address", "127.0.0.1",
@@ -160,9 +161,6 @@ def shoot(out: Path, case: str | None, pages=PAGES) -> list[Path]:
                 settle(page, quiet=2.0, timeout=600)
             if name == "analysts":  # open the disagreement that matters most
                 page.locator('[data-testid="stExpander"]').first.click()
-                settle(page)
-            if name == "learn":
-                page.get_by_text("Tentative conclusions", exact=True).click()
                 settle(page)
             path = out / f"app-{name}.png"
             if name != "weigh":  # the main area scrolls inside the app: grow the window

@@ -75,10 +75,6 @@ def test_every_page_of_every_bundled_case(name):
     for page in PAGES:
         go(at, page)
         assert not at.error, [e.value for e in at.error]
-    go(at, "learn")
-    for step in ("Matrix", "Refine", "Tentative conclusions", "Milestones"):
-        at.radio(key="learn_step").set_value(step).run()
-        assert not at.exception
     go(at, "matrix")
     at.radio(key="matrix_show").set_value("ratings").run()
     at.radio(key="matrix_sort").set_value("date").run()
@@ -424,86 +420,6 @@ def test_the_yaml_download_holds_the_scenario():
     assert any("0.25" in m.value for m in at.markdown)
 
 
-def test_learn_exercise_compares_with_the_case():
-    at = start(page="learn")
-    at.toggle(key="exercise").set_value(True).run()
-    assert not at.exception
-    assert not any("Heuer beside Bayes" in s.value for s in at.subheader)  # no spoilers
-    at.button(key="exercise_compare").click().run()
-    assert not at.exception
-    assert any("You matched the case's rating" in m.value for m in at.markdown)
-
-
-def _rate(at: AppTest, case, ratings: dict[tuple[str, str], str]) -> AppTest:
-    rows = [i.id for i in case.evidence]
-    cells: dict[int, dict] = {}
-    for (item, h), rating in ratings.items():
-        cells.setdefault(rows.index(item), {})[case.labels[h]] = rating
-    at.session_state[at.data_editor[0].key] = {
-        "edited_rows": cells,
-        "added_rows": [],
-        "deleted_rows": [],
-    }
-    at.button(key="exercise_compare").click().run()
-    assert not at.exception, at.exception
-    return at
-
-
-def _student_table(at: AppTest):
-    return next(d.value for d in at.dataframe if "Your ratings imply" in d.value.columns)
-
-
-def test_learn_exercise_shows_the_posterior_the_students_ratings_imply():
-    from analysis.scenario import with_ratings
-
-    case = load_case("office-leak", ROOT)
-    file = analyze(case)
-    at = start(page="learn")
-    at.selectbox(key="case").set_value("office-leak").run()
-    at.toggle(key="exercise").set_value(True).run()
-    # the case's own ratings: the same numbers, so the same posterior and leader
-    own = {(i.id, h): r for i in case.evidence for h, r in i.ratings.items()}
-    _rate(at, case, own)
-    table = _student_table(at)
-    assert list(table["Your ratings imply"]) == [file.percent(k) for k in range(3)]
-    assert list(table["Your words"]) == file.words()
-    assert list(table["The case's posterior"]) == [file.percent(k) for k in range(3)]
-    lead = case.hypotheses[file.leader].label
-    assert any(
-        f"make **{lead}** the leading" in m.value and "as the case's analysis does" in m.value
-        for m in at.markdown
-    )
-
-    # a student who rates only the manager's flight as very inconsistent with the analyst
-    mine = {("manager-in-flight", "analyst"): "II", ("print-log", "manager"): "CC"}
-    _rate(at, case, mine)
-    full = {(i.id, h): "N" for i in case.evidence for h in case.hypothesis_ids} | mine
-    student = analyze(with_ratings(case, full, likelihoods=True))
-    table = _student_table(at)
-    for k in range(3):
-        assert table["Your ratings imply"][k] == format_percent(float(student.posterior[k]))
-        assert table["Your words"][k] == student.words()[k]
-        assert table["The case's posterior"][k] == file.percent(k)
-        assert table["The case's words"][k] == file.words()[k]
-    assert student.leader != file.leader
-    assert any(
-        f"make **{case.hypotheses[student.leader].label}** the leading" in m.value
-        and f"but the case's analysis favours **{lead}**" in m.value
-        for m in at.markdown
-    )
-
-
-def test_learn_exercise_left_blank_picks_no_leader():
-    case = load_case("nk-hamas", ROOT)
-    at = start(page="learn")
-    at.toggle(key="exercise").set_value(True).run()
-    at.button(key="exercise_compare").click().run()
-    assert not at.exception
-    table = _student_table(at)  # every cell N: the evidence says nothing, the prior stays
-    assert list(table["Your ratings imply"]) == [format_percent(p) for p in case.prior]
-    assert any("Your ratings single out no hypothesis" in m.value for m in at.markdown)
-
-
 def test_uncertainty_runs_once_per_input_and_shows_diagnostics(monkeypatch):
     """The page imports analysis.uncertainty only on the button press (faked here)."""
     calls = []
@@ -580,68 +496,6 @@ def test_root_and_case_come_from_the_command_line(argv):
     from app.state import parse_args
 
     assert parse_args(argv) == (Path("/cases"), "demo")
-
-
-def _sidebar_posterior_shown(at: AppTest, case) -> bool:
-    return any(f"**{h.label}**: " in m.value for h in case.hypotheses for m in at.sidebar.markdown)
-
-
-def test_the_exercise_hides_the_answer_and_starts_afresh_on_another_case():
-    hamas, leak = load_case("nk-hamas", ROOT), load_case("office-leak", ROOT)
-    at = start(page="learn")
-    assert _sidebar_posterior_shown(at, hamas)
-    at.toggle(key="exercise").set_value(True).run()
-    # before Compare the sidebar does not give the answer away
-    assert not _sidebar_posterior_shown(at, hamas)
-    assert any("Hidden while you rate" in c.value for c in at.sidebar.caption)
-    _rate(at, hamas, {(hamas.evidence[0].id, hamas.hypothesis_ids[0]): "II"})
-    assert any("You matched" in m.value for m in at.markdown)
-    assert _sidebar_posterior_shown(at, hamas)  # compared: the answer may show
-    # another case: no comparison, blank ratings, the posterior hidden again
-    at.selectbox(key="case").set_value("office-leak").run()
-    assert not at.exception
-    assert not any("You matched" in m.value for m in at.markdown)
-    assert not _sidebar_posterior_shown(at, leak)
-    table = at.data_editor[0].value
-    assert table[[h.label for h in leak.hypotheses]].isna().all().all()
-    # also when the case is changed on another page
-    _rate(at, leak, {})
-    assert any("You matched" in m.value for m in at.markdown)
-    go(at, "matrix")
-    at.selectbox(key="case").set_value("nk-hamas").run()
-    go(at, "learn")
-    at.toggle(key="exercise").set_value(True).run()
-    assert not any("You matched" in m.value for m in at.markdown)
-    assert not _sidebar_posterior_shown(at, hamas)
-
-
-def test_the_phia_yardstick_names_itself_on_the_learn_page():
-    at = start(page="learn")
-    at.selectbox(key="yardstick").set_value("phia").run()
-    at.radio(key="learn_step").set_value("Report").run()
-    assert not at.exception
-    text = " ".join(m.value for m in at.main.markdown)
-    assert "in estimative words (PHIA)" in text and "ICD 203" not in text
-    at.toggle(key="exercise").set_value(True).run()
-    at.button(key="exercise_compare").click().run()
-    columns = [list(d.value.columns) for d in at.dataframe]
-    heuer = next(c for c in columns if "Heuer rank" in c)
-    assert "PHIA" in heuer and "ICD 203" not in heuer
-    assert any("(in PHIA words)" in m.value for m in at.markdown)
-
-
-def test_tied_heuer_scores_share_a_rank():
-    at = start(page="learn")
-    at.toggle(key="exercise").set_value(True).run()
-    at.button(key="exercise_compare").click().run()  # every cell N: all tie at 0
-    table = next(d.value for d in at.dataframe if "Heuer rank" in d.value.columns)
-    assert (table["Inconsistency"] == 0).all()
-    assert list(table["Heuer rank"]) == [1] * len(table)
-
-    from app.views.learn import competition_ranks
-
-    assert competition_ranks([0, 0, 2, 1]) == [1, 1, 4, 3]
-    assert competition_ranks([(1.0, 2), (1.0, 2), (0.5, 3)]) == [2, 2, 1]
 
 
 def test_the_automatic_draws_are_the_samplers_own():

@@ -138,18 +138,16 @@ def test_the_matrix_tells_direction_from_degree_and_blank_from_neutral(root):
     assert "errors of degree: **1**" in shown and "errors of direction: **1**" in shown
     assert f"not rated: **{cells - 3}**" in shown  # blanks are not rated, never N
     assert f"**Your score: 1.5 / {cells}**" in shown
-    misses = next(d.value for d in at.dataframe if "The author's reason" in d.value.columns)
-    def miss(item, h):
-        return misses[(misses["Item"] == item) & (misses["Hypothesis"] == case.labels[h])].iloc[0]
-
-    flight = miss("manager-in-flight", "manager")
-    assert flight["Miss"].startswith("direction") and flight["Case"] == "II"
-    assert flight["The author's reason"] == next(
-        i.rationale for i in case.evidence if i.id == "manager-in-flight"
-    )
-    printed = miss("print-log", "analyst")
-    assert printed["Miss"].startswith("degree")
-    assert (misses["You"] == "–").sum() == cells - 3
+    labels = case.labels
+    line = next(line for line in shown.splitlines() if "**manager-in-flight**" in line)
+    assert f"{labels['manager']}: you **C**, the case **II** (direction" in line
+    assert f"{labels['analyst']}: you **–**, the case **" in line and "(not rated)" in line
+    line = next(line for line in shown.splitlines() if "**print-log**" in line)
+    assert f"{labels['analyst']}: you **C**, the case **CC** (degree" in line
+    reasons = [c.value for c in at.caption]
+    for item in case.evidence:  # every item has a miss here, each shown with its reason
+        assert f"The author's reason: {item.rationale}" in reasons
+    assert shown.count("(not rated)") == cells - 3
 
 
 def test_lesson_five_waits_for_the_matrix_and_then_explains_the_difference(root):
@@ -209,3 +207,19 @@ def test_an_unreadable_progress_file_is_shown_and_never_overwritten(root):
     assert (folder / "ana.json").read_text() == "{not json"
     bad = start(root, student="Ana B")
     assert any("cannot name a progress file" in w.value for w in bad.warning)
+
+
+def test_the_phia_yardstick_is_the_reporting_lessons_own(root):
+    at = start(root)
+    at.selectbox(key="yardstick").set_value("phia").run()
+    open_lesson(at, "reporting")
+    office = analyze(load_case("office-leak", ROOT), "phia")
+    options = at.radio(key="learn_reporting_phrase_0").options
+    assert office.words()[office.leader] in options and "roughly even chance" not in options
+
+
+def test_tied_heuer_scores_share_a_rank():
+    from app.views.learn import competition_ranks
+
+    assert competition_ranks([0, 0, 2, 1]) == [1, 1, 4, 3]
+    assert competition_ranks([(1.0, 2), (1.0, 2), (0.5, 3)]) == [2, 2, 1]

@@ -112,6 +112,9 @@ LESSONS: tuple[Lesson, ...] = (
             "takes an **estimative phrase** from a fixed yardstick (\"likely\" is 55-80%). "
             "**Confidence** (low, moderate, high) says how good the evidence base is: how many "
             "independent sources, whether it rests on a linchpin, how credible the sources are.",
+            "This tool sets confidence by rules, and the lowest cap wins: too few "
+            "independent sources favouring the leader, a conclusion resting on linchpins, one "
+            "source carrying most of the weight, or weak sources each cap it.",
             "\"Likely, with low confidence\" is a coherent judgment. Never let confidence leak "
             "into the probability (\"almost certainly, we think\") or the reverse.",
             "Lead with the bottom line: one sentence a reader can act on.",

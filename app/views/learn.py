@@ -207,7 +207,7 @@ def _conclusions_extra(analysis: Analysis, committed: bool) -> bool:
     if committed:
         from analysis.report.charts import posterior_chart
 
-        scores, chart = st.columns([3, 2], gap="medium")
+        scores, chart = st.columns([7, 4], gap="medium")
         scores.markdown("**Heuer's count beside Bayes**")
         scores.dataframe(
             heuer_beside_bayes(analysis), hide_index=True, width="stretch", column_config=SCORE_HELP
@@ -240,7 +240,8 @@ def show(view: View) -> None:
     if task is not None:
         st.divider()
         if committed:
-            feedback(task, grade(task, _done()[item.id]["answers"]), analysis)
+            answers = _done()[item.id]["answers"]
+            feedback(task, grade(task, answers), analysis, answers)
             st.button("Try again", key=f"learn_again_{item.id}", on_click=_again, args=(item.id,))
         else:
             ask(item.id, task, analysis, lambda: _commit(item.id, analysis))

@@ -66,6 +66,8 @@ def collect(lesson_id: str, exercise: Exercise, analysis: Analysis) -> dict:
 
 def ask(lesson_id: str, exercise: Exercise, analysis: Analysis, commit: Callable) -> None:
     """The exercise's widgets and the Commit button (nothing is graded before it)."""
+    if exercise.rating is not None:
+        _rating_editor(lesson_id, exercise, analysis)
     for choice in exercise.choices:
         st.radio(
             choice.prompt,
@@ -74,8 +76,6 @@ def ask(lesson_id: str, exercise: Exercise, analysis: Analysis, commit: Callable
             index=None,
             key=widget_key(lesson_id, choice.id),
         )
-    if exercise.rating is not None:
-        _rating_editor(lesson_id, exercise, analysis)
     if exercise.bottom_line is not None:
         st.text_area(
             exercise.bottom_line.prompt, key=widget_key(lesson_id, "bottom_line"), height=80
@@ -94,13 +94,13 @@ def _rating_editor(lesson_id: str, exercise: Exercise, analysis: Analysis) -> No
     st.markdown(exercise.rating.prompt)
     config = {
         h.label: st.column_config.SelectboxColumn(
-            h.label, options=list(RATINGS), width=90, help=h.description or None
+            h.label, options=list(RATINGS), width=120, help=h.description or None
         )
         for h in case.hypotheses
     }
     config["Item"] = st.column_config.TextColumn("Item", disabled=True, pinned=True, width=170)
     config["Claim"] = st.column_config.TextColumn(
-        "Claim", disabled=True, width=max(220, 880 - 170 - 90 * len(case.hypotheses))
+        "Claim", disabled=True, width=max(220, 900 - 170 - 120 * len(case.hypotheses))
     )
     st.data_editor(
         _blank_table(analysis, exercise.rating.items),
@@ -117,22 +117,26 @@ def _rating_editor(lesson_id: str, exercise: Exercise, analysis: Analysis) -> No
     )
 
 
-def feedback(exercise: Exercise, result: Result, analysis: Analysis) -> None:
+RIGHT_MARK, MISS_MARK = ":green[**✓ Right.**]", ":red[**✗ Missed.**]"
+
+
+def feedback(exercise: Exercise, result: Result, analysis: Analysis, answers: dict) -> None:
     """The graded answers: each question, each matrix miss with the author's reason."""
     st.markdown(f"**Your score: {result.score}** ({result.score.fraction:.0%})")
+    if result.matrix is not None:
+        _matrix_feedback(result, analysis)
     for choice, picked, right in result.choices:
         yours = choice.options[picked] if picked is not None else "no answer"
-        mark = "✅" if right else "❌"
-        line = f"{mark} {choice.prompt}  \nYou: *{esc(yours)}*."
+        line = f"{RIGHT_MARK if right else MISS_MARK} {choice.prompt}  \nYou: *{esc(yours)}*."
         if not right:
             line += f" Answer: **{esc(choice.options[choice.answer])}**."
         st.markdown(line, unsafe_allow_html=True)
         st.caption(choice.explanation)
-    if result.matrix is not None:
-        _matrix_feedback(result, analysis)
     if result.checks:
+        written = answers.get("bottom_line") or "(nothing written)"
+        st.markdown(f"**Your bottom line:** {esc(written)}", unsafe_allow_html=True)
         for check in result.checks:
-            st.markdown(f"{'✅' if check.passed else '❌'} Your bottom line {check.label}.")
+            st.markdown(f"{RIGHT_MARK if check.passed else MISS_MARK} It {check.label}.")
         st.markdown("**A model answer:** " + esc(exercise.bottom_line.model_answer))
     for text in exercise.reveal:
         st.markdown(text, unsafe_allow_html=True)
@@ -149,20 +153,14 @@ def _matrix_feedback(result: Result, analysis: Analysis) -> None:
     if not grade.misses:
         st.success("Every cell matches the case author's rating.")
         return
-    rows = [
-        {
-            "Item": c.item,
-            "Hypothesis": labels[c.hypothesis],
-            "You": c.given or "–",
-            "Case": c.expected,
-            "Miss": VERDICT_TEXT[c.verdict],
-            "The author's reason": c.rationale,
-        }
-        for c in grade.misses
-    ]
-    st.dataframe(
-        pd.DataFrame(rows),
-        hide_index=True,
-        width="stretch",
-        column_config={"The author's reason": st.column_config.TextColumn(width="large")},
-    )
+    by_item: dict[str, list] = {}
+    for cell in grade.misses:
+        by_item.setdefault(cell.item, []).append(cell)
+    for item, cells in by_item.items():
+        misses = "; ".join(
+            f"{esc(labels[c.hypothesis])}: you **{c.given or '–'}**, the case **{c.expected}** "
+            f"({VERDICT_TEXT[c.verdict]})"
+            for c in cells
+        )
+        st.markdown(f"{MISS_MARK} **{esc(item)}** · {misses}", unsafe_allow_html=True)
+        st.caption(f"The author's reason: {cells[0].rationale}")
