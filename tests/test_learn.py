@@ -127,7 +127,7 @@ def test_the_matrix_tells_direction_from_degree_and_blank_from_neutral(root):
         "edited_rows": {
             row("print-log"): {case.labels["analyst"]: "C"},  # degree
             row("manager-in-flight"): {case.labels["manager"]: "C"},  # direction
-            row("no-motive"): {case.labels["manager"]: key[("no-motive", "manager")]},
+            row("analyst-loyal"): {case.labels["manager"]: key[("analyst-loyal", "manager")]},
         },
         "added_rows": [], "deleted_rows": [],
     }  # fmt: skip

@@ -24,8 +24,8 @@ ITEM_KINDS: dict[str, tuple[str, str]] = {
     "analyst-loyal": ("opinion", "A judgment of character, not of anything seen."),
 }
 #: lesson 3: the row the student rates, and the items offered as possibly worthless
-DIAGNOSTIC_ROW = "no-motive"
-WORTHLESS_CANDIDATES = ("wide-distribution", "print-log", "manager-in-flight", "no-motive")
+DIAGNOSTIC_ROW = "analyst-on-leave"
+WORTHLESS_CANDIDATES = ("wide-distribution", "print-log", "manager-in-flight", "analyst-loyal")
 #: lesson 6: the item whose key assumption is checked, and the one that might be planted
 ASSUMPTION_ITEM = "print-log"
 DECEPTION_ITEM = "manager-in-flight"
@@ -247,7 +247,7 @@ def _sensitivity(analysis: Analysis) -> Exercise:
     case = analysis.case
     labels = [h.label for h in case.hypotheses]
     linchpins = analysis.linchpin_items
-    strongest = sorted(range(len(case.evidence)), key=lambda i: -analysis.diagnosticity[i])
+    strongest = [int(i) for i in analysis.by_diagnosticity]
     offered = (linchpins[:1] + [i for i in strongest if i not in linchpins])[:4]
     offered.sort()
     none = "None: no single item changes the leader"
@@ -257,7 +257,7 @@ def _sensitivity(analysis: Analysis) -> Exercise:
         (*(f"'{case.evidence[i].id}': {case.evidence[i].claim}" for i in offered), none),
         offered.index(linchpins[0]) if linchpins else len(offered),
         "; ".join(
-            f"without '{case.evidence[i].id}' {labels[int(analysis.posterior_without[i].argmax())]}"
+            f"without '{case.evidence[i].id}' {labels[analysis.leader_without(i)]}"
             f" leads ({format_percent(analysis.posterior_without[i].max())})"
             for i in offered
         )
@@ -283,7 +283,7 @@ def _sensitivity(analysis: Analysis) -> Exercise:
         )
     d = _index(case, DECEPTION_ITEM)
     if d is not None:
-        after = int(analysis.posterior_without[d].argmax())
+        after = analysis.leader_without(d)
         choices.append(
             Choice(
                 "deception",

@@ -14,7 +14,7 @@ from analysis.course.exercises import exercise
 from analysis.course.lessons import LESSON_IDS, LESSONS, SEED_CASE, Lesson, lesson
 from analysis.course.progress import Progress, check_student, load_progress, save_progress
 from analysis.course.scoring import grade
-from analysis.engine.analyzer import Analysis, analyze
+from analysis.engine import Analysis, run
 from analysis.errors import CaseError
 from analysis.scales import YARDSTICK_TITLES
 from app.state import REPO_ROOT
@@ -48,7 +48,7 @@ def hides_posterior(page: str) -> bool:
 @st.cache_resource(show_spinner=False)
 def lesson_analysis(name: str, yardstick: str) -> Analysis:
     """The engine's analysis of a bundled case (from the repository, whatever --root)."""
-    return analyze(load_case(name, REPO_ROOT), yardstick)
+    return run(load_case(name, REPO_ROOT), yardstick)
 
 
 def competition_ranks(keys: list) -> list[int]:
