@@ -100,7 +100,7 @@ def test_a_student_walks_every_lesson_wrong_then_right(root):
         out_of += 5 if exercise_.bottom_line else 0
         assert f"**Your score: 0 / {out_of}**" in shown, item.id
         for choice in exercise_.choices:
-            assert f"Answer: **{choice.options[choice.answer]}**" in shown
+            assert f"Answer: **{choice.options[choice.answer].rstrip('.')}**" in shown
             assert choice.explanation in [c.value for c in at.caption]
         if exercise_.bottom_line:
             assert exercise_.bottom_line.model_answer in shown

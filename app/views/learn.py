@@ -186,7 +186,7 @@ def _biases(item: Lesson, yardstick: str) -> None:
     seed = lesson_analysis(SEED_CASE, yardstick)
     for bias_id in item.biases:
         shown = bias(bias_id, seed)
-        with st.expander(f"Bias to watch: {shown.name}", expanded=False):
+        with st.expander(f"Bias to watch: {shown.name}", expanded=True):
             st.markdown(f"**{shown.name}**: {shown.what} *The method's answer:* {shown.counter}")
             st.markdown("On the seed case: " + esc(shown.example), unsafe_allow_html=True)
 

@@ -126,10 +126,10 @@ def feedback(exercise: Exercise, result: Result, analysis: Analysis, answers: di
     if result.matrix is not None:
         _matrix_feedback(result, analysis)
     for choice, picked, right in result.choices:
-        yours = choice.options[picked] if picked is not None else "no answer"
+        yours = choice.options[picked].rstrip(".") if picked is not None else "no answer"
         line = f"{RIGHT_MARK if right else MISS_MARK} {choice.prompt}  \nYou: *{esc(yours)}*."
         if not right:
-            line += f" Answer: **{esc(choice.options[choice.answer])}**."
+            line += f" Answer: **{esc(choice.options[choice.answer].rstrip('.'))}**."
         st.markdown(line, unsafe_allow_html=True)
         st.caption(choice.explanation)
     if result.checks:
