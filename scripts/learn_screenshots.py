@@ -29,7 +29,7 @@ def _grow(page) -> None:
     script = "() => document.querySelector('[data-testid=stMain]').scrollHeight"
     height = page.evaluate(script)
     page.set_viewport_size({"width": 1400, "height": max(1000, int(height))})
-    settle(page, quiet=0.5)
+    settle(page, quiet=0.5, timeout=240)
 
 
 def _shot(page, path: Path) -> None:
@@ -45,12 +45,12 @@ def _answer(page, lesson) -> None:
     for q, choice in enumerate(task.choices):
         pick = (choice.answer + 1) % len(choice.options) if q == 0 else choice.answer
         radios.nth(2 + q).locator("[data-testid=stRadioOption]").nth(pick).click()
-        settle(page, quiet=0.5)
+        settle(page, quiet=0.5, timeout=240)
     if task.bottom_line is not None:
         area = page.locator('[data-testid="stMain"] textarea').first
         area.fill("It is likely that the junior analyst leaked the memo, with low confidence.")
         area.press("Control+Enter")
-        settle(page, quiet=0.5)
+        settle(page, quiet=0.5, timeout=240)
 
 
 def shoot(out: Path, port: int | None) -> None:
@@ -64,16 +64,16 @@ def shoot(out: Path, port: int | None) -> None:
             browser = launch(playwright)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(f"{url}/?page=learn")
-            settle(page)
+            settle(page, timeout=240)
             for lesson in LESSONS:
                 radios = page.locator('[data-testid="stRadio"]')
                 radios.nth(1).locator("[data-testid=stRadioOption]").nth(lesson.number - 1).click()
-                settle(page)
+                settle(page, timeout=240)
                 name = f"learn-{lesson.number}-{lesson.id}"
                 _shot(page, out / f"{name}.png")
                 _answer(page, lesson)
                 page.get_by_role("button", name="Commit my answers").click()
-                settle(page)
+                settle(page, timeout=240)
                 _shot(page, out / f"{name}-feedback.png")
             browser.close()
 

@@ -71,7 +71,7 @@ def serve(case: str | None = None, root: Path = ROOT, port: int | None = None) -
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180
         while True:
             if process.poll() is not None:
                 log.seek(0)
@@ -84,7 +84,7 @@ def serve(case: str | None = None, root: Path = ROOT, port: int | None = None) -
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError("streamlit did not answer within 60 s")
+                raise RuntimeError("streamlit did not answer within 180 s")
             time.sleep(0.3)
         yield url
     finally:

@@ -246,7 +246,11 @@ def _source(located: Located, node: Node, sources: dict[str, dict]) -> str:
 
 # -- writing ------------------------------------------------------------------------------------
 def _rating(item: Item, hypothesis: str) -> str:
-    return item.ratings.get(hypothesis) or rating_for_likelihood(item.likelihoods[hypothesis].value)
+    """The given rating, else the one Heuer's view derives (relative to the item's mean)."""
+    if hypothesis in item.ratings:
+        return item.ratings[hypothesis]
+    values = [p.value for p in item.likelihoods.values()]
+    return rating_for_likelihood(item.likelihoods[hypothesis].value, sum(values) / len(values))
 
 
 def _millis(date: str | None) -> int:
