@@ -223,3 +223,16 @@ def test_tied_heuer_scores_share_a_rank():
 
     assert competition_ranks([0, 0, 2, 1]) == [1, 1, 4, 3]
     assert competition_ranks([(1.0, 2), (1.0, 2), (0.5, 3)]) == [2, 2, 1]
+
+
+def test_a_student_saves_their_ratings_as_their_own_judgment_file(root):
+    from analysis.casefile.judgments import load_analyst
+
+    at = start(root, student="ana")
+    open_lesson(at, "matrix")
+    commit(at, "matrix", right=True)
+    at.button(key="learn_save_judgments").click().run()
+    assert any("judgments/office-leak/ana.yaml" in s.value for s in at.success)
+    case = load_case("office-leak", root)
+    saved = load_analyst(case, "ana", root)
+    assert saved.ratings == dict(task("matrix").rating.key)

@@ -191,6 +191,43 @@ def _biases(item: Lesson, yardstick: str) -> None:
             st.markdown("On the seed case: " + esc(shown.example), unsafe_allow_html=True)
 
 
+JUDGED = "learn_judged"  # the outcome of the last "save as my judgments"
+
+
+def _save_judgments(analysis: Analysis) -> None:
+    """The student's lesson-4 ratings as their own judgment file of the teaching case."""
+    from analysis.casefile.judgment_save import save_judgments
+    from analysis.errors import AchError
+
+    root, student = st.session_state.get("root", "."), st.session_state.get(LOADED)
+    rated = _done().get("matrix", {}).get("answers", {}).get("ratings", {})
+    ratings = {tuple(cell.split("|", 1)): r for cell, r in rated.items()}
+    try:
+        case = load_case(analysis.case.name, root)
+        save_judgments(root, case, student, ratings=ratings, replace_all=True)
+    except (AchError, CaseError) as error:
+        lines = error.lines() if isinstance(error, CaseError) else [str(error)]
+        st.session_state[JUDGED] = ("error", "\n".join(lines))
+        return
+    path = f"judgments/{case.name}/{student}.yaml"
+    st.session_state[JUDGED] = ("ok", f"Saved {len(ratings)} ratings to {path}.")
+
+
+def _judgment_panel(analysis: Analysis) -> None:
+    if not st.session_state.get(LOADED):
+        st.caption("Type your name above to save these ratings as your judgments for a teacher.")
+        return
+    st.button(
+        "Save my ratings as my judgments", key="learn_save_judgments",
+        on_click=_save_judgments, args=(analysis,),
+    )  # fmt: skip
+    kind, message = st.session_state.get(JUDGED, (None, ""))
+    if kind == "ok":
+        st.success(message)
+    elif kind == "error":
+        st.error(message)
+
+
 def _conclusions_extra(analysis: Analysis, committed: bool) -> bool:
     """Lesson 5 shows the case's matrix, lesson 4's answer: only once that is committed."""
     if "matrix" not in _done():
@@ -242,6 +279,8 @@ def show(view: View) -> None:
         if committed:
             answers = _done()[item.id]["answers"]
             feedback(task, grade(task, answers), analysis, answers)
+            if item.id == "matrix":
+                _judgment_panel(analysis)
             st.button("Try again", key=f"learn_again_{item.id}", on_click=_again, args=(item.id,))
         else:
             ask(item.id, task, analysis, lambda: _commit(item.id, analysis))
