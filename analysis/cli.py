@@ -52,9 +52,16 @@ YardstickOption = Annotated[
 ]
 
 
+def _say(text: str, err: bool = False) -> None:
+    """Print one line, control characters shown as escapes (nothing drives the terminal)."""
+    from analysis.casefile.text import terminal_safe
+
+    typer.echo(terminal_safe(text, keep_newlines=False), err=err)
+
+
 def _fail(lines: list[str]) -> None:
     for line in lines:
-        typer.echo(line, err=True)
+        _say(line, err=True)
     raise typer.Exit(code=2)
 
 
@@ -100,8 +107,13 @@ def list_command(root: RootOption = Path(".")) -> None:
 
     if not root.is_dir():
         _fail([f"{root}: no such folder; --root must name the folder holding hypotheses/"])
-    for name in list_cases(root):
-        typer.echo(name)
+    try:
+        names = list_cases(root)
+    except OSError as error:
+        where = error.filename or root
+        _fail([f"{where}: cannot be read ({error.strerror}); check the folder's permissions"])
+    for name in names:
+        _say(name)
 
 
 @app.command()
@@ -216,7 +228,7 @@ def brief(
                 "give a file path in a writable folder"
             ]
         )
-    typer.echo(f"wrote {output}")
+    _say(f"wrote {output}")
 
 
 @app.command("import")

@@ -222,10 +222,16 @@ def _fresh_editor() -> None:
     st.session_state[EDITOR_GENERATION] = st.session_state.get(EDITOR_GENERATION, 0) + 1
 
 
-def editor_columns(case: Case) -> dict[str, str]:
-    """Column name -> hypothesis id of the editor (labels; ids if two labels clash)."""
+#: The matrix editor's own columns (besides one per hypothesis).
+EDITOR_COLUMNS = ("Item", "Changed", "Claim")
+
+
+def editor_columns(case: Case, reserved: tuple[str, ...] = EDITOR_COLUMNS) -> dict[str, str]:
+    """Column name -> hypothesis id of a matrix table: the labels, or the ids when two
+    labels clash or a label is one of the table's own ``reserved`` column names."""
     labels = [h.label for h in case.hypotheses]
-    names = labels if len(set(labels)) == len(labels) else list(case.hypothesis_ids)
+    clash = len(set(labels)) < len(labels) or bool(set(labels) & set(reserved))
+    names = list(case.hypothesis_ids) if clash else labels
     return dict(zip(names, case.hypothesis_ids, strict=True))
 
 

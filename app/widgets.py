@@ -6,7 +6,7 @@ Nothing here computes the analysis: every number comes from an
 
 from __future__ import annotations
 
-import html
+import re
 
 import streamlit as st
 
@@ -26,9 +26,22 @@ def colour_chip(colour: str) -> str:
     return f'<span style="color:{colour};font-size:1.1em">&#9632;</span>'
 
 
-def esc(text: str) -> str:
-    """User text made safe for markdown with HTML allowed."""
-    return html.escape(str(text)).replace("*", "&#42;").replace("_", "&#95;")
+#: Every ASCII punctuation character: all that markdown, HTML, Streamlit's directives
+#: (``:red[...]``, ``:emoji:``), LaTeX (``$``) and GFM autolinks (``www.``, ``://``) use.
+_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
+
+
+def esc(text: object) -> str:
+    """Case text as plain text inside any Streamlit markdown: the one helper for it.
+
+    Every ASCII punctuation character becomes a numeric character reference, which
+    markdown shows as the character but never reads as syntax, so no image is fetched,
+    no link, emphasis, HTML tag, table cell (``|``) or heading is made, with or without
+    ``unsafe_allow_html``; runs of whitespace (line breaks too) become one space.
+    Use it for every piece of case text in st.markdown, st.caption, st.error and the
+    like, and in widget labels and ``help`` texts (Streamlit reads those as markdown).
+    """
+    return _PUNCTUATION.sub(lambda m: f"&#{ord(m.group())};", " ".join(str(text).split()))
 
 
 def heat_style(decibans: float) -> str:
@@ -63,7 +76,9 @@ def confidence_line(analysis: Analysis) -> None:
     st.markdown(f"Analytic confidence in this judgment: **{confidence.level}**.")
     limiting = confidence.limiting
     if limiting:
-        st.caption("Limited by: " + "; ".join(f"{r.name}: {r.reason}" for r in limiting) + ".")
+        st.caption(
+            "Limited by: " + "; ".join(f"{esc(r.name)}: {esc(r.reason)}" for r in limiting) + "."
+        )
 
 
 def bottom_line(analysis: Analysis) -> str:
@@ -124,8 +139,8 @@ def item_details(analysis: Analysis, i: int) -> None:
         unsafe_allow_html=True,
     )
     woe = float(analysis.weight_of_evidence(analysis.leader, analysis.runner_up)[i])
-    lead = case.hypotheses[analysis.leader].label
-    run = case.hypotheses[analysis.runner_up].label
+    lead = esc(case.hypotheses[analysis.leader].label)
+    run = esc(case.hypotheses[analysis.runner_up].label)
     st.caption(
         f"Weight of evidence for {lead} over {run}: {woe:+.1f} dB ({jeffreys_grade(woe)}). "
         f"Diagnosticity {analysis.diagnosticity[i]:.1f} dB."

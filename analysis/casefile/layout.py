@@ -11,11 +11,12 @@ from pathlib import Path
 
 from analysis.errors import CaseNameError
 
-#: Case names the format allows (the file stem). Always matched with ``fullmatch``.
-CASE_PATTERN = re.compile(r"[a-z0-9-]+")
+#: Case names the format allows (the file stem). Always matched with ``fullmatch``;
+#: the length cap keeps both file names well under every file system's limit.
+CASE_PATTERN = re.compile(r"[a-z0-9-]{1,64}")
 
 #: What a case name may hold, in the words every message uses.
-CASE_NAME_RULE = "a case name may use only a-z, 0-9 and '-'"
+CASE_NAME_RULE = "a case name may use only a-z, 0-9 and '-', at most 64 of them"
 
 
 def is_case_name(name: object) -> bool:

@@ -106,7 +106,10 @@ def load_case_texts(
 
 # -- reading ---------------------------------------------------------------------------
 def _available(base: Path) -> str:
-    cases = list_cases(base)
+    try:
+        cases = list_cases(base)
+    except OSError as exc:
+        return f"the cases under {base} cannot be listed ({exc.strerror or exc})"
     return f"cases under {base}: {options(cases)}" if cases else f"there are no cases under {base}"
 
 
@@ -121,8 +124,17 @@ def _read_under(base: Path, display: str) -> Document:
         return failed_document(
             display, 0, f"resolves outside {base}; case files must stay under it"
         )
-    if not path.exists():
+    try:
+        path.stat()
+    except FileNotFoundError:
         return failed_document(display, 0, f"file not found; {_available(base)}")
+    except OSError as exc:  # e.g. a folder that can be listed but not searched
+        return failed_document(
+            display,
+            0,
+            f"cannot be read ({exc.strerror or exc}); check the permissions of "
+            f"{Path(display).parent}/ and the file",
+        )
     if not path.is_file():
         return failed_document(display, 0, "is not a regular file; a case file must be one")
     return read_yaml(path, display)

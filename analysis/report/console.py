@@ -1,21 +1,34 @@
-"""The readable terminal view of an analysis (``ach analyze`` without ``--json``)."""
+"""The readable terminal view of an analysis (``ach analyze`` without ``--json``).
+
+Every piece of case text goes through :func:`safe` before it reaches rich: rich markup
+in it (``[bold]``, ``[link=...]``) prints literally and control characters show as
+visible escapes, so a case file cannot style, link, move the cursor or set the
+clipboard in the analyst's terminal.
+"""
 
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
+from analysis.casefile.text import terminal_safe
 from analysis.engine.analyzer import Analysis
 from analysis.scales import format_percent
 from analysis.wording import tie_sentence
 
 
+def safe(text: object) -> str:
+    """Case (or any outside) text made inert for a rich console: no markup, no controls."""
+    return escape(terminal_safe(str(text), keep_newlines=False))
+
+
 def _conclusion(analysis: Analysis) -> str:
     case = analysis.case
     lead = analysis.leader
-    label = case.hypotheses[lead].label
+    label = safe(case.hypotheses[lead].label)
     if len(analysis.tied) > 1:
-        labels = [case.hypotheses[k].label for k in analysis.tied]
+        labels = [safe(case.hypotheses[k].label) for k in analysis.tied]
         tie = tie_sentence(labels, analysis.percent(lead), analysis.words()[lead])
         return (
             f"[bold]Bottom line:[/bold] {tie} "
@@ -43,7 +56,7 @@ def _hypothesis_table(analysis: Analysis) -> Table:
     for k in analysis.ranking:
         h = analysis.case.hypotheses[k]
         row = [
-            f"{h.label} ({h.id})",
+            safe(f"{h.label} ({h.id})"),
             format_percent(float(analysis.prior[k])),
             format_percent(float(analysis.posterior[k])),
             words[k],
@@ -64,7 +77,8 @@ def _evidence_table(analysis: Analysis) -> Table:
     table = Table(
         title=(
             "Evidence, most diagnostic first: contribution per hypothesis (dB), "
-            f"weight for {case.hypotheses[lead].label} over {case.hypotheses[runner].label}"
+            f"weight for {safe(case.hypotheses[lead].label)} over "
+            f"{safe(case.hypotheses[runner].label)}"
         ),
         title_justify="left",
     )
@@ -72,7 +86,7 @@ def _evidence_table(analysis: Analysis) -> Table:
     table.add_column("Source", overflow="fold")
     table.add_column("Date", no_wrap=True)
     for h in case.hypotheses:
-        table.add_column(h.id, justify="right", no_wrap=True)
+        table.add_column(safe(h.id), justify="right", no_wrap=True)
     table.add_column("Diag.", justify="right", no_wrap=True)
     table.add_column("Lead", justify="right", no_wrap=True)
     table.add_column("Grade")
@@ -81,9 +95,9 @@ def _evidence_table(analysis: Analysis) -> Table:
     for i in analysis.by_diagnosticity:
         item = case.evidence[i]
         table.add_row(
-            item.id,
-            item.source or "-",
-            item.date or "-",
+            safe(item.id),
+            safe(item.source or "-"),
+            safe(item.date or "-"),
             *[f"{c:+.1f}" for c in analysis.contribution[i]],
             f"{analysis.diagnosticity[i]:.1f}",
             f"{woe[i]:+.1f}",
@@ -102,11 +116,13 @@ def _indicator_table(analysis: Analysis) -> Table:
     ids = analysis.case.hypothesis_ids
 
     def dist(p) -> str:
-        return ", ".join(f"{h} {format_percent(float(v))}" for h, v in zip(ids, p, strict=True))
+        return ", ".join(
+            f"{safe(h)} {format_percent(float(v))}" for h, v in zip(ids, p, strict=True)
+        )
 
     for ind in analysis.indicators:
         table.add_row(
-            ind.item.id,
+            safe(ind.item.id),
             f"{ind.expected_information_bits:.3f}",
             dist(ind.if_seen),
             dist(ind.if_not_seen),
@@ -124,8 +140,8 @@ def print_analysis(analysis: Analysis, console: Console | None = None) -> None:
     """Print the whole analysis as tables."""
     console = console or table_console()
     case = analysis.case
-    console.print(f"[bold]{case.title}[/bold]")
-    console.print(case.question)
+    console.print(f"[bold]{safe(case.title)}[/bold]")
+    console.print(safe(case.question))
     console.print(_conclusion(analysis))
     console.print(_hypothesis_table(analysis))
     console.print(_evidence_table(analysis))
@@ -133,10 +149,10 @@ def print_analysis(analysis: Analysis, console: Console | None = None) -> None:
         console.print(_indicator_table(analysis))
     console.print(
         "Confidence rules: "
-        + "; ".join(f"{r.name}: {r.cap} ({r.reason})" for r in analysis.confidence.rules)
+        + "; ".join(safe(f"{r.name}: {r.cap} ({r.reason})") for r in analysis.confidence.rules)
     )
     if analysis.disagreement:
-        console.print(f"[bold]Heuer vs Bayes:[/bold] {analysis.disagreement.explanation}")
+        console.print(f"[bold]Heuer vs Bayes:[/bold] {safe(analysis.disagreement.explanation)}")
     u = analysis.uncertainty
     if u is not None:
         console.print(
@@ -144,4 +160,4 @@ def print_analysis(analysis: Analysis, console: Console | None = None) -> None:
             f"max R-hat {u.r_hat_max:.3f}, min ESS {u.ess_min:.0f}, {u.seconds:.1f} s"
         )
     for note in analysis.warnings:
-        console.print(f"[yellow]Note:[/yellow] {note}")
+        console.print(f"[yellow]Note:[/yellow] {safe(note)}")

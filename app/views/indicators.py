@@ -58,7 +58,7 @@ def show(view: View) -> None:
         ):
             st.markdown(esc(ind.item.claim), unsafe_allow_html=True)
             if ind.item.rationale:
-                st.caption(ind.item.rationale)
+                st.caption(esc(ind.item.rationale))
             table = pd.DataFrame(
                 [
                     now,
@@ -71,5 +71,5 @@ def show(view: View) -> None:
             source = case.source_by_id[ind.item.source].name if ind.item.source else None
             st.caption(
                 f"Probability of seeing it now: {percent_words(ind.probability_seen, yardstick)}"
-                + (f" · expected source: {source}" if source else "")
+                + (f" · expected source: {esc(source)}" if source else "")
             )

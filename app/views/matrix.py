@@ -36,6 +36,8 @@ EDIT = "matrix_edit"
 #: marks a cell (or row) whose number differs from the file
 CHANGED = "●"
 DIAG, LINCHPIN = "Diag. dB", "Linchpin"
+#: The matrix tables' own columns: a hypothesis labelled like one is shown under its id.
+READ_ONLY_COLUMNS = ("Item", "Date", DIAG, LINCHPIN, "Claim")
 
 
 def row_order(view: View, sort: str) -> list[int]:
@@ -73,20 +75,21 @@ def matrix_frame(view: View, order: list[int], show: str) -> tuple[pd.DataFrame,
     analysis = view.analysis
     case = view.case
     moved = view.adjustments.likelihoods
-    labels = [h.label for h in case.hypotheses]
+    columns_of = state.editor_columns(case, READ_ONLY_COLUMNS)
+    labels = list(columns_of)
     rows, styles = [], []
     for i in order:
         item = case.evidence[i]
         row = {"Item": item.id, "Date": item.date or ""}
         style = dict.fromkeys(row, "")
-        for k, h in enumerate(case.hypotheses):
+        for k, (h, column) in enumerate(zip(case.hypotheses, labels, strict=True)):
             if show == "ratings":
                 rating = analysis.heuer.ratings[i][k]
                 text = rating if analysis.heuer.given[i][k] else f"({rating})"
             else:
                 text = cell_text(item.likelihoods[h.id])
-            row[h.label] = f"{CHANGED} {text}" if (item.id, h.id) in moved else text
-            style[h.label] = heat_style(float(analysis.contribution[i, k]))
+            row[column] = f"{CHANGED} {text}" if (item.id, h.id) in moved else text
+            style[column] = heat_style(float(analysis.contribution[i, k]))
         row[DIAG] = round(float(analysis.diagnosticity[i]), 1)
         row[LINCHPIN] = "yes" if analysis.linchpin[i] else ""
         row["Claim"] = item.claim
@@ -120,11 +123,12 @@ def _read_only(view: View, order: list[int], shown: str) -> None:
             "Claim", width=claim, help="Open the item below to read the claim whole"
         ),
     }
-    for h in hypotheses:
-        config[h.label] = st.column_config.TextColumn(
+    columns = state.editor_columns(view.case, READ_ONLY_COLUMNS)
+    for column, h in zip(columns, hypotheses, strict=True):
+        config[column] = st.column_config.TextColumn(
             h.label,
             width=HYPOTHESIS_WIDTH,
-            help=f"{h.label}: {h.description}" if h.description else h.label,
+            help=esc(f"{h.label}: {h.description}" if h.description else h.label),
         )
     st.dataframe(
         styler,
@@ -214,7 +218,7 @@ def _editor(view: View) -> None:
             name,
             format=EDIT_FORMAT,
             width=EDIT_WIDTH,
-            help=f"P(this report | {view.case.labels[h]}), a number from 0 to 1",
+            help=f"P(this report &#124; {esc(view.case.labels[h])}), a number from 0 to 1",
         )
     st.data_editor(
         frame,
@@ -280,5 +284,5 @@ def show(view: View) -> None:
         item = case.evidence[i]
         mark = " · **linchpin**" if view.analysis.linchpin[i] else ""
         claim = item.claim if len(item.claim) <= 90 else item.claim[:87].rstrip() + "..."
-        with st.expander(f"**{item.id}**{mark}: {claim}"):
+        with st.expander(f"**{item.id}**{mark}: {esc(claim)}"):
             item_details(view.analysis, i)

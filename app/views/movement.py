@@ -6,14 +6,14 @@ import streamlit as st
 
 from analysis.report.charts import contribution_chart, trajectory_chart, waterfall_chart
 from app.views.context import View
-from app.widgets import show_chart
+from app.widgets import esc, show_chart
 
 
 def show(view: View) -> None:
     analysis = view.analysis
     case = view.case
-    lead = case.hypotheses[analysis.leader].label
-    run = case.hypotheses[analysis.runner_up].label
+    lead = esc(case.hypotheses[analysis.leader].label)
+    run = esc(case.hypotheses[analysis.runner_up].label)
     st.header("How the evidence moved it")
 
     st.subheader("Contribution of each item")

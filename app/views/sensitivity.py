@@ -36,7 +36,7 @@ def _linchpins(view: View) -> None:
             f"{esc(case.hypotheses[lead].label)} falls to {format_percent(float(without[lead]))}.",
             unsafe_allow_html=True,
         )
-        st.caption(case.evidence[i].claim)
+        st.caption(esc(case.evidence[i].claim))
     rows = [
         {
             "Item": item.id,
@@ -55,12 +55,12 @@ def _linchpins(view: View) -> None:
 def _tornado(view: View) -> None:
     analysis = view.analysis
     lead = view.case.hypotheses[analysis.leader].label
-    st.subheader(f"How far each number moves {lead}")
+    st.subheader(f"How far each number moves {esc(lead)}")
     st.caption(
         "Each likelihood and credibility is moved, one at a time, to the ends of its range: "
         "the 90% range the analyst wrote or, for a single number, the documented default "
         "band (the 5th-95th percentiles of its Beta with the case's concentration). The bars "
-        f"show the posterior of {lead} at either end; the largest swings are on top."
+        f"show the posterior of {esc(lead)} at either end; the largest swings are on top."
     )
     bars = state.tornado_of(analysis, view.key)
     if not bars:
@@ -74,7 +74,7 @@ def _sources(view: View) -> None:
     st.subheader("Sources the conclusion rests on")
     notes = list(analysis.warnings)
     for note in notes:
-        st.warning(note)
+        st.warning(esc(note))
     if not notes:
         st.markdown("No single source carries most of the conclusion.")
     rows = [

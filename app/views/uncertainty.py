@@ -11,7 +11,7 @@ from analysis.report.diagnostics import diagnostics_text
 from analysis.scales import format_percent
 from app import state
 from app.views.context import View
-from app.widgets import confidence_line, show_chart
+from app.widgets import confidence_line, esc, show_chart
 
 SETTINGS = "uncertainty_settings_kept"
 
@@ -83,7 +83,7 @@ def show(view: View) -> None:
         try:
             store[key] = _run(view, int(seed), int(draws), int(chains))
         except Exception as error:  # the sampler's own failure, shown rather than raised
-            st.error(f"The uncertainty run failed: {error}")
+            st.error(f"The uncertainty run failed: {esc(error)}")
             return
     summary = store.get(key)
     if summary is None:
@@ -113,4 +113,4 @@ def show(view: View) -> None:
     for line in diagnostics_text(summary):
         st.markdown(f"- {line}")
     for warning in summary.warnings:
-        st.warning(warning)
+        st.warning(esc(warning))

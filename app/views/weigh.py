@@ -35,24 +35,24 @@ def _likelihood_sliders(view: View) -> None:
         item = case.evidence[i]
         # the label stays fixed: a changed label would redraw (and close) the expander
         date = f" ({item.date})" if item.date else ""
-        with st.expander(f"{item.id}{date}"):
+        with st.expander(f"{item.id}{date}"):  # an id and a date: no markup possible
             st.markdown(esc(item.claim), unsafe_allow_html=True)
             if item.rationale:
-                st.caption(item.rationale)
+                st.caption(esc(item.rationale))
             columns = st.columns(len(case.hypotheses))
             for column, h in zip(columns, case.hypotheses, strict=True):
                 value = float(item.likelihoods[h.id].value)  # the file's number
                 key = state.slider_start(state.LIKELIHOOD, (item.id, h.id), value)
                 with column:
                     st.slider(
-                        h.label,
+                        esc(h.label),
                         min_value=0.0,
                         max_value=1.0,
                         step=STEP,
                         format="%.2f",
                         key=key,
-                        help=f"P(this report | {h.label}); file: "
-                        f"{item.likelihoods[h.id].describe()}",
+                        help=f"P(this report &#124; {esc(h.label)}); file: "
+                        f"{esc(item.likelihoods[h.id].describe())}",
                     )
                     if (item.id, h.id) in adjusted:
                         _changed_note(item.likelihoods[h.id].describe())
@@ -71,7 +71,7 @@ def _credibility_sliders(view: View) -> None:
         items = reports[source.id]
         key = state.slider_start(state.CREDIBILITY, source.id, file_credibility(case, source.id))
         st.slider(
-            f"{source.name} ({items} item{'s' if items != 1 else ''})",
+            f"{esc(source.name)} ({items} item{'s' if items != 1 else ''})",
             min_value=0.0,
             max_value=1.0,
             step=STEP,
@@ -94,7 +94,7 @@ def _prior_sliders(view: View) -> None:
     for h in case.hypotheses:
         key = state.slider_start(state.PRIOR, h.id, given[h.id])
         st.slider(
-            h.label,
+            esc(h.label),
             min_value=min(0.01, given[h.id]),
             max_value=1.0,
             step=STEP,

