@@ -91,10 +91,46 @@ class Item:
     relevance: str | None = None
     if_unreliable: float | None = None
     line: int = 0
+    #: the event this item reports (its likelihoods and ratings are then the event's)
+    event: str | None = None
+    #: free labels (types, codes, flags), in file order
+    tags: tuple[str, ...] = ()
+    #: kept on record but carries no weight anywhere
+    retracted: bool = False
 
     @property
     def relevance_or_default(self) -> str:
         return self.relevance or DEFAULT_RELEVANCE
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something that happened, reported by one or more items (Schum's corroboration).
+
+    ``likelihoods[h]`` is ``q[e, h]`` = P(the event happened | h); the items that report
+    it carry no likelihoods of their own.
+    """
+
+    id: str
+    description: str
+    #: hypothesis id -> likelihood; complete (ratings fill what numbers leave out)
+    likelihoods: Mapping[str, Prob]
+    ratings: Mapping[str, str] = field(default_factory=dict)
+    rationale: str = ""
+    date: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """A key assumption: if it fails, the items and events resting on it carry no weight."""
+
+    id: str
+    statement: str
+    #: ids of the evidence items and events that rest on it
+    rests_on: tuple[str, ...]
+    rationale: str = ""
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -112,6 +148,30 @@ class Case:
     #: where the case was read from (None for a case built in code)
     hypotheses_path: str | None = None
     evidence_path: str | None = None
+    events: tuple[Event, ...] = ()
+    assumptions: tuple[Assumption, ...] = ()
+    #: the information cut-off as written (None: the latest item date)
+    as_of: str | None = None
+    #: handling marking printed on every brief page (None: none)
+    marking: str | None = None
+
+    def __post_init__(self) -> None:
+        # An item that reports an event takes the event's likelihoods and ratings, so
+        # every view of the matrix rates it by its event (one source for those numbers).
+        if not self.events:
+            return
+        by_id = {e.id: e for e in self.events}
+
+        def reported(item: Item) -> Item:
+            event = by_id.get(item.event) if item.event is not None else None
+            if event is None or (
+                item.likelihoods is event.likelihoods and item.ratings is event.ratings
+            ):
+                return item
+            return replace(item, likelihoods=event.likelihoods, ratings=event.ratings)
+
+        evidence = tuple(reported(item) for item in self.evidence)
+        object.__setattr__(self, "evidence", evidence)
 
     # -- lookups -----------------------------------------------------------------
     @cached_property
@@ -125,6 +185,54 @@ class Case:
     @cached_property
     def source_by_id(self) -> dict[str, Source]:
         return {s.id: s for s in self.sources}
+
+    @cached_property
+    def event_by_id(self) -> dict[str, Event]:
+        return {e.id: e for e in self.events}
+
+    @cached_property
+    def event_reports(self) -> dict[str, tuple[int, ...]]:
+        """Event id -> indices (in ``evidence``) of the items reporting it, retracted too."""
+        reports: dict[str, list[int]] = {e.id: [] for e in self.events}
+        for i, item in enumerate(self.evidence):
+            if item.event in reports:
+                reports[item.event].append(i)
+        return {e: tuple(rows) for e, rows in reports.items()}
+
+    @cached_property
+    def retracted_mask(self) -> np.ndarray:
+        """``(N,)`` True for each retracted evidence item."""
+        return np.fromiter(
+            (item.retracted for item in self.evidence), dtype=bool, count=len(self.evidence)
+        )
+
+    def resting_on(self, assumption: Assumption) -> tuple[int, ...]:
+        """Indices of the evidence items resting on ``assumption``: those it names and
+        every report of the events it names."""
+        named = set(assumption.rests_on)
+        return tuple(
+            i
+            for i, item in enumerate(self.evidence)
+            if item.id in named or (item.event is not None and item.event in named)
+        )
+
+    @property
+    def cutoff(self) -> str | None:
+        """The information cut-off: ``as_of`` when given, else the latest item date."""
+        if self.as_of is not None:
+            return self.as_of
+        return max((item.date for item in self.evidence if item.date), default=None)
+
+    @cached_property
+    def warnings(self) -> tuple[str, ...]:
+        """Located notes about the case that are not errors (an event no item reports)."""
+        where = self.evidence_path or "evidence"
+        return tuple(
+            f"{where}:{event.line}: event {event.id!r} is reported by no item, so it carries "
+            "no weight; add 'event: " + event.id + "' to the items that report it, or remove it"
+            for event in self.events
+            if not self.event_reports[event.id]
+        )
 
     @property
     def effective_concentration(self) -> float:
@@ -197,17 +305,21 @@ class Case:
     # -- provenance ------------------------------------------------------------------
     def to_data(self) -> tuple[dict, dict]:
         """The two YAML documents (hypotheses, evidence) that reproduce this case."""
-        hypotheses: dict = {
-            "case": self.name,
-            "title": self.title,
-            "question": self.question,
-            "hypotheses": [_hypothesis_data(h) for h in self.hypotheses],
-        }
+        hypotheses: dict = {"case": self.name, "title": self.title, "question": self.question}
+        if self.as_of is not None:
+            hypotheses["as_of"] = self.as_of
+        if self.marking is not None:
+            hypotheses["marking"] = self.marking
+        hypotheses["hypotheses"] = [_hypothesis_data(h) for h in self.hypotheses]
         evidence: dict = {"case": self.name}
         if self.concentration is not None:
             evidence["defaults"] = {"concentration": self.concentration}
         evidence["sources"] = [_source_data(s) for s in self.sources]
         evidence["evidence"] = [_item_data(i) for i in self.evidence]
+        if self.events:
+            evidence["events"] = [_event_data(e) for e in self.events]
+        if self.assumptions:
+            evidence["assumptions"] = [_assumption_data(a) for a in self.assumptions]
         if self.indicators:
             evidence["indicators"] = [_item_data(i) for i in self.indicators]
         return hypotheses, evidence
@@ -239,17 +351,49 @@ def _source_data(s: Source) -> dict:
     return data
 
 
+def _numbers_data(data: dict, likelihoods: Mapping[str, Prob], ratings: Mapping[str, str]) -> None:
+    numeric = {h: p.as_written() for h, p in likelihoods.items() if p.origin != "rating"}
+    if numeric:
+        data["likelihoods"] = numeric
+    if ratings:
+        data["ratings"] = dict(ratings)
+
+
+def _event_data(event: Event) -> dict:
+    data: dict = {"id": event.id, "description": event.description}
+    if event.date is not None:
+        data["date"] = event.date
+    _numbers_data(data, event.likelihoods, event.ratings)
+    if event.rationale:
+        data["rationale"] = event.rationale
+    return data
+
+
+def _assumption_data(assumption: Assumption) -> dict:
+    data: dict = {
+        "id": assumption.id,
+        "statement": assumption.statement,
+        "rests_on": list(assumption.rests_on),
+    }
+    if assumption.rationale:
+        data["rationale"] = assumption.rationale
+    return data
+
+
 def _item_data(item: Item) -> dict:
     data: dict = {"id": item.id, "claim": item.claim}
     if item.date is not None:
         data["date"] = item.date
     if item.source is not None:
         data["source"] = item.source
-    numeric = {h: p.as_written() for h, p in item.likelihoods.items() if p.origin != "rating"}
-    if numeric:
-        data["likelihoods"] = numeric
-    if item.ratings:
-        data["ratings"] = dict(item.ratings)
+    if item.event is not None:
+        data["event"] = item.event
+    else:
+        _numbers_data(data, item.likelihoods, item.ratings)
+    if item.tags:
+        data["tags"] = list(item.tags)
+    if item.retracted:
+        data["retracted"] = True
     if item.relevance is not None:
         data["relevance"] = item.relevance
     if item.if_unreliable is not None:

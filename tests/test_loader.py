@@ -376,7 +376,7 @@ def test_duplicate_source_ids(tmp_path):
 def test_duplicate_ids_across_evidence_and_indicators(tmp_path):
     assert evidence_problems(tmp_path, "  - id: i1", "  - id: e1") == [
         f"{E}:25: indicator 'e1' has the same id as the evidence on line 11; "
-        "every evidence item and indicator needs its own id"
+        "every evidence item, event, assumption and indicator needs its own id"
     ]
 
 
@@ -533,7 +533,7 @@ def test_utf8_bom_and_non_ascii_text(tmp_path):
 def test_top_level_not_a_mapping(tmp_path):
     assert problems(write(tmp_path, hyp="- a\n- b\n")) == [
         f"{H}:1: the file is ['a', 'b']; must be a mapping with keys case, title, question, "
-        "hypotheses"
+        "as_of, marking, hypotheses"
     ]
 
 
@@ -673,15 +673,18 @@ def test_unknown_key_with_suggestion(tmp_path):
     found = evidence_problems(tmp_path, "    likelihoods:\n", "    likelyhoods:\n")
     assert (
         f"{E}:15: evidence 'e1' has unknown key 'likelyhoods'; allowed keys: id, claim, date, "
-        "source, likelihoods, rationale, ratings, relevance, if_unreliable "
-        "(did you mean 'likelihoods'?)"
+        "source, likelihoods, rationale, ratings, relevance, if_unreliable, tags, event, "
+        "retracted (did you mean 'likelihoods'?)"
     ) in found
 
 
 def test_unknown_key_without_suggestion(tmp_path):
     assert hypotheses_problems(
         tmp_path, "question: Which is it?", "question: Which is it?\nzzz: 1"
-    ) == [f"{H}:4: the file has unknown key 'zzz'; allowed keys: case, title, question, hypotheses"]
+    ) == [
+        f"{H}:4: the file has unknown key 'zzz'; "
+        "allowed keys: case, title, question, as_of, marking, hypotheses"
+    ]
 
 
 def test_missing_key(tmp_path):

@@ -14,7 +14,8 @@ from typing import Annotated, Any
 from pydantic import Field, PlainValidator
 
 from analysis.case import Case, Item
-from analysis.casefile.loader import _passes, prior_problems
+from analysis.casefile.loader import prior_problems
+from analysis.casefile.references import passes as _passes
 from analysis.casefile.schema import (
     ID_PATTERN,
     CaseName,

@@ -14,16 +14,22 @@ problem is left; otherwise :class:`~analysis.errors.CaseError` carries them all.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from pydantic_core import PydanticCustomError
-
-from analysis.case import Case, Hypothesis, Item, Prob, Source
+from analysis.case import Assumption, Case, Event, Hypothesis, Item, Prob, Source
 from analysis.casefile.layout import is_case_name, list_cases
+from analysis.casefile.references import (
+    ID_SECTIONS,
+    check_references,
+    entries,
+    listed_ids,
+    passes,
+)
 from analysis.casefile.schema import (
     ENTITY,
+    EventEntry,
+    EvidenceEntry,
     EvidenceFile,
     HypothesesFile,
     IndicatorEntry,
@@ -142,15 +148,7 @@ def _read_under(base: Path, display: str) -> Document:
 
 def _valid_case_name(doc: Document) -> str | None:
     name = doc.data.get("case") if doc.usable and isinstance(doc.data, dict) else None
-    return name if _passes(check_case_name, name) else None
-
-
-def _passes(check: Callable[[Any], Any], value: Any) -> bool:
-    try:
-        check(value)
-    except PydanticCustomError:
-        return False
-    return True
+    return name if passes(check_case_name, name) else None
 
 
 # -- the three passes --------------------------------------------------------------------
@@ -180,28 +178,14 @@ def _cross_check(hypotheses: Document, evidence: Document, stem: str | None) -> 
     problems += _check_hypotheses(hypotheses)
     problems += _check_unique(hypotheses, ("hypotheses",), "hypothesis")
     problems += _check_unique(evidence, ("sources",), "source")
-    problems += _check_unique(evidence, ("evidence", "indicators"), "evidence item and indicator")
-    hypothesis_ids = _ids(hypotheses, "hypotheses") if hypotheses.usable else None
+    problems += _check_unique(
+        evidence, ID_SECTIONS, "evidence item, event, assumption and indicator"
+    )
+    hypothesis_ids = listed_ids(hypotheses, "hypotheses") if hypotheses.usable else None
     problems += _check_items(evidence, hypothesis_ids)
+    problems += check_references(evidence)
     problems += _check_ranges(evidence)
     return problems
-
-
-def _entries(doc: Document, key: str) -> Iterator[tuple[int, dict]]:
-    """``(index, entry)`` for each mapping in the list ``doc.data[key]``."""
-    items = doc.data.get(key) if doc.usable and isinstance(doc.data, dict) else None
-    if isinstance(items, list):
-        for index, entry in enumerate(items):
-            if isinstance(entry, dict):
-                yield index, entry
-
-
-def _ids(doc: Document, key: str) -> list[str] | None:
-    """The valid ids in ``doc.data[key]`` (None when that is not a list)."""
-    if not (isinstance(doc.data, dict) and isinstance(doc.data.get(key), list)):
-        return None
-    ids = [e.get("id") for _, e in _entries(doc, key)]
-    return list(dict.fromkeys(i for i in ids if _passes(check_id, i)))
 
 
 def _check_names(hypotheses: Document, evidence: Document, stem: str | None) -> list[Problem]:
@@ -248,10 +232,10 @@ def _check_hypotheses(doc: Document) -> list[Problem]:
                 f"hypotheses lists {len(listed)}; ACH needs at least two competing hypotheses",
             )
         )
-    entries = [e for _, e in _entries(doc, "hypotheses")]
-    names = [show(e.get("id")) for e in entries]
-    with_prior = [n for n, e in zip(names, entries, strict=True) if "prior" in e]
-    without = [n for n, e in zip(names, entries, strict=True) if "prior" not in e]
+    mappings = [e for _, e in entries(doc, "hypotheses")]
+    names = [show(e.get("id")) for e in mappings]
+    with_prior = [n for n, e in zip(names, mappings, strict=True) if "prior" in e]
+    without = [n for n, e in zip(names, mappings, strict=True) if "prior" not in e]
     if with_prior and without:
         problems.append(
             Problem(
@@ -264,7 +248,7 @@ def _check_hypotheses(doc: Document) -> list[Problem]:
     elif with_prior:
         places = {
             show(entry.get("id")): (("hypotheses", index, "prior"), entry["prior"])
-            for index, entry in _entries(doc, "hypotheses")
+            for index, entry in entries(doc, "hypotheses")
         }
         problems += prior_problems(doc, places, line, "remove the hypothesis or give it")
     problems.extend(_check_labels(doc))
@@ -277,7 +261,7 @@ def prior_problems(doc: Document, places: dict, line: int, fix: str) -> list[Pro
     Checked only when every value is a valid probability (the shape pass reports the
     others); ``fix`` begins the advice for a zero prior ("... a small prior").
     """
-    if not all(_passes(check_probability, value) for _, value in places.values()):
+    if not all(passes(check_probability, value) for _, value in places.values()):
         return []
     problems = [
         Problem(
@@ -305,7 +289,7 @@ def _check_labels(doc: Document) -> list[Problem]:
     """Labels are what readers see (and what charts are keyed by): they must differ."""
     problems = []
     first: dict[str, int] = {}
-    for index, entry in _entries(doc, "hypotheses"):
+    for index, entry in entries(doc, "hypotheses"):
         label = entry.get("label")
         if not isinstance(label, str):
             continue
@@ -329,7 +313,7 @@ def _check_unique(doc: Document, keys: tuple[str, ...], what: str) -> list[Probl
     problems = []
     first: dict[str, tuple[str, int]] = {}
     for key in keys:
-        for index, entry in _entries(doc, key):
+        for index, entry in entries(doc, key):
             item_id = entry.get("id")
             if not isinstance(item_id, str):
                 continue
@@ -351,12 +335,13 @@ def _check_unique(doc: Document, keys: tuple[str, ...], what: str) -> list[Probl
 
 def _check_items(doc: Document, hypothesis_ids: list[str] | None) -> list[Problem]:
     problems = []
-    source_ids = _ids(doc, "sources")
-    for key in ("evidence", "indicators"):
-        for index, entry in _entries(doc, key):
+    source_ids = listed_ids(doc, "sources")
+    for key in ("evidence", "indicators", "events"):
+        for index, entry in entries(doc, key):
             loc = (key, index)
-            problems += _check_source(doc, loc, entry, source_ids)
-            if hypothesis_ids is not None:
+            if key != "events":
+                problems += _check_source(doc, loc, entry, source_ids)
+            if hypothesis_ids is not None and "event" not in entry:
                 problems += _check_maps(doc, loc, entry, hypothesis_ids)
     return problems
 
@@ -365,7 +350,7 @@ def _check_source(
     doc: Document, loc: tuple, entry: dict, source_ids: list[str] | None
 ) -> list[Problem]:
     source = entry.get("source")
-    if source_ids is None or not _passes(check_id, source) or source in source_ids:
+    if source_ids is None or not passes(check_id, source) or source in source_ids:
         return []
     fix = (
         f"must be one of the sources ({options(source_ids)}){closest(source, source_ids)}"
@@ -410,12 +395,13 @@ def _check_maps(doc: Document, loc: tuple, entry: dict, hypothesis_ids: list[str
             )
         )
     elif hypothesis_ids and _impossible(entry, likelihoods, hypothesis_ids):
+        fix = "" if loc[0] == "events" else " or give a positive if_unreliable"
         problems.append(
             Problem(
                 doc.path,
                 line,
                 f"{subject(loc, doc.data)} is impossible under every hypothesis (every "
-                "likelihood is 0); raise a likelihood above 0 or give a positive if_unreliable",
+                f"likelihood is 0); raise a likelihood above 0{fix}",
             )
         )
     return problems
@@ -423,7 +409,7 @@ def _check_maps(doc: Document, loc: tuple, entry: dict, hypothesis_ids: list[str
 
 def _impossible(entry: dict, likelihoods: dict, hypothesis_ids: list[str]) -> bool:
     def zero(value: Any) -> bool:
-        return _passes(check_probability, value) and float(value) == 0.0
+        return passes(check_probability, value) and float(value) == 0.0
 
     unreliable = entry.get("if_unreliable", 0)
     return all(zero(likelihoods.get(h)) for h in hypothesis_ids) and zero(unreliable)
@@ -432,16 +418,16 @@ def _impossible(entry: dict, likelihoods: dict, hypothesis_ids: list[str]) -> bo
 def _check_ranges(doc: Document) -> list[Problem]:
     """Ranges that are well formed but that no Beta distribution can fit."""
     places = [
-        (("sources", i, "credibility"), e.get("credibility")) for i, e in _entries(doc, "sources")
+        (("sources", i, "credibility"), e.get("credibility")) for i, e in entries(doc, "sources")
     ]
-    for key in ("evidence", "indicators"):
-        for index, entry in _entries(doc, key):
+    for key in ("evidence", "indicators", "events"):
+        for index, entry in entries(doc, key):
             given = entry.get("likelihoods")
             if isinstance(given, dict):
                 places += [((key, index, "likelihoods", h), v) for h, v in given.items()]
     problems = []
     for where, value in places:
-        if not (isinstance(value, list) and _passes(check_range, value)):
+        if not (isinstance(value, list) and passes(check_range, value)):
             continue
         low, high = float(value[0]), float(value[1])
         try:
@@ -469,13 +455,22 @@ def _prob(value: float | tuple[float, float] | str) -> Prob:
     return Prob(float(value), "point")
 
 
-def _item(entry: IndicatorEntry, hypothesis_ids: tuple[str, ...], line: int) -> Item:
-    likelihoods = {
+def _likelihoods(
+    entry: IndicatorEntry | EventEntry, hypothesis_ids: tuple[str, ...]
+) -> dict[str, Prob]:
+    """Every hypothesis's likelihood: the number given, else the rating's documented one."""
+    return {
         h: _prob(entry.likelihoods[h])
         if h in entry.likelihoods
         else Prob(RATING_LIKELIHOOD[entry.ratings[h]], "rating", word=entry.ratings[h])
         for h in hypothesis_ids
     }
+
+
+def _item(entry: IndicatorEntry, hypothesis_ids: tuple[str, ...], line: int) -> Item:
+    event = entry.event if isinstance(entry, EvidenceEntry) else None
+    # an item reporting an event takes the event's numbers (the Case fills them in)
+    likelihoods = {} if event is not None else _likelihoods(entry, hypothesis_ids)
     return Item(
         id=entry.id,
         claim=entry.claim,
@@ -487,6 +482,9 @@ def _item(entry: IndicatorEntry, hypothesis_ids: tuple[str, ...], line: int) -> 
         relevance=entry.relevance,
         if_unreliable=entry.if_unreliable,
         line=line,
+        event=event,
+        tags=tuple(dict.fromkeys(entry.tags)),
+        retracted=isinstance(entry, EvidenceEntry) and entry.retracted,
     )
 
 
@@ -520,6 +518,26 @@ def _build(h: HypothesesFile, e: EvidenceFile, h_doc: Document, e_doc: Document)
         concentration=e.defaults.concentration,
         hypotheses_path=h_doc.path,
         evidence_path=e_doc.path,
+        events=tuple(
+            Event(
+                x.id,
+                x.description,
+                _likelihoods(x, ids),
+                ratings=dict(x.ratings),
+                rationale=x.rationale,
+                date=x.date,
+                line=e_doc.line(("events", i)),
+            )
+            for i, x in enumerate(e.events)
+        ),
+        assumptions=tuple(
+            Assumption(
+                x.id, x.statement, tuple(x.rests_on), x.rationale, e_doc.line(("assumptions", i))
+            )
+            for i, x in enumerate(e.assumptions)
+        ),
+        as_of=h.as_of,
+        marking=h.marking,
     )
 
 

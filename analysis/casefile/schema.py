@@ -39,6 +39,8 @@ ENTITY = {
     "sources": "source",
     "evidence": "evidence",
     "indicators": "indicator",
+    "events": "event",
+    "assumptions": "assumption",
 }
 
 
@@ -244,6 +246,22 @@ def check_positive(value: Any) -> float:
     return number
 
 
+def check_flag(value: Any) -> bool:
+    """true or false."""
+    if isinstance(value, bool):
+        return value
+    raise ValueProblem(value, "must be true or false")
+
+
+def check_rests_on(value: Any) -> list[str]:
+    """A non-empty list of ids."""
+    if not isinstance(value, list):
+        raise ValueProblem(value, "must be a list of item or event ids, e.g. [f7-in-gaza]")
+    if not value:
+        raise ValueProblem(value, "name at least one evidence item or event that rests on it")
+    return [check_id(v) for v in value]
+
+
 #: ``YYYY-MM-DD``, optionally with a time: the forms that sort as text in date order.
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?")
 
@@ -274,6 +292,10 @@ Rating = Annotated[str, PlainValidator(check_rating)]
 Level = Annotated[str | None, PlainValidator(check_level)]
 Positive = Annotated[float | None, PlainValidator(check_positive)]
 DateText = Annotated[str | None, PlainValidator(check_date)]
+MaybeText = Annotated[str | None, PlainValidator(check_text)]
+MaybeId = Annotated[str | None, PlainValidator(check_id)]
+Flag = Annotated[bool, PlainValidator(check_flag)]
+RestsOn = Annotated[list[str], PlainValidator(check_rests_on)]
 
 
 # -- the documents -------------------------------------------------------------------
@@ -292,6 +314,8 @@ class HypothesesFile(_Strict):
     case: CaseName
     title: Line
     question: Text
+    as_of: DateText = None
+    marking: MaybeText = None
     hypotheses: list[HypothesisEntry]
 
 
@@ -311,16 +335,39 @@ class IndicatorEntry(_Strict):
     id: Id
     claim: Text
     date: DateText = None
-    source: Annotated[str | None, PlainValidator(check_id)] = None
+    source: MaybeId = None
     likelihoods: dict[str, Uncertain] = {}
     rationale: OptionalText = ""
     ratings: dict[str, Rating] = {}
     relevance: Level = None
     if_unreliable: Probability = None
+    tags: list[Text] = []
 
 
 class EvidenceEntry(IndicatorEntry):
     source: Id  # type: ignore[assignment]
+    event: MaybeId = None
+    retracted: Flag = False
+
+
+class EventEntry(_Strict):
+    """Something that happened; the items naming it in ``event:`` report it."""
+
+    id: Id
+    description: Text
+    date: DateText = None
+    likelihoods: dict[str, Uncertain] = {}
+    ratings: dict[str, Rating] = {}
+    rationale: OptionalText = ""
+
+
+class AssumptionEntry(_Strict):
+    """A key assumption and the evidence items and events that rest on it."""
+
+    id: Id
+    statement: Text
+    rests_on: RestsOn
+    rationale: OptionalText = ""
 
 
 class EvidenceFile(_Strict):
@@ -328,6 +375,8 @@ class EvidenceFile(_Strict):
     defaults: Defaults = Defaults()
     sources: list[SourceEntry]
     evidence: list[EvidenceEntry]
+    events: list[EventEntry] = []
+    assumptions: list[AssumptionEntry] = []
     indicators: list[IndicatorEntry] = []
 
 
