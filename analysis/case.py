@@ -200,6 +200,11 @@ class Case:
         return {e: tuple(rows) for e, rows in reports.items()}
 
     @cached_property
+    def event_likelihood(self) -> np.ndarray:
+        """``q[e, h]`` for the events (rows) by hypotheses (columns)."""
+        return self.likelihood_matrix(self.events)
+
+    @cached_property
     def retracted_mask(self) -> np.ndarray:
         """``(N,)`` True for each retracted evidence item."""
         return np.fromiter(
@@ -255,8 +260,8 @@ class Case:
         values = np.array(given, dtype=float)
         return values / values.sum()
 
-    def likelihood_matrix(self, items: tuple[Item, ...]) -> np.ndarray:
-        """``L[i, h]`` for ``items`` (rows) by hypotheses (columns)."""
+    def likelihood_matrix(self, items: tuple[Item, ...] | tuple[Event, ...]) -> np.ndarray:
+        """``L[i, h]`` for ``items`` (or events: rows) by hypotheses (columns)."""
         ids = self.hypothesis_ids
         values = np.fromiter(
             (item.likelihoods[h].value for item in items for h in ids),

@@ -126,6 +126,8 @@ def validate(case: str, root: RootOption = Path(".")) -> None:
         count(len(loaded.indicators), "indicator"),
         count(len(loaded.sources), "source"),
     )
+    for note in loaded.warnings:
+        typer.echo(f"warning: {note}")
     typer.echo(f"{loaded.name}: ok ({', '.join(parts)})")
 
 

@@ -12,9 +12,10 @@ from functools import cached_property
 import numpy as np
 
 from analysis.case import Case, Item
-from analysis.engine import bayes
+from analysis.engine import bayes, weights
 from analysis.engine.confidence import SUPPORT_DB, Confidence, assess_confidence
 from analysis.engine.heuer import Disagreement, HeuerResult, explain_disagreement, heuer_scores
+from analysis.engine.weights import AssumptionResult, EventResult
 from analysis.scales import LIKELIHOOD_FLOOR, estimative_word, format_percent, jeffreys_grade
 from analysis.wording import count
 
@@ -72,8 +73,10 @@ class Analysis:
     likelihood: np.ndarray  # (N, K) L as used by the closed form
     credibility: np.ndarray  # (N,)
     unreliable: np.ndarray  # (N,) b
-    effective: np.ndarray  # (N, K) P
-    log_effective: np.ndarray  # (N, K)
+    #: (N, K) each item's weight as a likelihood: P for a lone item, the chain-rule
+    #: factor P(R_j | R_1..R_j-1, h) for a report of an event, 1 when retracted
+    effective: np.ndarray
+    log_effective: np.ndarray  # (N, K) its log; the rows sum to the log likelihood
     posterior: np.ndarray  # (K,)
     contribution: np.ndarray  # (N, K) centred decibans
     prior_contribution: np.ndarray  # (K,) centred decibans of the prior
@@ -89,6 +92,8 @@ class Analysis:
     confidence: Confidence
     warnings: tuple[str, ...]
     uncertainty: UncertaintySummary | None = field(default=None)
+    events: tuple[EventResult, ...] = ()  # in case.events order
+    assumptions: tuple[AssumptionResult, ...] = ()  # in case.assumptions order
 
     # -- convenient views ------------------------------------------------------------
     @property
@@ -146,6 +151,16 @@ class Analysis:
     def linchpin_items(self) -> list[int]:
         return [int(i) for i in np.flatnonzero(self.linchpin)]
 
+    @property
+    def linchpin_events(self) -> list[EventResult]:
+        """Events of several reports whose removal changes the leader (an event of one
+        report is the same as its item)."""
+        return [e for e in self.events if e.linchpin and len(e.items) > 1]
+
+    @property
+    def linchpin_assumptions(self) -> list[AssumptionResult]:
+        return [a for a in self.assumptions if a.linchpin]
+
 
 def _trajectory_order(items: tuple[Item, ...]) -> np.ndarray:
     """Dated items by date (ISO strings sort as dates), then undated ones in file order."""
@@ -170,7 +185,7 @@ def _source_loads(case: Case, woe: np.ndarray) -> tuple[SourceLoad, ...]:
     total = float(np.abs(woe).sum())
     rows: dict[str, list[int]] = {}
     for i, item in enumerate(case.evidence):
-        if item.source is not None:
+        if item.source is not None and not item.retracted:
             rows.setdefault(item.source, []).append(i)
     loads = []
     for source in case.sources:
@@ -238,15 +253,19 @@ def analyze(
     """Run the whole exact analysis of ``case`` (and fold in an uncertainty run if given)."""
     prior = case.prior
     likelihood, credibility, unreliable = case.evidence_arrays
-    effective = bayes.effective_likelihood(likelihood, credibility, unreliable)
-    log_effective = np.log(effective)
-    posterior = np.exp(bayes.log_posterior(prior, log_effective))
+    order = _trajectory_order(case.evidence)
+    weighed = weights.weigh(case, order, likelihood, credibility, unreliable)
+    log_effective = weighed.log_weight
+    effective = np.exp(log_effective)
+    total = np.log(prior) + log_effective.sum(axis=0)
+    posterior = np.exp(bayes.normalise_log(total))
     ranking = np.argsort(-posterior, kind="stable")
     leader, runner = int(ranking[0]), int(ranking[1])
 
-    without = bayes.leave_one_out(prior, log_effective)
+    without = bayes.posterior_without(total, weighed.removal)
     linchpin = np.argmax(without, axis=1) != leader if len(without) else np.zeros(0, bool)
-    order = _trajectory_order(case.evidence)
+    event_results = weights.event_results(case, weighed, total, leader)
+    assumption_results = weights.assumption_results(case, weighed, total, leader)
     woe = bayes.weight_of_evidence(log_effective, leader, runner)
 
     heuer = heuer_scores(case, likelihood)
@@ -267,7 +286,7 @@ def analyze(
         )
     confidence = assess_confidence(
         supporting_sources=len(supporting),
-        linchpins=int(linchpin.sum()),
+        linchpins=int(linchpin.sum()) + sum(e.linchpin and len(e.items) > 1 for e in event_results),
         top_source_share=top.share if top else 0.0,
         top_source_name=top.name if top else "none",
         supporting_credibility=quality,
@@ -282,7 +301,7 @@ def analyze(
             if s.leader_weight_db > 0
         ),
     )
-    warnings = _warnings(case, loads, labels[leader], labels[runner])
+    warnings = [*case.warnings, *_warnings(case, loads, labels[leader], labels[runner])]
     warnings.extend(_impossible(case, effective))
     if uncertainty is not None:
         warnings.extend(uncertainty.warnings)
@@ -310,4 +329,6 @@ def analyze(
         confidence=confidence,
         warnings=tuple(warnings),
         uncertainty=uncertainty,
+        events=event_results,
+        assumptions=assumption_results,
     )

@@ -41,9 +41,14 @@ def centred_decibans(log_values: np.ndarray) -> np.ndarray:
 
 
 def leave_one_out(prior: np.ndarray, log_effective: np.ndarray) -> np.ndarray:
-    """``(N, K)``: the posterior without each item in turn, in O(N K)."""
-    total = np.log(prior) + log_effective.sum(axis=0)
-    return np.exp(normalise_log(total[None, :] - log_effective))
+    """``(N, K)``: the posterior without each independent item in turn, in O(N K)."""
+    return posterior_without(np.log(prior) + log_effective.sum(axis=0), log_effective)
+
+
+def posterior_without(total: np.ndarray, removal: np.ndarray) -> np.ndarray:
+    """``(N, K)``: the posterior from the log joint ``total`` ``(K,)`` less each row of
+    ``removal`` (the log weight taking that item away takes with it)."""
+    return np.exp(normalise_log(total[None, :] - removal))
 
 
 def trajectory(prior: np.ndarray, log_effective: np.ndarray, order: np.ndarray) -> np.ndarray:

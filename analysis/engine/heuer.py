@@ -42,6 +42,8 @@ class HeuerResult:
     weighted_inconsistency: np.ndarray
     #: hypothesis indices from least to most inconsistent (weighted score; ties by count)
     ranking: tuple[int, ...]
+    #: what the count gets wrong for this case (reports of one event counted apart)
+    note: str | None = None
 
 
 _CUTS = np.array([upper for upper, _ in RATING_CUTS])
@@ -85,6 +87,7 @@ def heuer_scores(case: Case, likelihood: np.ndarray | None = None) -> HeuerResul
     points = np.zeros(ratings.shape)
     for rating, value in RATING_INCONSISTENCY.items():
         points[ratings == rating] = value
+    points[case.retracted_mask] = 0.0  # a retracted item is rated but never counted
     weights = np.array(
         [
             credibility_weight(case, item) * PARC_WEIGHTS[item.relevance_or_default]
@@ -95,7 +98,28 @@ def heuer_scores(case: Case, likelihood: np.ndarray | None = None) -> HeuerResul
     inconsistency = points.sum(axis=0)
     weighted = (points * weights[:, None]).sum(axis=0)
     order = sorted(range(len(ids)), key=lambda j: (round(weighted[j], 9), inconsistency[j]))
-    return HeuerResult(ratings, given, weights, inconsistency, weighted, tuple(order))
+    return HeuerResult(
+        ratings, given, weights, inconsistency, weighted, tuple(order), _counting_note(case)
+    )
+
+
+def _counting_note(case: Case) -> str | None:
+    """Say so when several reports of one event are each counted (as classic ACH does)."""
+    if not case.events:
+        return None
+    counted = {
+        event: sum(not case.evidence[i].retracted for i in rows)
+        for event, rows in case.event_reports.items()
+    }
+    repeated = {event: n for event, n in counted.items() if n > 1}
+    if not repeated:
+        return None
+    named = ", ".join(f"'{e}' ({count(n, 'report')})" for e, n in repeated.items())
+    return (
+        f"Each report is rated by its event's likelihoods, so the count takes one event as "
+        f"many times as it is reported ({named}): it double-counts exactly as classic ACH "
+        "does. The Bayesian view weighs each event once, however many report it."
+    )
 
 
 #: An item moving the odds between two hypotheses by less than this (decibans) is not

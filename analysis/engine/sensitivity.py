@@ -16,7 +16,7 @@ import numpy as np
 
 from analysis.case import Prob
 from analysis.elicit import beta_parameters
-from analysis.engine import bayes
+from analysis.engine import bayes, weights
 from analysis.engine.analyzer import Analysis
 
 
@@ -57,10 +57,20 @@ def _leader_after(
     rows: list[int],
     likelihood: np.ndarray,
     credibility: np.ndarray,
+    event_likelihood: np.ndarray | None = None,
 ) -> float:
-    """The leader's posterior with ``rows`` of the evidence recomputed from new inputs."""
+    """The leader's posterior with ``rows`` of the evidence recomputed from new inputs
+    (and the events' likelihoods replaced by ``event_likelihood`` when given)."""
     case = analysis.case
     unreliable = case.unreliable_vector(tuple(case.evidence[i] for i in rows), likelihood)
+    if event_likelihood is not None or any(case.evidence[i].event for i in rows):
+        all_l, all_c, all_b = (a.copy() for a in case.evidence_arrays)
+        all_l[rows], all_c[rows], all_b[rows] = likelihood, credibility, unreliable
+        weighed = weights.weigh(
+            case, analysis.trajectory_order, all_l, all_c, all_b, event_likelihood
+        )
+        total = np.log(analysis.prior) + weighed.log_weight.sum(axis=0)
+        return float(np.exp(bayes.normalise_log(total))[analysis.leader])
     new_log = np.log(bayes.effective_likelihood(likelihood, credibility, unreliable))
     total = (
         np.log(analysis.prior)
@@ -80,6 +90,8 @@ def tornado(analysis: Analysis, top: int | None = 15) -> list[SensitivityBar]:
     bars: list[SensitivityBar] = []
 
     for i, item in enumerate(case.evidence):
+        if item.event is not None or item.retracted:
+            continue  # its likelihoods are its event's (below), or it carries no weight
         for k, h in enumerate(ids):
             band = band_of(item.likelihoods[h], k_conc)
             if band is None:
@@ -103,8 +115,38 @@ def tornado(analysis: Analysis, top: int | None = 15) -> list[SensitivityBar]:
                 )
             )
 
+    for e, event in enumerate(case.events):
+        rows = list(case.event_reports[event.id])
+        for k, h in enumerate(ids):
+            band = band_of(event.likelihoods[h], k_conc)
+            if band is None or not rows:
+                continue
+            ends = []
+            for value in band:
+                q = case.event_likelihood.copy()
+                q[e, k] = value
+                row = np.repeat(q[[e]], len(rows), axis=0)
+                ends.append(_leader_after(analysis, rows, row, analysis.credibility[rows], q))
+            bars.append(
+                SensitivityBar(
+                    f"{event.id}: P(event | {case.labels[h]})",
+                    "likelihood",
+                    tuple(case.evidence[i].id for i in rows),
+                    h,
+                    band[0],
+                    band[1],
+                    ends[0],
+                    ends[1],
+                    base,
+                )
+            )
+
     for source in case.sources:
-        rows = [i for i, item in enumerate(case.evidence) if item.source == source.id]
+        rows = [
+            i
+            for i, item in enumerate(case.evidence)
+            if item.source == source.id and not item.retracted
+        ]
         band = band_of(source.credibility, k_conc)
         if not rows or band is None:
             continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from analysis.case import Case, Hypothesis, Item, Prob, Source
+from analysis.case import Case, Event, Hypothesis, Item, Prob, Source
 
 
 def make_case(
@@ -16,10 +16,16 @@ def make_case(
     indicators=None,
     if_unreliable=None,
     name="test-case",
+    events=None,
+    item_events=None,
+    retracted=None,
 ) -> Case:
     """A case from arrays: ``likelihoods`` (N, K); ``credibility`` per source.
 
     By default every item has its own source; ``sources`` maps item -> source index.
+    ``events`` (E, K) are events' likelihoods; ``item_events`` maps item -> event index
+    or None (an item reporting an event takes its likelihoods, its own row is ignored);
+    ``retracted`` flags items.
     """
     likelihoods = np.asarray(likelihoods, dtype=float)
     n, k = likelihoods.shape
@@ -40,14 +46,20 @@ def make_case(
         for j in range(n_sources)
     )
 
+    def probs(row) -> dict[str, Prob]:
+        return {h: Prob(float(v)) for h, v in zip(ids, row, strict=True)}
+
     def item(prefix: str, i: int, row, source: int | None, date=None, b=None) -> Item:
+        event = None if prefix != "e" or item_events is None else item_events[i]
         return Item(
             id=f"{prefix}{i}",
             claim=f"claim {i}",
-            likelihoods={h: Prob(float(v)) for h, v in zip(ids, row, strict=True)},
+            likelihoods=probs(row) if event is None else {},
             source=None if source is None else f"s{source}",
             date=date,
             if_unreliable=b,
+            event=None if event is None else f"ev{event}",
+            retracted=prefix == "e" and retracted is not None and bool(retracted[i]),
         )
 
     evidence = tuple(
@@ -68,7 +80,13 @@ def make_case(
             item("x", j, row, None) for j, row in enumerate(np.asarray(indicators, dtype=float))
         )
     )
-    return Case(name, "Test case", "Which?", hypotheses, source_list, evidence, extra)
+    event_list = tuple(
+        Event(f"ev{e}", f"event {e}", probs(row))
+        for e, row in enumerate(np.asarray([] if events is None else events, dtype=float))
+    )
+    return Case(
+        name, "Test case", "Which?", hypotheses, source_list, evidence, extra, events=event_list
+    )
 
 
 def synthetic_case(
