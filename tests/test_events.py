@@ -17,7 +17,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from factories import make_case, probability
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis import analyze
@@ -93,7 +93,9 @@ def event_cases(draw, max_k: int = 3, max_n: int = 4, max_events: int = 2):
     )
 
 
-CHECK = settings(max_examples=40, deadline=None, derandomize=True)
+CHECK = settings(
+    max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @CHECK
@@ -157,7 +159,9 @@ def test_trajectory_matches_enumeration(case):
         np.testing.assert_allclose(result.trajectory[step], expected, rtol=1e-9, atol=1e-12)
 
 
-@settings(max_examples=60, deadline=None, derandomize=True)
+@settings(
+    max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(st.data())
 def test_events_of_one_report_give_exactly_the_numbers_without_events(data):
     k = data.draw(st.integers(2, 5))
@@ -180,7 +184,9 @@ def test_events_of_one_report_give_exactly_the_numbers_without_events(data):
     assert plain.confidence == with_events.confidence
 
 
-@settings(max_examples=80, deadline=None, derandomize=True)
+@settings(
+    max_examples=80, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(
     q=st.lists(probability, min_size=2, max_size=4),
     credibility=st.lists(st.floats(0.0, 1.0), min_size=1, max_size=6),

@@ -256,7 +256,7 @@ def analyze(
     order = _trajectory_order(case.evidence)
     weighed = weights.weigh(case, order, likelihood, credibility, unreliable)
     log_effective = weighed.log_weight
-    effective = np.exp(log_effective)
+    effective = weighed.effective(case)
     total = np.log(prior) + log_effective.sum(axis=0)
     posterior = np.exp(bayes.normalise_log(total))
     ranking = np.argsort(-posterior, kind="stable")
@@ -302,7 +302,7 @@ def analyze(
         ),
     )
     warnings = [*case.warnings, *_warnings(case, loads, labels[leader], labels[runner])]
-    warnings.extend(_impossible(case, effective))
+    warnings.extend(_impossible(case, np.where(case.retracted_mask[:, None], 1.0, weighed.single)))
     if uncertainty is not None:
         warnings.extend(uncertainty.warnings)
 

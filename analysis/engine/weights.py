@@ -26,6 +26,8 @@ from analysis.engine import bayes, events
 class Weights:
     """The per-item log weights ``(N, K)`` and the log weight removing each item takes."""
 
+    #: ``(N, K)`` each item's cascaded effective likelihood as a lone report, floored
+    single: np.ndarray
     log_weight: np.ndarray
     removal: np.ndarray
     #: ``(E, M)`` reports of each event, trajectory order, -1 padded (None: no events)
@@ -33,6 +35,18 @@ class Weights:
     #: ``(E, K)`` ``log P(R_e | h)``
     event_log: np.ndarray | None = None
     reports: events.Reports | None = None
+
+    def effective(self, case: Case) -> np.ndarray:
+        """``(N, K)`` the weights as likelihoods (exactly ``single`` for a lone item)."""
+        if self.table is None and not case.retracted_mask.any():
+            return self.single
+        # a lone item and an event's first report weigh exactly their single likelihood
+        exact = np.array([item.event is None for item in case.evidence], dtype=bool)
+        if self.table is not None:
+            first = self.table[:, 0]
+            exact[first[first >= 0]] = True
+        exact &= ~case.retracted_mask
+        return np.where(exact[:, None], self.single, np.exp(self.log_weight))
 
 
 @dataclass(frozen=True)
@@ -72,14 +86,15 @@ def weigh(
 
     ``event_likelihood`` replaces ``case.event_likelihood`` (e.g. a number being tested).
     """
-    log_single = np.log(bayes.effective_likelihood(likelihood, credibility, unreliable))
+    single = bayes.effective_likelihood(likelihood, credibility, unreliable)
+    log_single = np.log(single)
     retracted = case.retracted_mask
     if not case.events and not retracted.any():
-        return Weights(log_single, log_single)
+        return Weights(single, log_single, log_single)
     log_weight = log_single.copy()
     log_weight[retracted] = 0.0
     if not case.events:
-        return Weights(log_weight, log_weight)
+        return Weights(single, log_weight, log_weight)
     position = np.empty(len(order), dtype=int)
     position[order] = np.arange(len(order))
     table = events.pad([_counted(case, e.id, position) for e in case.events])
@@ -93,7 +108,7 @@ def weigh(
     removal = log_weight.copy()
     taken = event_log[:, None, :] - events.leave_one_out(table, q, reports)
     removal[table[real]] = taken[real]
-    return Weights(log_weight, removal, table, event_log, reports)
+    return Weights(single, log_weight, removal, table, event_log, reports)
 
 
 def _counted(case: Case, event_id: str, position: np.ndarray) -> list[int]:
