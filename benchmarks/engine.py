@@ -53,6 +53,18 @@ def main() -> None:
         full = median_ms(lambda case=case: analyze(case.with_changes()), repeat)
         maths = median_ms(lambda case=case: array_maths(case), repeat)
         print(f"{k:>3} {n:>5} {full:>19.2f} {maths:>17.2f}")
+    # the same sizes with every item one of four reports of an event, against no events
+    print(f"{'K':>3} {'N':>5} {'with events / without':>22}")
+    for k, n in SIZES:
+        repeat = 30 if n < 2000 else 7
+        plain = synthetic_case(k, n, seed=1)
+        grouped = synthetic_case(k, n, seed=1, reports_per_event=4)
+        ratios = [
+            median_ms(lambda c=grouped: analyze(c.with_changes()), 1)
+            / median_ms(lambda c=plain: analyze(c.with_changes()), 1)
+            for _ in range(repeat)
+        ]
+        print(f"{k:>3} {n:>5} {statistics.median(ratios):>22.2f}")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from analysis.case import Item
 from analysis.casefile.text import terminal_safe
 from analysis.engine.analyzer import Analysis
 from analysis.scales import format_percent
@@ -95,7 +96,7 @@ def _evidence_table(analysis: Analysis) -> Table:
     for i in analysis.by_diagnosticity:
         item = case.evidence[i]
         table.add_row(
-            safe(item.id),
+            _item_name(item),
             safe(item.source or "-"),
             safe(item.date or "-"),
             *[f"{c:+.1f}" for c in analysis.contribution[i]],
@@ -107,25 +108,71 @@ def _evidence_table(analysis: Analysis) -> Table:
     return table
 
 
+def _item_name(item: Item) -> str:
+    """The item's id, with the event it reports and whether it was retracted."""
+    name = safe(item.id if item.event is None else f"{item.id} (event {item.event})")
+    return f"[strike]{name}[/strike] retracted" if item.retracted else name
+
+
+def _dist(analysis: Analysis, p) -> str:
+    ids = analysis.case.hypothesis_ids
+    return ", ".join(f"{h} {format_percent(float(v))}" for h, v in zip(ids, p, strict=True))
+
+
+def _event_table(analysis: Analysis) -> Table:
+    case = analysis.case
+    table = Table(
+        title="Events: reports of one observation weighed once (contribution per hypothesis, dB)",
+        title_justify="left",
+    )
+    table.add_column("Event", overflow="fold")
+    table.add_column("Reports", overflow="fold")
+    for h in case.hypotheses:
+        table.add_column(h.id, justify="right", no_wrap=True)
+    table.add_column("Without it")
+    table.add_column("Linchpin")
+    for e in analysis.events:
+        table.add_row(
+            e.event.id,
+            ", ".join(case.evidence[i].id for i in e.items) or "none",
+            *[f"{c:+.1f}" for c in e.contribution],
+            _dist(analysis, e.posterior_without),
+            "yes" if e.linchpin else "",
+        )
+    return table
+
+
+def _assumption_table(analysis: Analysis) -> Table:
+    case = analysis.case
+    table = Table(title="Key assumptions: if one fails", title_justify="left")
+    table.add_column("Assumption", overflow="fold")
+    table.add_column("Rests on it", overflow="fold")
+    table.add_column("Posterior if it fails")
+    table.add_column("Leader if it fails")
+    table.add_column("Linchpin")
+    for a in analysis.assumptions:
+        table.add_row(
+            escape(f"{a.assumption.id}: {a.assumption.statement}"),
+            ", ".join(a.assumption.rests_on),
+            _dist(analysis, a.posterior_if_fails),
+            case.hypotheses[a.leader_if_fails].label,
+            "yes" if a.linchpin else "",
+        )
+    return table
+
+
 def _indicator_table(analysis: Analysis) -> Table:
     table = Table(title="Indicators to watch", title_justify="left")
     table.add_column("Indicator")
     table.add_column("Info (bits)", justify="right")
     table.add_column("If seen")
     table.add_column("If not seen")
-    ids = analysis.case.hypothesis_ids
-
-    def dist(p) -> str:
-        return ", ".join(
-            f"{safe(h)} {format_percent(float(v))}" for h, v in zip(ids, p, strict=True)
-        )
-
     for ind in analysis.indicators:
         table.add_row(
             safe(ind.item.id),
             f"{ind.expected_information_bits:.3f}",
-            dist(ind.if_seen),
-            dist(ind.if_not_seen),
+            _dist(analysis, ind.if_seen),
+            _dist(analysis, ind.if_not_seen),
         )
     return table
 
@@ -145,6 +192,10 @@ def print_analysis(analysis: Analysis, console: Console | None = None) -> None:
     console.print(_conclusion(analysis))
     console.print(_hypothesis_table(analysis))
     console.print(_evidence_table(analysis))
+    if analysis.events:
+        console.print(_event_table(analysis))
+    if analysis.assumptions:
+        console.print(_assumption_table(analysis))
     if analysis.indicators:
         console.print(_indicator_table(analysis))
     console.print(
@@ -153,6 +204,8 @@ def print_analysis(analysis: Analysis, console: Console | None = None) -> None:
     )
     if analysis.disagreement:
         console.print(f"[bold]Heuer vs Bayes:[/bold] {safe(analysis.disagreement.explanation)}")
+    if analysis.heuer.note:
+        console.print(f"[bold]Heuer's count:[/bold] {safe(analysis.heuer.note)}")
     u = analysis.uncertainty
     if u is not None:
         console.print(

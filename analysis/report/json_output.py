@@ -55,6 +55,9 @@ def to_json(analysis: Analysis) -> dict[str, Any]:
                 "grade": analysis.grade(float(woe[i])),
                 "linchpin": bool(analysis.linchpin[i]),
                 "ratings": dict(zip(ids, analysis.heuer.ratings[i], strict=True)),
+                "event": item.event,
+                "tags": list(item.tags),
+                "retracted": item.retracted,
             }
             for i, item in enumerate(case.evidence)
         ],
@@ -72,6 +75,7 @@ def to_json(analysis: Analysis) -> dict[str, Any]:
             "weighted_inconsistency": _dist(ids, analysis.heuer.weighted_inconsistency),
             "ranking": [ids[k] for k in analysis.heuer.ranking],
             "disagreement": (analysis.disagreement.explanation if analysis.disagreement else None),
+            "note": analysis.heuer.note,
         },
         "indicators": [
             {
@@ -95,7 +99,14 @@ def to_json(analysis: Analysis) -> dict[str, Any]:
             for s in analysis.sources
         ],
         "warnings": list(analysis.warnings),
+        "as_of": case.as_of,
+        "cutoff": case.cutoff,
+        "marking": case.marking,
     }
+    if case.events:
+        out["events"] = _events(analysis)
+    if case.assumptions:
+        out["assumptions"] = _assumptions(analysis)
     u = analysis.uncertainty
     if u is not None:
         out["uncertainty"] = {
@@ -111,3 +122,39 @@ def to_json(analysis: Analysis) -> dict[str, Any]:
             "seconds": u.seconds,
         }
     return out
+
+
+def _events(analysis: Analysis) -> list[dict[str, Any]]:
+    """Each event (file order) with the reports that count, in trajectory order."""
+    case = analysis.case
+    ids = case.hypothesis_ids
+    return [
+        {
+            "id": e.event.id,
+            "description": e.event.description,
+            "date": e.event.date,
+            "items": [case.evidence[i].id for i in e.items],
+            "contribution": _dist(ids, e.contribution),
+            "posterior_without": _dist(ids, e.posterior_without),
+            "linchpin": e.linchpin,
+        }
+        for e in analysis.events
+    ]
+
+
+def _assumptions(analysis: Analysis) -> list[dict[str, Any]]:
+    """Each key assumption (file order): what rests on it and the result if it fails."""
+    case = analysis.case
+    ids = case.hypothesis_ids
+    return [
+        {
+            "id": a.assumption.id,
+            "statement": a.assumption.statement,
+            "rests_on": list(a.assumption.rests_on),
+            "items": [case.evidence[i].id for i in a.items],
+            "posterior_if_fails": _dist(ids, a.posterior_if_fails),
+            "leader_if_fails": ids[a.leader_if_fails],
+            "linchpin": a.linchpin,
+        }
+        for a in analysis.assumptions
+    ]

@@ -96,19 +96,24 @@ def synthetic_case(
     n_sources: int | None = None,
     n_indicators: int = 4,
     dated: bool = True,
+    reports_per_event: int = 0,
 ) -> Case:
     """A random, valid case of ``k`` hypotheses and ``n`` items (for benchmarks).
 
     Items are spread over ``n_sources`` sources (default ``max(2, n // 4)``) with random
-    credibilities, dated one per day from 2023-01-01 when ``dated``.
+    credibilities, dated one per day from 2023-01-01 when ``dated``. With
+    ``reports_per_event`` > 0 the items are grouped, in file order, into events of that
+    many reports each (the events take the first item's likelihoods of each group).
     """
     import datetime
 
     rng = np.random.default_rng(seed)
     n_sources = n_sources or max(2, n // 4)
     start = datetime.date(2023, 1, 1)
+    likelihoods = rng.uniform(0.02, 0.98, size=(n, k))
+    grouped = reports_per_event > 0
     return make_case(
-        rng.uniform(0.02, 0.98, size=(n, k)),
+        likelihoods,
         credibility=rng.uniform(0.4, 1.0, size=n_sources),
         sources=rng.integers(0, n_sources, size=n).tolist(),
         dates=[(start + datetime.timedelta(days=i)).isoformat() for i in range(n)]
@@ -116,4 +121,6 @@ def synthetic_case(
         else None,
         indicators=rng.uniform(0.02, 0.98, size=(n_indicators, k)),
         name=f"synthetic-k{k}-n{n}",
+        events=likelihoods[::reports_per_event] if grouped else None,
+        item_events=[i // reports_per_event for i in range(n)] if grouped else None,
     )
