@@ -19,7 +19,7 @@ import streamlit as st
 from analysis.casefile.judgment_checks import CASE_ANALYST, check_analyst
 from analysis.casefile.judgments import Judgments, load_judgments, overlay
 from analysis.casefile.layout import JUDGMENTS, judgments_display, list_analysts
-from analysis.casefile.loader import _passes
+from analysis.casefile.references import passes as _passes
 from analysis.errors import CaseError
 from analysis.scenario import Adjustments, prune, scenario_prior
 from app import state
