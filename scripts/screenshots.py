@@ -116,7 +116,7 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
-def settle(page, quiet: float = 1.0, timeout: float = 60.0) -> None:
+def settle(page, quiet: float = 1.0, timeout: float = 180.0) -> None:
     """Wait until the app has finished running and the page has stopped changing."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout * 1000)
     deadline = time.monotonic() + timeout

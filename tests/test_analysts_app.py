@@ -53,7 +53,7 @@ def root(tmp_path):
 
 
 def start(root, page: str = "analysts", name: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=60)
+    at = AppTest.from_file(str(APP), default_timeout=180)
     at.session_state["root"] = str(root)
     at.session_state["page"] = page
     if name is not None:

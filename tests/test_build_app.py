@@ -18,7 +18,7 @@ runner = CliRunner()
 
 
 def start(root) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=90)
+    at = AppTest.from_file(str(APP), default_timeout=180)
     at.session_state["root"] = str(root)
     at.session_state["page"] = "build"
     at.run()
