@@ -34,7 +34,10 @@ EVI = {
     "sources": [{"id": "s", "name": "Source S"}],
     "evidence": [
         {"id": "e1", "claim": "Seen", "source": "s", "likelihoods": {"a": 0.7, "b": 0.2}},
+        {"id": "e2", "claim": "Reported", "source": "s", "event": "ev1"},
     ],
+    "events": [{"id": "ev1", "description": "Happened", "likelihoods": {"a": 0.8, "b": 0.3}}],
+    "assumptions": [{"id": "as1", "statement": "Holds", "rests_on": ["e1"]}],
     "indicators": [{"id": "i1", "claim": "Watch", "likelihoods": {"a": 0.9, "b": 0.1}}],
 }
 #: Where each model sits in the sample documents: (which document, path to one entry).
@@ -45,6 +48,8 @@ PLACES: dict[type[BaseModel], tuple[str, tuple]] = {
     schema.SourceEntry: ("evi", ("sources", 0)),
     schema.EvidenceEntry: ("evi", ("evidence", 0)),
     schema.IndicatorEntry: ("evi", ("indicators", 0)),
+    schema.EventEntry: ("evi", ("events", 0)),
+    schema.AssumptionEntry: ("evi", ("assumptions", 0)),
     schema.Defaults: ("evi", ("defaults",)),
 }
 TEXT_CHECKS = {schema.check_text, schema.check_line, schema.check_optional_text}
