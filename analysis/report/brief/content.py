@@ -85,19 +85,16 @@ def long_date(day: datetime.date | str) -> str:
 
 
 def cut_off(analysis: Analysis) -> str | None:
-    """The information cut-off: the case's ``as_of``, else its latest dated item (None
-    when neither exists)."""
-    as_of = getattr(analysis.case, "as_of", None)
-    if as_of:
-        return long_date(as_of)
-    dates = [str(item.date) for item in analysis.case.evidence if item.date]
-    return long_date(max(dates)) if dates else None
+    """The information cut-off in words: the case's ``as_of``, else its latest dated item
+    (:attr:`~analysis.case.Case.cutoff`); None when neither exists."""
+    day = analysis.case.cutoff
+    return long_date(day) if day else None
 
 
 def marking(analysis: Analysis) -> str | None:
-    """The case's handling marking, or None."""
-    value = getattr(analysis.case, "marking", None)
-    return " ".join(str(value).split()) if value else None
+    """The case's handling marking on one line, or None."""
+    value = analysis.case.marking
+    return " ".join(value.split()) if value and value.strip() else None
 
 
 # -- sentences -----------------------------------------------------------------------------
@@ -244,7 +241,7 @@ def key_judgments(analysis: Analysis) -> list[Block]:
     return [Heading("Key judgments"), Bullets(tuple(items))]
 
 
-def _outcome(analysis: Analysis, posterior: np.ndarray) -> str:
+def outcome(analysis: Analysis, posterior: np.ndarray) -> str:
     """What the judgment would become: ``Old stock would take the lead, unlikely (41%)``."""
     case = analysis.case
     new = int(np.argmax(posterior))
@@ -258,7 +255,7 @@ def _outcome(analysis: Analysis, posterior: np.ndarray) -> str:
     return f"{label} {estimative_predicate(word, 'would')} ({reader_percent(p)})"
 
 
-def _changes(analysis: Analysis, posterior: np.ndarray) -> bool:
+def changes(analysis: Analysis, posterior: np.ndarray) -> bool:
     """Whether an outcome moves the leader or the leader's words."""
     new = int(np.argmax(posterior))
     yard = analysis.yardstick
@@ -277,7 +274,7 @@ def what_would_change(analysis: Analysis) -> list[Block]:
     movers = [
         ind
         for ind in analysis.indicators
-        if _changes(analysis, ind.if_seen) or _changes(analysis, ind.if_not_seen)
+        if changes(analysis, ind.if_seen) or changes(analysis, ind.if_not_seen)
     ][:CHANGES_SHOWN]
     if not movers:
         story.append(
@@ -285,23 +282,23 @@ def what_would_change(analysis: Analysis) -> list[Block]:
                 line(
                     "None of the developments the analysts watch for would change the "
                     "judgment, seen or not. The most telling of them: "
-                    + _claim(analysis.indicators[0].item.claim)
+                    + sentence(analysis.indicators[0].item.claim)
                 )
             )
         )
         return story
     items = []
     for ind in movers:
-        parts: list[str | Run] = [_claim(ind.item.claim), " ", italic("If so: ")]
-        parts.append(_outcome(analysis, ind.if_seen))
-        if _changes(analysis, ind.if_not_seen):
-            parts += ["; ", italic("if not: "), _outcome(analysis, ind.if_not_seen)]
+        parts: list[str | Run] = [sentence(ind.item.claim), " ", italic("If so: ")]
+        parts.append(outcome(analysis, ind.if_seen))
+        if changes(analysis, ind.if_not_seen):
+            parts += ["; ", italic("if not: "), outcome(analysis, ind.if_not_seen)]
         items.append(line(*parts, "."))
     story.append(Bullets(tuple(items)))
     return story
 
 
-def _claim(text: str) -> str:
+def sentence(text: str) -> str:
     """A claim as a sentence ending in a full stop."""
     text = " ".join(text.split())
     return text if text.endswith((".", "?", "!")) else text + "."

@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from analysis.engine.robust import ROBUST_PROBABILITY
 from analysis.report import charts as ch
+from analysis.report.brief.assumptions import assumption_table, key_assumptions
 from analysis.report.brief.content import KEY_JUDGMENTS_SHOWN, BriefInput, said
 from analysis.report.brief.model import (
     Block,
@@ -376,6 +377,7 @@ def method(source: BriefInput) -> list[Block]:
 BODY: list[tuple[str, Section]] = [
     ("the judgments in detail", judgments_in_detail),
     ("what the judgment rests on", rests_on),
+    ("key assumptions", key_assumptions),
     ("cautions", cautions),
 ]
 #: The annex for analysts, in reading order.
@@ -383,6 +385,7 @@ ANNEX: list[tuple[str, Section]] = [
     ("how each item moved the conclusion", evidence_moves),
     ("the ACH matrix", matrix),
     ("linchpins", linchpins),
+    ("key assumptions in detail", assumption_table),
     ("indicators", indicators),
     ("sources", sources),
     ("uncertainty run", uncertainty_run),

@@ -73,7 +73,7 @@ def rating_key() -> str:
     )
 
 
-def _top_two(analysis: Analysis, posterior) -> str:
+def top_two(analysis: Analysis, posterior) -> str:
     case = analysis.case
     best = sorted(range(len(posterior)), key=lambda k: -posterior[k])[:2]
     return "; ".join(
@@ -97,8 +97,8 @@ def indicator_table(analysis: Analysis) -> Table | None:
             cell(bold(ind.item.id), f": {ind.item.claim}"),
             cell(reader_percent(ind.probability_seen), right=True),
             cell(f"{ind.expected_information_bits:.2f}", right=True),
-            cell(_top_two(analysis, ind.if_seen)),
-            cell(_top_two(analysis, ind.if_not_seen)),
+            cell(top_two(analysis, ind.if_seen)),
+            cell(top_two(analysis, ind.if_not_seen)),
         )
         for ind in analysis.indicators[:INDICATORS_LISTED]
     )
