@@ -120,7 +120,7 @@ def test_bad_judgment_file_is_located_exit_2(root):
     result = run("toy", "--root", str(root), "--analysts")
     assert result.exit_code == 2
     assert result.output.strip() == (
-        "judgments/toy/lee.yaml:4: likelihoods names 'e3', which is no item or indicator "
+        "judgments/toy/lee.yaml:4: likelihoods names 'e3', which is no item, event or indicator "
         "of the case; the case has e1, e2"
     )
     assert "Traceback" not in result.output

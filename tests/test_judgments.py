@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from dataclasses import replace
 
+import numpy as np
 import pytest
 import yaml
 from conftest import ROOT
@@ -17,7 +18,9 @@ from analysis.casefile.judgments import (
     overlay,
     parse_judgments,
 )
+from analysis.engine.analyzer import analyze
 from analysis.errors import CaseError
+from analysis.scales import RATING_LIKELIHOOD
 from analysis.testing.synthetic import make_case
 
 # h0..h2, items e0..e2 (sources s0..s2), indicator x0
@@ -196,3 +199,90 @@ def test_bundled_judgments_load_and_differ(name):
     assert len(found) >= 3
     for analyst, judgments in found.items():
         assert judgments and judgments.notes and judgments.rationale, analyst
+
+
+# -- events -----------------------------------------------------------------------------------
+EVENTS = make_case(
+    [[0.8, 0.3, 0.1], [0.5, 0.6, 0.2], [0.2, 0.2, 0.9]],
+    credibility=[0.9, 0.7, 0.5],
+    events=[[0.9, 0.5, 0.1]],
+    item_events=[None, 0, 0],
+    name="toy",
+)
+
+
+def test_an_event_is_judged_and_its_reports_follow():
+    found = parse_judgments(
+        EVENTS, "case: toy\nanalyst: kim\nlikelihoods:\n  ev0: {h2: 0.4}\n", "kim"
+    )
+    seen = overlay(EVENTS, found)
+    assert seen.event_by_id["ev0"].likelihoods["h2"].value == 0.4
+    assert [i.likelihoods["h2"].value for i in seen.evidence[1:]] == [0.4, 0.4]
+
+
+def test_a_report_of_an_event_is_refused_with_the_fix():
+    with pytest.raises(CaseError) as caught:
+        parse_judgments(EVENTS, "case: toy\nanalyst: kim\nratings:\n  e1: {h2: I}\n", "kim")
+    assert caught.value.lines() == [
+        "judgments/toy/kim.yaml:4: ratings names 'e1', which reports event 'ev0' and takes "
+        "its likelihoods from it; judge the event instead (ratings: {ev0: ...})"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "words"),
+    [
+        # an unknown event id, with the nearest id offered
+        (
+            "likelihoods:\n  ev1: {h0: 0.5}\n",
+            4,
+            "'ev1', which is no item, event or indicator",
+        ),
+        ("ratings:\n  evO: {h0: C}\n", 4, "(did you mean 'ev0'?)"),
+        # a report of an event: judge the event
+        ("likelihoods:\n  e2: {h0: 0.5}\n", 4, "judge the event instead (likelihoods: {ev0: ...})"),
+        # an event made impossible under every hypothesis
+        ("likelihoods:\n  ev0: {h0: 0, h1: 0, h2: 0}\n", 4, "impossible under every"),
+        ("likelihoods:\n  ev0: {h9: 0.5}\n", 4, "names 'h9', which is no hypothesis"),
+        ("rationale: {ev9: why}\n", 3, "rationale names 'ev9'"),
+    ],
+    ids=["unknown event", "unknown event rated", "report", "impossible", "hypothesis", "why"],
+)
+def test_event_cells_are_located(body, line, words):
+    with pytest.raises(CaseError) as caught:
+        parse_judgments(EVENTS, "case: toy\nanalyst: kim\n" + body, "kim")
+    found = caught.value.lines()
+    assert any(p.startswith(f"judgments/toy/kim.yaml:{line}: ") and words in p for p in found), (
+        found
+    )
+
+
+def test_event_overlay_equals_the_case_edited_by_hand():
+    text = (
+        "case: toy\nanalyst: kim\nlikelihoods:\n  ev0: {h0: 0.6, h2: [0.1, 0.3]}\n"
+        "ratings:\n  ev0: {h1: I}\nrationale: {ev0: Copies look the same., e1: Old photo.}\n"
+    )
+    kim = parse_judgments(EVENTS, text, "kim")
+    assert kim.rationale["ev0"] == "Copies look the same."
+    event = EVENTS.events[0]
+    cells = {**event.likelihoods, "h0": Prob(0.6), "h2": kim.likelihoods[("ev0", "h2")]}
+    cells["h1"] = Prob(RATING_LIKELIHOOD["I"], "rating", word="I")
+    by_hand = EVENTS.with_changes(
+        events=(replace(event, likelihoods=cells, ratings={**event.ratings, "h1": "I"}),)
+    )
+    seen = overlay(EVENTS, kim)
+    assert seen == by_hand
+    for report in seen.evidence[1:]:
+        assert report.likelihoods == cells and report.ratings == {"h1": "I"}
+    np.testing.assert_array_equal(analyze(seen).posterior, analyze(by_hand).posterior)
+    assert analyze(seen).posterior[2] != analyze(EVENTS).posterior[2]
+
+
+def test_saving_a_report_cell_judges_its_event(tmp_path):
+    from analysis.casefile.judgment_save import save_judgments
+
+    saved = save_judgments(tmp_path, EVENTS, "kim", likelihoods={("e1", "h2"): 0.4})
+    assert saved.likelihoods == {("ev0", "h2"): Prob(0.4)}
+    again = save_judgments(tmp_path, EVENTS, "kim", ratings={("e2", "h0"): "C"})
+    assert again.likelihoods == {("ev0", "h2"): Prob(0.4)} and again.ratings == {("ev0", "h0"): "C"}
+    assert load_analyst(EVENTS, "kim", tmp_path) == again

@@ -37,6 +37,17 @@ def panels(draw, max_k: int = 4, max_n: int = 5, max_analysts: int = 3):
         "c": np.array(draw(st.lists(probability, min_size=n_sources, max_size=n_sources))),
         "prior": np.full(k, 1.0 / k),
     }
+    n_events = draw(st.integers(0, 2))
+    arrays["Q"] = np.array(
+        draw(
+            st.lists(
+                st.lists(probability, min_size=k, max_size=k), min_size=n_events, max_size=n_events
+            )
+        )
+    ).reshape(n_events, k)
+    reports = st.one_of(st.none(), st.integers(0, n_events - 1)) if n_events else st.none()
+    item_events = draw(st.lists(reports, min_size=n, max_size=n))
+    lone = np.array([e is None for e in item_events])
     analysts = []
     for _ in range(draw(st.integers(1, max_analysts))):
         mask_l = np.array(draw(st.lists(st.booleans(), min_size=n * k, max_size=n * k))).reshape(
@@ -45,6 +56,13 @@ def panels(draw, max_k: int = 4, max_n: int = 5, max_analysts: int = 3):
         values_l = np.array(draw(st.lists(probability, min_size=n * k, max_size=n * k))).reshape(
             n, k
         )
+        mask_l &= lone[:, None]  # a report of an event has no cells of its own
+        mask_q = np.array(
+            draw(st.lists(st.booleans(), min_size=n_events * k, max_size=n_events * k))
+        ).reshape(n_events, k)
+        values_q = np.array(
+            draw(st.lists(probability, min_size=n_events * k, max_size=n_events * k))
+        ).reshape(n_events, k)
         mask_c = np.array(draw(st.lists(st.booleans(), min_size=n_sources, max_size=n_sources)))
         values_c = np.array(draw(st.lists(probability, min_size=n_sources, max_size=n_sources)))
         prior = None
@@ -55,18 +73,26 @@ def panels(draw, max_k: int = 4, max_n: int = 5, max_analysts: int = 3):
             {
                 "L": np.where(mask_l, values_l, arrays["L"]),
                 "c": np.where(mask_c, values_c, arrays["c"]),
+                "Q": np.where(mask_q, values_q, arrays["Q"]),
+                "mask_q": mask_q,
                 "prior": arrays["prior"] if prior is None else prior,
                 "mask_l": mask_l,
                 "mask_c": mask_c,
                 "given_prior": prior,
             }
         )
-    return arrays, sources, analysts
+    return arrays, (sources, item_events), analysts
 
 
-def case_from(arrays: dict, sources: list[int]):
+def case_from(arrays: dict, layout: tuple):
+    sources, item_events = layout
     return make_case(
-        arrays["L"], credibility=list(arrays["c"]), prior=arrays["prior"], sources=sources
+        arrays["L"],
+        credibility=list(arrays["c"]),
+        prior=arrays["prior"],
+        sources=sources,
+        events=arrays.get("Q"),
+        item_events=item_events,
     )
 
 
@@ -81,6 +107,10 @@ def judgments_of(case, index: int, a: dict) -> Judgments:
         likelihoods={
             (f"e{i}", ids[h]): Prob(float(a["L"][i, h]))
             for i, h in zip(*np.nonzero(a["mask_l"]), strict=True)
+        }
+        | {
+            (f"ev{e}", ids[h]): Prob(float(a["Q"][e, h]))
+            for e, h in zip(*np.nonzero(a["mask_q"]), strict=True)
         },
         credibility={f"s{s}": Prob(float(a["c"][s])) for s in np.flatnonzero(a["mask_c"])},
     )
@@ -159,12 +189,26 @@ def test_swing_against_brute_force(drawn):
         "L": np.mean([a["L"] for a in everyone], axis=0),
         "c": np.mean([a["c"] for a in everyone], axis=0),
         "prior": np.mean([a["prior"] for a in everyone], axis=0),
+        "Q": np.mean([a["Q"] for a in everyone], axis=0),
     }
     leader = int(np.argmax(analyze(case_from(middle, sources)).posterior))
     expected = {}
     n, k = arrays["L"].shape
+    lone = [e is None for e in sources[1]]
+    for e in range(len(arrays["Q"])):
+        for h in range(k):
+            values = [a["Q"][e, h] for a in everyone]
+            if np.ptp(values) > 1e-9:
+                probabilities = []
+                for v in values:
+                    moved = {**middle, "Q": middle["Q"].copy()}
+                    moved["Q"][e, h] = v
+                    probabilities.append(analyze(case_from(moved, sources)).posterior[leader])
+                expected[(f"ev{e}", f"h{h}")] = max(probabilities) - min(probabilities)
     for i in range(n):
         for h in range(k):
+            if not lone[i]:
+                continue
             values = [a["L"][i, h] for a in everyone]
             if np.ptp(values) > 1e-9:
                 probabilities = []

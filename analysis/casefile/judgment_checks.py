@@ -3,7 +3,9 @@
 The same safe YAML reader and value checkers as the case files
 (:mod:`analysis.casefile.schema`); every problem is located and worded in the
 project's terms, e.g. ``judgments/nk-hamas/kim.yaml:7: likelihoods names 'jcs-rocket',
-which is no item or indicator of the case (did you mean 'jcs-rockets'?)``.
+which is no item, event or indicator of the case (did you mean
+'jcs-rockets'?)``. A report of an event has no numbers of its own: its cells are the
+event's.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from typing import Annotated, Any
 
 from pydantic import Field, PlainValidator
 
-from analysis.case import Case, Item
+from analysis.case import Case, Event, Item
 from analysis.casefile.loader import prior_problems
+from analysis.casefile.references import mismatch
 from analysis.casefile.references import passes as _passes
 from analysis.casefile.schema import (
     ID_PATTERN,
@@ -129,21 +132,30 @@ def _cells(doc: Document, key: str) -> Iterator[tuple[str, dict]]:
         yield item_id, cells if isinstance(cells, dict) else {}
 
 
-def _rated_items(case: Case) -> dict[str, Item]:
-    """Items and indicators an analyst may give likelihoods or ratings for."""
-    return {item.id: item for item in (*case.evidence, *case.indicators)}
+def rated(case: Case) -> dict[str, Item | Event]:
+    """What an analyst may give likelihoods or ratings for: the items that report no
+    event, the events and the indicators (a report of an event has no numbers of its own)."""
+    return {
+        x.id: x
+        for x in (*case.evidence, *case.events, *case.indicators)
+        if not (isinstance(x, Item) and x.event is not None)
+    }
 
 
 def _cross_check(case: Case, doc: Document, stem: str | None) -> list[Problem]:
     problems = _check_names(case, doc, stem)
     problems += _check_priors(case, doc)
-    items = _rated_items(case)
+    items = rated(case)
+    reports = {i.id: i.event for i in case.evidence if i.event is not None}
     hypotheses = list(case.hypothesis_ids)
     for key in ("likelihoods", "ratings"):
         for item_id, cells in _cells(doc, key):
             where = (key, item_id)
+            if item_id in reports:
+                problems.append(_report_of_event(doc, where, item_id, reports[item_id]))
+                continue
             if item_id not in items:
-                problems.append(_unknown(doc, where, item_id, list(items), "item or indicator"))
+                problems.append(_unknown(doc, where, item_id, list(items), RATED))
                 continue
             for h in cells:
                 if h not in hypotheses:
@@ -152,15 +164,28 @@ def _cross_check(case: Case, doc: Document, stem: str | None) -> list[Problem]:
     for source_id in _mapping(doc, "credibility"):
         if source_id not in sources:
             problems.append(_unknown(doc, ("credibility", source_id), source_id, sources, "source"))
-    known = [*items, *sources]
+    known = [*items, *reports, *sources]
     for target in _mapping(doc, "rationale"):
         if target not in known:
-            problems.append(
-                _unknown(doc, ("rationale", target), target, known, "item, indicator or source")
-            )
+            where = ("rationale", target)
+            problems.append(_unknown(doc, where, target, known, f"{RATED} or source"))
     problems += _check_ranges(doc)
     problems += _check_impossible(case, doc, items)
     return problems
+
+
+#: What a likelihood or rating of a judgment file may name.
+RATED = "item, event or indicator"
+
+
+def _report_of_event(doc: Document, where: tuple, item_id: str, event: str) -> Problem:
+    key = where[0]
+    return Problem(
+        doc.path,
+        doc.line(where),
+        f"{key} names {item_id!r}, which reports event {event!r} and takes its likelihoods "
+        f"from it; judge the event instead ({key}: {{{event}: ...}})",
+    )
 
 
 def _unknown(doc: Document, where: tuple, value: str, known: list[str], what: str) -> Problem:
@@ -178,23 +203,12 @@ def _check_names(case: Case, doc: Document, stem: str | None) -> list[Problem]:
     problems = []
     name = data.get("case")
     if isinstance(name, str) and name != case.name:
-        problems.append(
-            Problem(
-                doc.path,
-                doc.line(("case",)),
-                f"case is {name!r}; must be {case.name!r}, the case these judgments are of",
-            )
-        )
+        problems.append(mismatch(doc, "case", name, case.name, ", the case these judgments are of"))
     analyst = data.get("analyst")
     named = isinstance(analyst, str) and _passes(check_analyst, analyst)
     if stem is not None and named and analyst != stem:
-        problems.append(
-            Problem(
-                doc.path,
-                doc.line(("analyst",)),
-                f"analyst is {analyst!r}; must be {stem!r} to match the file name {stem}.yaml",
-            )
-        )
+        why = f" to match the file name {stem}.yaml"
+        problems.append(mismatch(doc, "analyst", analyst, stem, why))
     return problems
 
 
@@ -249,7 +263,7 @@ def _check_ranges(doc: Document) -> list[Problem]:
     return problems
 
 
-def _cell_value(item: Item, h: str, given: dict, ratings: dict) -> float | None:
+def _cell_value(item: Item | Event, h: str, given: dict, ratings: dict) -> float | None:
     """The likelihood a judgment gives cell ``(item, h)`` (None when not a valid number)."""
     if h in given:
         value = given[h]
@@ -260,14 +274,15 @@ def _cell_value(item: Item, h: str, given: dict, ratings: dict) -> float | None:
     return item.likelihoods[h].value
 
 
-def _check_impossible(case: Case, doc: Document, items: dict[str, Item]) -> list[Problem]:
-    """An item the judgments make impossible under every hypothesis (all zero, no b)."""
+def _check_impossible(case: Case, doc: Document, items: dict[str, Item | Event]) -> list[Problem]:
+    """An item or event the judgments make impossible under every hypothesis (all zero,
+    and for an item no ``if_unreliable``)."""
     numbers = dict(_cells(doc, "likelihoods"))
     rated = dict(_cells(doc, "ratings"))
     problems = []
     for item_id in dict.fromkeys([*numbers, *rated]):
         item = items.get(item_id)
-        if item is None or item.if_unreliable:
+        if item is None or (isinstance(item, Item) and item.if_unreliable):
             continue
         given, ratings = numbers.get(item_id, {}), rated.get(item_id, {})
         if all(_cell_value(item, h, given, ratings) == 0.0 for h in case.hypothesis_ids):
@@ -276,7 +291,7 @@ def _check_impossible(case: Case, doc: Document, items: dict[str, Item]) -> list
                 Problem(
                     doc.path,
                     doc.line(where),
-                    f"{_subject(where, doc.data)}: these judgments make the item impossible "
+                    f"{_subject(where, doc.data)}: these judgments make it impossible "
                     "under every hypothesis (every likelihood is 0); raise one above 0",
                 )
             )

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import Any, TypedDict, Unpack
 
 import yaml
 
@@ -71,31 +72,47 @@ def as_prob(value: Value) -> Prob:
     return _prob(value if isinstance(value, str) else float(value))
 
 
-def merged(
-    old: Judgments,
-    *,
-    priors: Mapping[str, float] | None = None,
-    likelihoods: Mapping[tuple[str, str], Value] | None = None,
-    ratings: Mapping[tuple[str, str], str] | None = None,
-    credibility: Mapping[str, Value] | None = None,
-    rationale: Mapping[str, str] | None = None,
-    notes: str | None = None,
-) -> Judgments:
+class Cells(TypedDict, total=False):
+    """What a save may set (each optional): ``likelihoods`` and ``ratings`` map
+    ``(item, event or indicator id, hypothesis id)`` to a value or a Heuer rating,
+    ``credibility`` maps source ids, ``priors`` gives every hypothesis (summing to 1)."""
+
+    priors: Mapping[str, float] | None
+    likelihoods: Mapping[tuple[str, str], Value] | None
+    ratings: Mapping[tuple[str, str], str] | None
+    credibility: Mapping[str, Value] | None
+    rationale: Mapping[str, str] | None
+    notes: str | None
+
+
+def judged(case: Case, cells: Mapping[tuple[str, str], Any] | None) -> dict:
+    """``cells`` with a report of an event named by its event: the report has no numbers
+    of its own, so a move of it (a slider, a matrix edit) judges the event."""
+    event_of = {item.id: item.event for item in case.evidence if item.event is not None}
+    return {(event_of.get(i, i), h): v for (i, h), v in (cells or {}).items()}
+
+
+def merged(old: Judgments, **cells: Unpack[Cells]) -> Judgments:
     """``old`` with the given cells set (a number drops the old rating of its cell
     unless a rating is given too, as the overlay reads it)."""
-    new_l = {**old.likelihoods, **{k: as_prob(v) for k, v in (likelihoods or {}).items()}}
-    new_r = {k: r for k, r in old.ratings.items() if k not in (likelihoods or {})}
-    new_r.update(ratings or {})
-    for key in ratings or {}:
-        if key not in (likelihoods or {}):
+    numbers = cells.get("likelihoods") or {}
+    ratings = cells.get("ratings") or {}
+    priors = cells.get("priors")
+    notes = cells.get("notes")
+    new_l = {**old.likelihoods, **{k: as_prob(v) for k, v in numbers.items()}}
+    new_r = {k: r for k, r in old.ratings.items() if k not in numbers}
+    new_r.update(ratings)
+    for key in ratings:
+        if key not in numbers:
             new_l.pop(key, None)  # a new rating replaces the analyst's old number
+    credibility = {k: as_prob(v) for k, v in (cells.get("credibility") or {}).items()}
     return replace(
         old,
         priors={h: float(p) for h, p in priors.items()} if priors else old.priors,
         likelihoods=new_l,
         ratings=new_r,
-        credibility={**old.credibility, **{k: as_prob(v) for k, v in (credibility or {}).items()}},
-        rationale={**old.rationale, **(rationale or {})},
+        credibility={**old.credibility, **credibility},
+        rationale={**old.rationale, **(cells.get("rationale") or {})},
         notes=old.notes if notes is None else notes,
     )
 
@@ -113,19 +130,13 @@ def save_judgments(
     case: Case,
     analyst: str,
     *,
-    priors: Mapping[str, float] | None = None,
-    likelihoods: Mapping[tuple[str, str], Value] | None = None,
-    ratings: Mapping[tuple[str, str], str] | None = None,
-    credibility: Mapping[str, Value] | None = None,
-    rationale: Mapping[str, str] | None = None,
-    notes: str | None = None,
     replace_all: bool = False,
+    **cells: Unpack[Cells],
 ) -> Judgments:
     """Save ``analyst``'s judgments of ``case`` under ``root``; return them as loaded back.
 
-    ``likelihoods`` and ``ratings`` map ``(item id, hypothesis id)`` to a value or a
-    Heuer rating; ``credibility`` maps source ids; ``priors`` gives every hypothesis
-    (summing to 1). The cells given are merged into the analyst's current file (cells
+    ``cells`` are those of :class:`Cells`; a cell of a report of an event is saved as
+    its event's (:func:`judged`). They are merged into the analyst's current file (cells
     not given stay as they were), or, with ``replace_all=True``, replace it entirely.
 
     Raises :class:`~analysis.errors.CaseError` (located problems) when the result would
@@ -133,6 +144,8 @@ def save_judgments(
     then left alone: nothing a user wrote is overwritten silently), and
     :class:`~analysis.errors.CaseNameError` for a bad case or analyst name.
     """
+    cells["likelihoods"] = judged(case, cells.get("likelihoods"))
+    cells["ratings"] = judged(case, cells.get("ratings"))
     path = judgment_path(root, case.name, analyst)
     path.parent.mkdir(parents=True, exist_ok=True)
     with folder_lock(path.parent):
@@ -140,16 +153,7 @@ def save_judgments(
             old = load_analyst(case, analyst, root)
         else:
             old = Judgments(case.name, analyst)
-        new = merged(
-            old,
-            priors=priors,
-            likelihoods=likelihoods,
-            ratings=ratings,
-            credibility=credibility,
-            rationale=rationale,
-            notes=notes,
-        )
-        text = judgments_text(new)
+        text = judgments_text(merged(old, **cells))
         checked = parse_judgments(case, text, analyst)  # refuses what the loader would
         write_atomically(path, text.encode("utf-8"))
     return checked

@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
-from analysis.case import Case, Item, Prob
+from analysis.case import Case, Event, Item, Prob
 from analysis.casefile.judgment_checks import (
     CASE_ANALYST,
     KEYS,
@@ -150,14 +151,19 @@ def _build(model: JudgmentFile, path: str) -> Judgments:
 
 
 # -- the analyst's view of the case ------------------------------------------------------
+#: What has likelihood cells an analyst can judge.
+Rated = TypeVar("Rated", Item, Event)
+
+
 def overlay(case: Case, judgments: Judgments | None) -> Case:
     """``case`` as ``judgments``' analyst sees it (``case`` itself for none).
 
     A likelihood the analyst gives replaces the case's number, and the case's Heuer
     rating of that cell is dropped unless the analyst rates it too (as a moved slider
     does, :func:`analysis.scenario.adjustments.apply`); a rating alone stands for the
-    likelihood on the documented scale, as in a case file. Credibilities and priors
-    replace the case's.
+    likelihood on the documented scale, as in a case file. An event's cells work the
+    same way, and its reports follow (a report takes its event's likelihoods, see
+    :class:`~analysis.case.Case`). Credibilities and priors replace the case's.
     """
     if not judgments:
         return case
@@ -175,12 +181,17 @@ def overlay(case: Case, judgments: Judgments | None) -> Case:
         )
     touched = {item for item, _ in (*judgments.likelihoods, *judgments.ratings)}
     if touched:
-        changes["evidence"] = tuple(_overlay_item(i, judgments, touched) for i in case.evidence)
-        changes["indicators"] = tuple(_overlay_item(i, judgments, touched) for i in case.indicators)
+
+        def over(rows: tuple[Rated, ...]) -> tuple[Rated, ...]:
+            return tuple(_overlay_item(x, judgments, touched) for x in rows)
+
+        changes.update(
+            evidence=over(case.evidence), events=over(case.events), indicators=over(case.indicators)
+        )
     return case.with_changes(**changes)
 
 
-def _overlay_item(item: Item, judgments: Judgments, touched: set[str]) -> Item:
+def _overlay_item(item: Rated, judgments: Judgments, touched: set[str]) -> Rated:
     if item.id not in touched:
         return item
     likelihoods = dict(item.likelihoods)

@@ -38,6 +38,12 @@ def passes(check: Callable[[Any], Any], value: Any) -> bool:
     return True
 
 
+def mismatch(doc: Document, key: str, value: str, expected: str, why: str) -> Problem:
+    """A top-level name that must equal another: ``case is 'a'; must be 'b' <why>``,
+    located at ``key`` (case names against file names, analysts against file stems)."""
+    return Problem(doc.path, doc.line((key,)), f"{key} is {value!r}; must be {expected!r}{why}")
+
+
 def listed_ids(doc: Document, key: str) -> list[str] | None:
     """The valid ids in ``doc.data[key]`` (None when that is not a list)."""
     if not (isinstance(doc.data, dict) and isinstance(doc.data.get(key), list)):

@@ -8,7 +8,8 @@ pooled (DESIGN.md, "Several analysts"):
 * ``log``: their normalised geometric mean;
 * ``bayes``: the hierarchical PyMC pool of :mod:`analysis.uncertainty.pool`.
 
-A **disagreement** is a cell (a likelihood or a credibility) to which analysts give
+A **disagreement** is a cell (a likelihood of an item, event or indicator, or a
+credibility) to which analysts give
 different values; an analyst silent on a cell gives it the case's value. Its *swing*:
 set every cell (and the prior) to the mean of the analysts' values (the *middle
 ground*), take the middle ground's leading hypothesis, run this one cell over each
@@ -24,9 +25,10 @@ from typing import Literal
 
 import numpy as np
 
-from analysis.case import Case, Prob
+from analysis.case import Case, Event, Item, Prob
+from analysis.casefile.judgment_checks import rated
 from analysis.casefile.judgments import CASE_ANALYST, Judgments, overlay
-from analysis.engine import bayes
+from analysis.engine import bayes, weights
 from analysis.engine.analyzer import Analysis, analyze
 
 POOLS = ("linear", "log", "bayes")
@@ -54,7 +56,7 @@ class Cell:
     """One number analysts can judge: a likelihood (item, hypothesis) or a credibility."""
 
     kind: Literal["likelihood", "credibility"]
-    id: str  # item, event or indicator id; source id for a credibility
+    id: str  # item (reporting no event), event or indicator id; source id for a credibility
     hypothesis: str | None = None
 
     @property
@@ -177,24 +179,22 @@ def log_pool(posteriors: np.ndarray) -> np.ndarray:
 
 
 # -- cells ---------------------------------------------------------------------------
-def owners(case: Case) -> dict:
-    """Id -> item or indicator (what has likelihood cells, and rationales)."""
-    return {item.id: item for item in (*case.evidence, *case.indicators)}
+def owners(case: Case) -> dict[str, Item | Event]:
+    """Id -> what has likelihood cells: the items that report no event, the events and
+    the indicators (a report of an event takes its event's numbers, so has none)."""
+    return rated(case)
 
 
 def statement(case: Case, cell: Cell) -> str:
-    """What ``cell``'s likelihood is about: the item's claim."""
-    return owners(case)[cell.id].claim
+    """What ``cell``'s likelihood is about: the item's claim or the event's description."""
+    owner = owners(case)[cell.id]
+    return owner.description if isinstance(owner, Event) else owner.claim
 
 
 def cells_of(case: Case) -> list[Cell]:
-    """Every cell of ``case`` in file order: likelihoods of items and indicators, then
-    source credibilities."""
-    found = [
-        Cell("likelihood", item.id, h)
-        for item in (*case.evidence, *case.indicators)
-        for h in case.hypothesis_ids
-    ]
+    """Every cell of ``case`` in file order: likelihoods of the items that report no
+    event, of the events and of the indicators, then source credibilities."""
+    found = [Cell("likelihood", x, h) for x in owners(case) for h in case.hypothesis_ids]
     return found + [Cell("credibility", s.id) for s in case.sources]
 
 
@@ -222,9 +222,14 @@ def with_cells(case: Case, values: Mapping[Cell, float], priors=None) -> Case:
 
 
 def posterior_of(case: Case) -> np.ndarray:
-    """The exact posterior alone (what a swing needs; the full analysis is not run)."""
-    effective = bayes.effective_likelihood(*case.evidence_arrays)
-    return np.exp(bayes.log_posterior(case.prior, np.log(effective)))
+    """The exact posterior alone (what a swing needs; the full analysis is not run):
+    the engine's weights (:func:`analysis.engine.weights.weigh`), so events and retracted
+    items count exactly as in :func:`~analysis.engine.analyzer.analyze`. The total does not
+    depend on the order of an event's reports, so file order serves."""
+    likelihood, credibility, unreliable = case.evidence_arrays
+    order = np.arange(len(case.evidence))
+    weighed = weights.weigh(case, order, likelihood, credibility, unreliable)
+    return np.exp(bayes.normalise_log(np.log(case.prior) + weighed.log_weight.sum(axis=0)))
 
 
 # -- the panel -------------------------------------------------------------------------
