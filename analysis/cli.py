@@ -219,8 +219,9 @@ def brief(
         except UnknownFormat as error:
             _fail([f"-o {error}"])
     result = _analyze(case, root, uncertainty, seed, yardstick, draws)
+    panel = _panel(result.case, root, "linear", seed, draws, only_if_judged=True)
     try:
-        write_brief(result, output)
+        write_brief(result, output, panel=panel)
     except UnknownFormat as error:
         _fail([f"-o {error}"])
     except OSError as error:

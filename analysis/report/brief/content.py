@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -35,6 +36,9 @@ from analysis.report.brief.model import (
 )
 from analysis.report.colours import hypothesis_colours
 from analysis.scales import estimative_word, reader_percent
+
+if TYPE_CHECKING:
+    from analysis.engine.pooling import Panel
 from analysis.wording import (
     as_clause,
     estimative_opening,
@@ -57,12 +61,12 @@ _MONTHS = tuple(datetime.date(2000, m, 1).strftime("%B") for m in range(1, 13))
 @dataclass(frozen=True)
 class BriefInput:
     """What the brief is made from: the analysis, where its numbers came from, the day
-    it is prepared, and optional extras later sections read (e.g. analysts' results)."""
+    it is prepared, and the analysts' panel when judgment files exist (None: none)."""
 
     analysis: Analysis
     scenario: str | None = None
     today: datetime.date = field(default_factory=datetime.date.today)
-    extras: dict = field(default_factory=dict)
+    panel: Panel | None = None
 
 
 # -- dates ---------------------------------------------------------------------------------

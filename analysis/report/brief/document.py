@@ -8,6 +8,7 @@ import datetime
 
 from analysis import __version__
 from analysis.engine.analyzer import Analysis
+from analysis.engine.pooling import Panel
 from analysis.report.brief.content import BriefInput, long_date, marking, page_one
 from analysis.report.brief.model import Document
 from analysis.report.brief.sections import after_page_one
@@ -17,11 +18,13 @@ def brief_document(
     analysis: Analysis,
     scenario: str | None = None,
     today: datetime.date | None = None,
-    extras: dict | None = None,
+    panel: Panel | None = None,
 ) -> Document:
     """The brief of ``analysis``. ``scenario`` says where the numbers came from when they
-    differ from the case files (e.g. ``"adjusted from file"``); None means as in the files."""
-    source = BriefInput(analysis, scenario, today or datetime.date.today(), extras or {})
+    differ from the case files (e.g. ``"adjusted from file"``); None means as in the files.
+    ``panel`` is the analysts' (:func:`~analysis.engine.pooling.analyse_panel`), which adds
+    "Where analysts disagree"."""
+    source = BriefInput(analysis, scenario, today or datetime.date.today(), panel)
     case = analysis.case
     footer = (
         f"ACH workbench {__version__} · case {case.name} · content {case.content_hash}"

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from analysis.atomic import write_atomically
 from analysis.engine.analyzer import Analysis
+from analysis.engine.pooling import Panel
 
 #: extension -> (renderer module, download MIME type, name)
 FORMATS: dict[str, tuple[str, str, str]] = {
@@ -43,20 +44,28 @@ def format_of(path: str | os.PathLike) -> str:
     return suffix
 
 
-def render(analysis: Analysis, fmt: str, scenario: str | None = None) -> bytes:
-    """The brief in format ``fmt`` (an extension from :data:`FORMATS`) as bytes."""
+def render(
+    analysis: Analysis, fmt: str, scenario: str | None = None, panel: Panel | None = None
+) -> bytes:
+    """The brief in format ``fmt`` (an extension from :data:`FORMATS`) as bytes; with the
+    analysts' ``panel`` it says where they disagree."""
     from analysis.report.brief.document import brief_document
 
     module = importlib.import_module(FORMATS[fmt][0])
-    return module.render_document(brief_document(analysis, scenario))
+    return module.render_document(brief_document(analysis, scenario, panel=panel))
 
 
-def write_brief(analysis: Analysis, path: str | os.PathLike, scenario: str | None = None) -> Path:
+def write_brief(
+    analysis: Analysis,
+    path: str | os.PathLike,
+    scenario: str | None = None,
+    panel: Panel | None = None,
+) -> Path:
     """Write the brief to ``path`` in the format of its extension, atomically."""
     target = Path(path)
     if target.is_symlink() or (target.exists() and not target.is_file()):
         # os.replace would swap the link or device itself, not write through it
         raise IsADirectoryError(errno.EISDIR, "not a regular file", str(target))
     fmt = format_of(target)
-    write_atomically(target, render(analysis, fmt, scenario))
+    write_atomically(target, render(analysis, fmt, scenario, panel))
     return target

@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from analysis.engine.robust import ROBUST_PROBABILITY
 from analysis.report import charts as ch
+from analysis.report.brief.analysts import analysts_section, analysts_table
 from analysis.report.brief.assumptions import assumption_table, key_assumptions
 from analysis.report.brief.content import KEY_JUDGMENTS_SHOWN, BriefInput, said
 from analysis.report.brief.model import (
@@ -378,6 +379,7 @@ BODY: list[tuple[str, Section]] = [
     ("the judgments in detail", judgments_in_detail),
     ("what the judgment rests on", rests_on),
     ("key assumptions", key_assumptions),
+    ("where analysts disagree", analysts_section),
     ("cautions", cautions),
 ]
 #: The annex for analysts, in reading order.
@@ -386,6 +388,7 @@ ANNEX: list[tuple[str, Section]] = [
     ("the ACH matrix", matrix),
     ("linchpins", linchpins),
     ("key assumptions in detail", assumption_table),
+    ("analysts' numbers", analysts_table),
     ("indicators", indicators),
     ("sources", sources),
     ("uncertainty run", uncertainty_run),
