@@ -192,40 +192,27 @@ def test_swing_against_brute_force(drawn):
         "Q": np.mean([a["Q"] for a in everyone], axis=0),
     }
     leader = int(np.argmax(analyze(case_from(middle, sources)).posterior))
-    expected = {}
+
+    def swing(array: str, where: tuple) -> float | None:
+        """The swing of ``middle[array][where]`` over everyone's values, by brute force
+        (None when everyone agrees)."""
+        values = [a[array][where] for a in everyone]
+        if np.ptp(values) <= 1e-9:
+            return None
+        probabilities = []
+        for v in values:
+            moved = {**middle, array: middle[array].copy()}
+            moved[array][where] = v
+            probabilities.append(analyze(case_from(moved, sources)).posterior[leader])
+        return max(probabilities) - min(probabilities)
+
     n, k = arrays["L"].shape
-    lone = [e is None for e in sources[1]]
-    for e in range(len(arrays["Q"])):
-        for h in range(k):
-            values = [a["Q"][e, h] for a in everyone]
-            if np.ptp(values) > 1e-9:
-                probabilities = []
-                for v in values:
-                    moved = {**middle, "Q": middle["Q"].copy()}
-                    moved["Q"][e, h] = v
-                    probabilities.append(analyze(case_from(moved, sources)).posterior[leader])
-                expected[(f"ev{e}", f"h{h}")] = max(probabilities) - min(probabilities)
-    for i in range(n):
-        for h in range(k):
-            if not lone[i]:
-                continue
-            values = [a["L"][i, h] for a in everyone]
-            if np.ptp(values) > 1e-9:
-                probabilities = []
-                for v in values:
-                    moved = {**middle, "L": middle["L"].copy()}
-                    moved["L"][i, h] = v
-                    probabilities.append(analyze(case_from(moved, sources)).posterior[leader])
-                expected[(f"e{i}", f"h{h}")] = max(probabilities) - min(probabilities)
-    for s in range(len(arrays["c"])):
-        values = [a["c"][s] for a in everyone]
-        if np.ptp(values) > 1e-9:
-            probabilities = []
-            for v in values:
-                moved = {**middle, "c": middle["c"].copy()}
-                moved["c"][s] = v
-                probabilities.append(analyze(case_from(moved, sources)).posterior[leader])
-            expected[f"s{s}"] = max(probabilities) - min(probabilities)
+    lone = [e is None for e in sources[1]]  # a report of an event has no cells of its own
+    cells = {(f"ev{e}", f"h{h}"): ("Q", (e, h)) for e in range(len(arrays["Q"])) for h in range(k)}
+    cells |= {(f"e{i}", f"h{h}"): ("L", (i, h)) for i in range(n) if lone[i] for h in range(k)}
+    cells |= {f"s{s}": ("c", (s,)) for s in range(len(arrays["c"]))}
+    swings = {key: swing(*at) for key, at in cells.items()}
+    expected = {key: value for key, value in swings.items() if value is not None}
     found = {d.cell.key: d.swing for d in panel.disagreements}
     assert found.keys() == expected.keys()
     for key, swing in expected.items():
