@@ -17,6 +17,7 @@ from analysis.cli import app
 from analysis.engine.analyzer import analyze
 from analysis.engine.pooling import analyse_panel
 from analysis.report.brief import model as m
+from analysis.report.brief.content import gist
 from analysis.report.brief.document import brief_document
 from analysis.report.brief.output import render
 from analysis.testing.synthetic import make_case
@@ -71,7 +72,7 @@ def _plain(blocks: list[m.Block]) -> list[str]:
         if isinstance(b, m.Para):
             out.append(m.plain_text(b.runs))
         elif isinstance(b, m.Bullets):
-            out += [m.plain_text(item) for item in b.items]
+            out += [m.plain_text(r for r in item if not r.colour) for item in b.items]
     return [" ".join(t.split()) for t in out]
 
 
@@ -247,3 +248,29 @@ def test_cli_brief_has_the_section_only_when_judged(tmp_path):
     result = runner.invoke(app, args)
     assert result.exit_code == 2 and "judgments/toy/lee.yaml:3: " in result.output
     assert "Traceback" not in result.output
+
+
+# -- what each explanation covers -----------------------------------------------------------
+
+
+def test_page_one_states_the_gist_and_the_body_the_whole_description():
+    case = make_case([[0.8, 0.3], [0.4, 0.6]])
+    long = "The weapons came first. Includes: resale. Excludes: the (other) route."
+    case = case.with_changes(
+        hypotheses=(
+            replace(case.hypotheses[0], description=long),
+            replace(case.hypotheses[1], description="Nothing else happened."),
+        )
+    )
+    assert gist(long) == "The weapons came first." and gist("One, e.g. two.") == "One, e.g. two."
+    doc = brief_document(analyze(case))
+    page_one = " ".join(
+        m.plain_text(p.runs) for b in doc.page_one if isinstance(b, m.Callout) for p in b.paragraphs
+    )
+    assert "that the weapons came first" in page_one and "Includes" not in page_one
+    lines = _plain(_section(doc, "What each explanation covers"))
+    assert (
+        lines[1] == "Hypothesis 0. " + long and lines[2] == "Hypothesis 1. Nothing else happened."
+    )
+    short = brief_document(analyze(make_case([[0.8, 0.3], [0.4, 0.6]])))
+    assert "What each explanation covers" not in _headings(short)

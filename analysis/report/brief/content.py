@@ -15,6 +15,7 @@ Every probability a reader sees goes through :func:`~analysis.scales.reader_perc
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -55,6 +56,8 @@ GROUP_NAMED = 3
 #: "What would change this judgment" names at most this many indicators.
 CHANGES_SHOWN = 3
 AS_IN_FILES = "as in the case files"
+#: Where a sentence ends: a full stop (or ? !) before the capital that opens the next.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(\u201c])")
 _MONTHS = tuple(datetime.date(2000, m, 1).strftime("%B") for m in range(1, 13))
 
 
@@ -118,15 +121,24 @@ def _interval(analysis: Analysis, k: int) -> tuple[float, float] | None:
     return None if u is None else (float(u.low[k]), float(u.high[k]))
 
 
+def gist(description: str) -> str:
+    """A hypothesis's description up to its first full stop: what page one says of it
+    (what it includes and excludes, the sentences after, are in "What each explanation
+    covers")."""
+    text = " ".join(description.split())
+    return _SENTENCE_END.split(text, maxsplit=1)[0]
+
+
 def possibility(analysis: Analysis, k: int, interval: bool = False) -> str:
-    """Hypothesis ``k`` as a judgment about a possibility, never as fact:
+    """Hypothesis ``k`` as a judgment about a possibility, never as fact, from the gist
+    of its description:
     ``It is likely (56%) that North Korean weapons ... were passed on to Hamas.``"""
     h = analysis.case.hypotheses[k]
     p = float(analysis.posterior[k])
     opening = estimative_opening(estimative_word(p, analysis.yardstick))
     numbers = said(analysis, p, _interval(analysis, k) if interval else None)
     numbers = numbers[numbers.index("(") :]
-    clause = as_clause(h.description) if h.description.strip() else f"{h.label} is right"
+    clause = as_clause(gist(h.description)) if h.description.strip() else f"{h.label} is right"
     return f"{opening} {numbers} that {clause}."
 
 

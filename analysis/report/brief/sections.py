@@ -19,6 +19,7 @@ from analysis.report import charts as ch
 from analysis.report.brief.analysts import analysts_section, analysts_table
 from analysis.report.brief.assumptions import assumption_table, key_assumptions
 from analysis.report.brief.content import KEY_JUDGMENTS_SHOWN, BriefInput, said
+from analysis.report.brief.definitions import explanations
 from analysis.report.brief.model import (
     Block,
     Bullets,
@@ -377,10 +378,11 @@ def method(source: BriefInput) -> list[Block]:
 #: The supporting sections after page one, in reading order.
 BODY: list[tuple[str, Section]] = [
     ("the judgments in detail", judgments_in_detail),
+    ("what each explanation covers", explanations),
     ("what the judgment rests on", rests_on),
+    ("cautions", cautions),
     ("key assumptions", key_assumptions),
     ("where analysts disagree", analysts_section),
-    ("cautions", cautions),
 ]
 #: The annex for analysts, in reading order.
 ANNEX: list[tuple[str, Section]] = [
