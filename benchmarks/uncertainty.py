@@ -199,7 +199,7 @@ def main() -> None:
     for name in CASES:
         case = get_case(name)
         structure = describe(case)[0]
-        draws = default_draws(structure)
+        draws = default_draws(structure.n_parameters)
         with tempfile.TemporaryDirectory() as fresh:
             cold, cold_stages = timed_first_run(name, fresh)
         timed_first_run(name, None)  # make sure the default cache holds this model

@@ -87,10 +87,10 @@ def test_pooled_cells_sit_near_the_precision_weighted_mean(panels):
 
 
 def test_one_compile_per_structure(panels):
-    from analysis.uncertainty import pool
+    from analysis.uncertainty import sampler
 
     case, _, bayes = panels
-    before = len(pool._CACHE)
+    before = len(sampler._CACHE)
     shifted = {
         name: replace(
             j, credibility={k: Prob(min(0.99, p.value + 0.01)) for k, p in j.credibility.items()}
@@ -98,7 +98,7 @@ def test_one_compile_per_structure(panels):
         for name, j in ((a.name, a.judgments) for a in bayes.analysts if a.judgments)
     }
     again = analyse_panel(case, shifted, "bayes", seed=2, draws=300)
-    assert len(pool._CACHE) == before
+    assert len(sampler._CACHE) == before
     assert again.pooled.method == "bayes" and again.pooled.draws == 300
 
 

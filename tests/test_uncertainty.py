@@ -174,6 +174,107 @@ def test_exact_sampler_agrees_with_closed_form_and_itself():
     np.testing.assert_array_less(np.abs(draws.mean(axis=0) - exact_posterior(case)), 5 * se)
 
 
+# -- events and retracted items --------------------------------------------------------------
+EVENT_L = [[0.8, 0.3, 0.5], [0.5, 0.5, 0.5], [0.6, 0.2, 0.4], [0.7, 0.5, 0.3], [0.9, 0.4, 0.6]]
+EVENT_Q = [[0.9, 0.4, 0.2]]
+
+
+def event_case(sources=None, credibility=(0.8, 0.7, 0.9, 0.6, 0.75)) -> Case:
+    """Three reports of one event (its ``q`` under h1 a range), a lone item and a
+    retracted one; by default every item has its own source (nothing shared)."""
+    case = make_case(
+        EVENT_L,
+        credibility=list(credibility),
+        sources=sources,
+        events=EVENT_Q,
+        item_events=[0, 0, 0, None, None],
+        retracted=[False, False, False, False, True],
+    )
+    event = case.events[0]
+    q = {**event.likelihoods, "h1": Prob(range_mean(0.2, 0.6), "range", 0.2, 0.6)}
+    return case.with_changes(events=(dataclasses.replace(event, likelihoods=q),))
+
+
+def prior_monte_carlo(case: Case, draws: int, seed: int) -> np.ndarray:
+    """P(H | E) by averaging P(E | h, theta) over theta drawn from its prior (no MCMC,
+    no conjugacy): an oracle independent of :mod:`analysis.testing.conjugate`."""
+    from analysis.uncertainty.model import bucket, model_inputs
+
+    rng = np.random.default_rng(seed)
+    structure, data = describe(case)
+    size = bucket(structure.n_parameters)
+    inputs = model_inputs(structure, data, size)
+    theta = rng.beta(inputs["alpha"], inputs["beta"], size=(draws, size))
+    fixed = inputs["fixed"]
+    numbers = np.concatenate([np.broadcast_to(fixed, (draws, len(fixed))), theta], 1)
+    k = structure.n_hypotheses
+    q = numbers[:, inputs["q_index"]].reshape(draws, -1, k)
+    c = numbers[:, inputs["c_index"]]
+    b = inputs["report_b"]
+    joint = np.zeros((draws, k))
+    for g, group in enumerate(structure.groups):
+        rows = [structure.reports.index(i) for i in group]
+        hit = np.prod(c[:, rows] + (1 - c[:, rows]) * b[rows], axis=1)[:, None]
+        false = np.prod((1 - c[:, rows]) * b[rows], axis=1)[:, None]
+        joint += np.log(q[:, g] * hit + (1 - q[:, g]) * false)
+    evidence = np.exp(joint - joint.max()).mean(axis=0) * case.prior
+    return evidence / evidence.sum()
+
+
+def test_model_sum_is_the_engine_at_central_values():
+    # No PyMC: P(H | E, theta) at the Beta means is the engine's closed form, events,
+    # retracted items and a shared source included, to rounding.
+    from analysis.uncertainty.model import bucket, model_inputs, posterior_given
+
+    for case in (event_case(), event_case(sources=[0, 1, 0, 0, 2], credibility=(0.8, 0.7, 0.9))):
+        structure, data = describe(case)
+        size = bucket(structure.n_parameters)
+        central = np.concatenate(
+            [
+                data.q_alpha / (data.q_alpha + data.q_beta),
+                data.c_alpha / (data.c_alpha + data.c_beta),
+                np.full(size - structure.n_parameters, 0.5),
+            ]
+        )
+        got = posterior_given(central, model_inputs(structure, data, size))[0]
+        np.testing.assert_allclose(got, analyze(case).posterior, rtol=1e-12)
+    assert 4 not in describe(event_case())[0].reports  # the retracted item is no report
+
+
+def test_exact_sampler_with_events_against_prior_monte_carlo():
+    # No PyMC: the conjugate oracle's exact mean, with events and a source shared by
+    # an event report and a lone item, against plain Monte Carlo over the prior.
+    solo = event_case()
+    np.testing.assert_allclose(exact_posterior(solo), analyze(solo).posterior, rtol=1e-12)
+    shared = event_case(sources=[0, 1, 0, 0, 2], credibility=(0.8, 0.7, 0.9))
+    assert describe(shared)[0].n_credibilities == 2
+    brute = prior_monte_carlo(shared, 400_000, seed=13)
+    np.testing.assert_allclose(exact_posterior(shared), brute, atol=3e-3)
+    draws = sample_exact(shared, EXACT_DRAWS, seed=14)
+    se = draws.std(axis=0) / np.sqrt(len(draws))
+    np.testing.assert_array_less(np.abs(draws.mean(axis=0) - exact_posterior(shared)), 5 * se)
+
+
+@small_group
+def test_events_mean_is_closed_form_when_nothing_is_shared(small_compiled):
+    from analysis.uncertainty.sampler import compiled_model_for, run_uncertainty
+
+    case = event_case()
+    assert compiled_model_for(case) is small_compiled  # same size: no new compile
+    p = draws_of(case, draws=1000, seed=15)
+    assert_mean_within_mc_error(p, analyze(case).posterior)
+    summary = run_uncertainty(case, seed=16)
+    assert summary.r_hat_max <= 1.01 and summary.ess_min >= 400 and not summary.warnings
+
+
+@small_group
+def test_events_with_shared_sources_match_exact_sampler(small_compiled):
+    case = event_case(sources=[0, 1, 0, 0, 2], credibility=(0.8, 0.7, 0.9))
+    p = draws_of(case, draws=1500, seed=17)
+    assert_mean_within_mc_error(p, exact_posterior(case))
+    assert_same_distribution(p, sample_exact(case, EXACT_DRAWS, seed=18))
+
+
 # -- a shared uncertain credibility ------------------------------------------------------------
 def quadrature_posterior(case: Case, nodes: int = 8) -> np.ndarray:
     """P(H | E) for :func:`shared_case` by Gauss-Jacobi quadrature over the shared c.
@@ -240,6 +341,26 @@ def test_seeded_run_reproduces_and_reuses_the_compiled_model():
     changed = small_case(likelihoods=[[0.5, 0.3, 0.5], *SMALL_L[1:]])
     assert compiled_model_for(changed) is compiled_model_for(case)
     assert not np.array_equal(run_uncertainty(changed, seed=9).mean, first.mean)
+
+
+@small_group
+def test_structural_edits_reuse_the_compiled_model(small_compiled):
+    # The structure is data: an added item, hypothesis or event is new data for the
+    # model compiled for the same size, and each gives its own exact answer.
+    from analysis.uncertainty.sampler import compiled_model_for
+
+    edits = {
+        "item": make_case([*SMALL_L[:2], [0.5, 0.6, 0.4]], credibility=SMALL_C[:3]),
+        "hypothesis": make_case(
+            [row[:2] + [0.5] * 2 for row in SMALL_L[:2]], credibility=[0.8, 0.7]
+        ),
+        "event": event_case(),
+    }
+    for name, case in edits.items():
+        assert describe(case)[0] != describe(small_case())[0], name
+        assert compiled_model_for(case) is small_compiled, name
+        p = draws_of(case, draws=1000, seed=19)
+        assert_mean_within_mc_error(p, exact_posterior(case))
 
 
 def test_structure_key_ignores_numbers_but_not_shape():

@@ -1,26 +1,40 @@
 """Case -> ``pm.Model``: the one module that turns a validated case into PyMC.
 
-The model is split in two, so that a compiled model can outlive a slider change:
+The model's *structure is data*, so one compiled model serves every case of up to
+``size`` uncertain numbers, whatever its items, hypotheses or events:
 
-* :class:`Structure` (hashable) fixes the *shape* of the model: how many hypotheses
-  and items, which likelihood cells and which source credibilities are uncertain,
-  which item leans on which source. Two cases with the same structure share one
-  compiled model.
-* :class:`ModelData` holds every *number* (Beta parameters, fixed values, ``b``,
-  the prior). Each enters the model through ``pm.Data`` under the name of its field,
-  so new numbers need only ``CompiledModel.with_data(**data.as_dict())``.
+* :class:`Structure` (hashable) describes a case's shape: its groups of reports (a
+  lone item is a group of one; an event is a group of its reports), which likelihood
+  cells and which source credibilities are uncertain, which report leans on which
+  source. The conjugate sampler and the tests read it; the compiled model does not
+  depend on it.
+* :class:`ModelData` holds every number (Beta parameters, fixed values, ``b``, the
+  prior).
+* :func:`model_inputs` turns both into the flat arrays the model reads through
+  ``pm.Data``: index arrays into one vector of numbers (fixed values, then the Beta
+  variables), the group of each report, the floors. Only the length of the Beta
+  vector is fixed at compile time (:func:`bucket`: a power of two, padded with
+  variables that nothing reads), so an added item, hypothesis or event is new data
+  for the same compiled model.
 
-The model itself (see the README, "The model"): each uncertain likelihood ``L[i,h]``
-and each uncertain credibility ``c[s]`` is a Beta variable (from
-:func:`analysis.elicit.beta_parameters`); all items from one source share its ``c``;
+The model (see the README, "The model"): every uncertain likelihood, event likelihood
+``q[e,h]`` and source credibility ``c[s]`` is a Beta variable (from
+:func:`analysis.elicit.beta_parameters`); all reports from one source share its ``c``;
 ``b[i]`` is fixed at the analyst's value (``if_unreliable``, else the prior-weighted
-mean of the central likelihoods). ``H`` is marginalised by an explicit logsumexp
-potential, and ``p_h`` records ``P(H | E, theta)`` for every draw.
+mean of the central likelihoods). A group ``g`` of reports ``R_g`` (hit rate
+``a = c + (1 - c) b``, false-positive rate ``f = (1 - c) b``) has
+
+    log P(R_g | h) = log(q[g,h] prod a + (1 - q[g,h]) prod f),
+
+floored at ``|R_g|`` likelihood floors; with one report this is ``log(c L + (1 - c) b)``
+(:mod:`analysis.engine.events`). Retracted items are no reports at all. ``H`` is
+marginalised by a logsumexp potential; :func:`posterior_given` gives ``P(H | E, theta)``
+for each draw from the same arrays.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -28,78 +42,93 @@ from analysis.case import Case
 from analysis.elicit import beta_parameters
 from analysis.scales import LIKELIHOOD_FLOOR
 
-#: Variable names in the PyMC model (and so in the returned InferenceData).
-LIKELIHOOD_VAR = "L"
-CREDIBILITY_VAR = "c"
+#: Variable names in the PyMC model (and so in the sampled trace).
+THETA_VAR = "theta"
+LOGIT_VAR = "z"
 POSTERIOR_VAR = "p_h"
+LOG_FLOOR = float(np.log(LIKELIHOOD_FLOOR))
+#: The Beta of a padding variable (read by nothing; kept well-shaped for the sampler).
+PAD_BETA = 10.0
+SMALLEST_BUCKET = 8
 
 
 @dataclass(frozen=True)
 class Structure:
-    """What a compiled model depends on; everything else is data."""
+    """The shape of a case's model: what the numbers of :class:`ModelData` mean."""
 
     n_hypotheses: int
     n_items: int
-    #: ``(item, hypothesis)`` of every uncertain likelihood, row-major
+    #: the counted (not retracted) reports of each group: a lone item, or an event
+    groups: tuple[tuple[int, ...], ...]
+    #: for each group, the index of its event in ``case.events``, or -1 for a lone item
+    group_event: tuple[int, ...]
+    #: ``(group, hypothesis)`` of every uncertain likelihood, row-major
     free_cells: tuple[tuple[int, int], ...]
-    #: for each item, the index of its uncertain credibility, or -1 when fixed
+    #: for each evidence item, the index of its uncertain credibility, or -1
     item_credibility: tuple[int, ...]
-    #: how many uncertain credibilities (one per uncertain source with evidence)
+    #: how many uncertain credibilities (one per uncertain source with counted reports)
     n_credibilities: int
-    #: which items give ``if_unreliable`` (b is data either way; kept for the key)
-    has_if_unreliable: tuple[bool, ...]
 
     @property
     def n_parameters(self) -> int:
         return len(self.free_cells) + self.n_credibilities
 
+    @property
+    def reports(self) -> tuple[int, ...]:
+        """Every counted report, group by group."""
+        return tuple(i for group in self.groups for i in group)
+
 
 @dataclass(frozen=True)
 class ModelData:
-    """Every number of the model, one array per ``pm.Data`` variable."""
+    """Every number of the model."""
 
     log_prior: np.ndarray  # (K,)
-    L_fixed: np.ndarray  # (N, K) value of every cell; the uncertain ones are overwritten
-    L_alpha: np.ndarray  # (M,) Beta parameters of the uncertain cells
-    L_beta: np.ndarray  # (M,)
-    c_fixed: np.ndarray  # (N,) credibility of each item; overwritten where uncertain
+    q_fixed: np.ndarray  # (G, K) central value of every group's likelihoods
+    q_alpha: np.ndarray  # (M,) Beta parameters of the uncertain cells
+    q_beta: np.ndarray  # (M,)
+    c_fixed: np.ndarray  # (N,) central credibility of each item
     c_alpha: np.ndarray  # (S,)
     c_beta: np.ndarray  # (S,)
     b: np.ndarray  # (N,)
 
-    def as_dict(self) -> dict[str, np.ndarray]:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class SourceSlot:
-    """An uncertain credibility and the source it belongs to."""
-
-    source_id: str
-    alpha: float
-    beta: float
-
 
 def describe(case: Case) -> tuple[Structure, ModelData]:
     """Split ``case`` into the model's structure and its numbers."""
-    items = case.evidence
     ids = case.hypothesis_ids
     k = case.effective_concentration
-    free_cells: list[tuple[int, int]] = []
-    l_params: list[tuple[float, float]] = []
-    for i, item in enumerate(items):
-        for h, hid in enumerate(ids):
-            params = beta_parameters(item.likelihoods[hid], k)
-            if params is not None:
-                free_cells.append((i, h))
-                l_params.append(params)
+    retracted = case.retracted_mask
+    event_index = {e.id: j for j, e in enumerate(case.events)}
+    groups: list[tuple[int, ...]] = []
+    group_event: list[int] = []
+    rows = []  # the likelihood maps of the groups
+    for i, item in enumerate(case.evidence):
+        if item.event is None and not retracted[i]:
+            groups.append((i,))
+            group_event.append(-1)
+            rows.append(item.likelihoods)
+    for event_id, reporting in case.event_reports.items():
+        counted = tuple(i for i in reporting if not retracted[i])
+        if counted:
+            groups.append(counted)
+            group_event.append(event_index[event_id])
+            rows.append(case.events[event_index[event_id]].likelihoods)
 
+    free_cells, q_params = [], []
+    for g, likelihoods in enumerate(rows):
+        for h, hid in enumerate(ids):
+            params = beta_parameters(likelihoods[hid], k)
+            if params is not None:
+                free_cells.append((g, h))
+                q_params.append(params)
+
+    counted = {i for group in groups for i in group}
     slots: dict[str, int] = {}
     c_params: list[tuple[float, float]] = []
     item_credibility: list[int] = []
-    for item in items:
+    for i, item in enumerate(case.evidence):
         params = beta_parameters(case.credibility_of(item), k)
-        if params is None or item.source is None:
+        if params is None or item.source is None or i not in counted:
             item_credibility.append(-1)
             continue
         if item.source not in slots:
@@ -109,60 +138,142 @@ def describe(case: Case) -> tuple[Structure, ModelData]:
 
     structure = Structure(
         n_hypotheses=len(ids),
-        n_items=len(items),
+        n_items=len(case.evidence),
+        groups=tuple(groups),
+        group_event=tuple(group_event),
         free_cells=tuple(free_cells),
         item_credibility=tuple(item_credibility),
         n_credibilities=len(slots),
-        has_if_unreliable=tuple(item.if_unreliable is not None for item in items),
     )
-    lp = np.array(l_params, dtype=float).reshape(-1, 2)
+    _, credibility, unreliable = case.evidence_arrays
+    qp = np.array(q_params, dtype=float).reshape(-1, 2)
     cp = np.array(c_params, dtype=float).reshape(-1, 2)
+    q_fixed = np.array([[row[h].value for h in ids] for row in rows], dtype=float)
     data = ModelData(
         log_prior=np.log(case.prior),
-        L_fixed=case.likelihood_matrix(items),
-        L_alpha=lp[:, 0].copy(),
-        L_beta=lp[:, 1].copy(),
-        c_fixed=case.credibility_vector(items),
+        q_fixed=q_fixed.reshape(len(rows), len(ids)),
+        q_alpha=qp[:, 0].copy(),
+        q_beta=qp[:, 1].copy(),
+        c_fixed=credibility.copy(),
         c_alpha=cp[:, 0].copy(),
         c_beta=cp[:, 1].copy(),
-        b=case.unreliable_vector(items),
+        b=unreliable.copy(),
     )
     return structure, data
 
 
-def build_model(structure: Structure, data: ModelData):
-    """The ``pm.Model`` for ``structure``, holding ``data`` in ``pm.Data`` containers."""
+def bucket(n_parameters: int) -> int:
+    """The compiled size for ``n_parameters`` uncertain numbers: a power of two, >= 8."""
+    return max(SMALLEST_BUCKET, 1 << max(n_parameters - 1, 0).bit_length())
+
+
+def model_inputs(structure: Structure, data: ModelData, size: int) -> dict[str, np.ndarray]:
+    """The ``pm.Data`` arrays of the model compiled for ``size`` Beta variables.
+
+    ``numbers`` = fixed values (every group cell, then every report's credibility),
+    followed by the Beta variables (uncertain cells, uncertain credibilities, padding);
+    ``q_index`` and ``c_index`` pick each group cell and each report's credibility.
+    """
+    n_free = structure.n_parameters
+    if n_free > size:
+        raise ValueError(f"{n_free} uncertain numbers do not fit a model of {size}")
+    groups, k = len(structure.groups), structure.n_hypotheses
+    reports = np.array(structure.reports, dtype=np.int64)
+    n_cells = groups * k
+    offset = n_cells + len(reports)  # where the Beta variables start
+    q_index = np.arange(n_cells, dtype=np.int64)
+    for m, (g, h) in enumerate(structure.free_cells):
+        q_index[g * k + h] = offset + m
+    slot = np.array(structure.item_credibility, dtype=np.int64)[reports]
+    n_cells_free = len(structure.free_cells)
+    c_index = np.where(
+        slot >= 0, offset + n_cells_free + slot, n_cells + np.arange(len(reports))
+    ).astype(np.int64)
+    pad = np.full(size - n_free, PAD_BETA)
+    sizes = np.array([len(g) for g in structure.groups], dtype=float)
+    return {
+        "log_prior": np.asarray(data.log_prior, dtype=float),
+        "fixed": np.concatenate([data.q_fixed.ravel(), data.c_fixed[reports]]),
+        "alpha": np.concatenate([data.q_alpha, data.c_alpha, pad]),
+        "beta": np.concatenate([data.q_beta, data.c_beta, pad]),
+        "q_index": q_index,
+        "c_index": c_index,
+        "report_b": data.b[reports].astype(float),
+        "report_group": np.repeat(np.arange(groups, dtype=np.int64), sizes.astype(int)),
+        "group_floor": sizes * LOG_FLOOR,
+    }
+
+
+def build_model(size: int, inputs: dict[str, np.ndarray]):
+    """The ``pm.Model`` of ``size`` Beta variables, its structure and numbers ``inputs``
+    held in ``pm.Data`` containers (any case that fits ``size`` can be fed to it)."""
     import pymc as pm
     import pytensor.tensor as pt
 
     with pm.Model() as model:
-        shared = {name: pm.Data(name, value) for name, value in data.as_dict().items()}
-        likelihood = shared["L_fixed"]
-        if structure.free_cells:
-            rows, cols = np.array(structure.free_cells, dtype=int).T
-            free = pm.Beta(
-                LIKELIHOOD_VAR,
-                alpha=shared["L_alpha"],
-                beta=shared["L_beta"],
-                shape=len(structure.free_cells),
-            )
-            likelihood = pt.set_subtensor(likelihood[rows, cols], free)
-        credibility = shared["c_fixed"]
-        if structure.n_credibilities:
-            slot = np.array(structure.item_credibility, dtype=int)
-            uses = np.flatnonzero(slot >= 0)
-            free_c = pm.Beta(
-                CREDIBILITY_VAR,
-                alpha=shared["c_alpha"],
-                beta=shared["c_beta"],
-                shape=structure.n_credibilities,
-            )
-            credibility = pt.set_subtensor(credibility[uses], free_c[slot[uses]])
-        c = credibility[:, None]
-        effective = c * likelihood + (1.0 - c) * shared["b"][:, None]
-        log_effective = pt.log(pt.maximum(effective, LIKELIHOOD_FLOOR))
-        joint = shared["log_prior"] + log_effective.sum(axis=0)
-        evidence = pt.logsumexp(joint)
-        pm.Potential("evidence", evidence)
-        pm.Deterministic(POSTERIOR_VAR, pt.exp(joint - evidence))
+        x = {name: pm.Data(name, value) for name, value in inputs.items()}
+        # theta ~ Beta(alpha, beta), sampled as z = logit(theta): the density of z is
+        # sigmoid(z)^alpha sigmoid(-z)^beta (the Beta with its logit Jacobian), up to the
+        # constant B(alpha, beta). Written out, it costs a fifth of pm.Beta's logp
+        # (gammaln and parameter checks on every evaluation; see the README).
+        z = pm.Flat(LOGIT_VAR, shape=size)
+        log_theta, log_rest = -pt.softplus(-z), -pt.softplus(z)
+        pm.Potential("beta_prior", (x["alpha"] * log_theta + x["beta"] * log_rest).sum())
+        theta = pt.sigmoid(z)
+        numbers = pt.concatenate([x["fixed"], theta])
+        n_groups = x["group_floor"].shape[0]
+        q = numbers[x["q_index"]].reshape((n_groups, x["log_prior"].shape[0]))
+        c = numbers[x["c_index"]]
+        b = x["report_b"]
+        tiny = LIKELIHOOD_FLOOR
+
+        def per_group(values):
+            return pt.inc_subtensor(pt.zeros((n_groups,))[x["report_group"]], values)
+
+        log_hit = per_group(pt.log(pt.maximum(c + (1.0 - c) * b, tiny)))
+        log_false = per_group(pt.log(pt.maximum((1.0 - c) * b, tiny)))
+        yes = pt.log(pt.maximum(q, tiny)) + log_hit[:, None]
+        no = pt.log(pt.maximum(1.0 - q, tiny)) + log_false[:, None]
+        top = pt.maximum(yes, no)
+        group = top + pt.log(pt.exp(yes - top) + pt.exp(no - top))
+        group = pt.maximum(group, x["group_floor"][:, None])
+        joint = x["log_prior"] + group.sum(axis=0)
+        pm.Potential("evidence", pt.logsumexp(joint))
     return model
+
+
+def theta_of(z: np.ndarray) -> np.ndarray:
+    """The uncertain numbers from their logits (what the sampler stores)."""
+    from scipy.special import expit
+
+    return expit(z)
+
+
+def posterior_given(theta: np.ndarray, inputs: dict[str, np.ndarray]) -> np.ndarray:
+    """``(S, K)``: ``P(H | E, theta)`` for each row of ``theta`` ``(S, size)``, the
+    model's own sum in NumPy (the sampler stores only ``theta``)."""
+    theta = np.atleast_2d(theta)
+    chunk = max(1, 2_000_000 // max(1, inputs["q_index"].size))
+    return np.concatenate(
+        [_posterior(theta[i : i + chunk], inputs) for i in range(0, len(theta), chunk)]
+    )
+
+
+def _posterior(theta: np.ndarray, inputs: dict[str, np.ndarray]) -> np.ndarray:
+    fixed = inputs["fixed"]
+    numbers = np.concatenate([np.broadcast_to(fixed, (len(theta), len(fixed))), theta], 1)
+    n_groups, k = len(inputs["group_floor"]), len(inputs["log_prior"])
+    q = numbers[:, inputs["q_index"]].reshape(len(theta), n_groups, k)
+    c = numbers[:, inputs["c_index"]]
+    b = inputs["report_b"]
+    # reports are listed group by group, so a group's sum is a reduceat from its first
+    starts = np.flatnonzero(np.r_[True, np.diff(inputs["report_group"]) != 0])
+    log_hit = np.add.reduceat(np.log(np.maximum(c + (1.0 - c) * b, LIKELIHOOD_FLOOR)), starts, 1)
+    log_false = np.add.reduceat(np.log(np.maximum((1.0 - c) * b, LIKELIHOOD_FLOOR)), starts, 1)
+    yes = np.log(np.maximum(q, LIKELIHOOD_FLOOR)) + log_hit[:, :, None]
+    no = np.log(np.maximum(1.0 - q, LIKELIHOOD_FLOOR)) + log_false[:, :, None]
+    group = np.maximum(np.logaddexp(yes, no), inputs["group_floor"][None, :, None])
+    joint = inputs["log_prior"] + group.sum(axis=1)
+    joint -= joint.max(axis=1, keepdims=True)
+    p = np.exp(joint)
+    return p / p.sum(axis=1, keepdims=True)

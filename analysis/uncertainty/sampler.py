@@ -1,10 +1,12 @@
 """The uncertainty run: how sure is the conclusion, given how unsure the numbers are?
 
-PyMC states the model (:mod:`analysis.uncertainty.model`); nutpie compiles it once
-per case *structure* and samples it (chosen by measurement: a re-sample of the seed
-case takes about 0.3 s against about 2 s for ``pm.sample``; see the README). The
-compiled model lives for the life of the process, so a case that differs only in its
-numbers re-samples without a new compile.
+PyMC states the model (:mod:`analysis.uncertainty.model`); nutpie compiles it and
+samples it (chosen by measurement against ``pm.sample``; see the README). The model's
+structure is data, so one compiled model per *size* (:func:`~analysis.uncertainty.model.bucket`,
+a power of two of uncertain numbers) serves every case that fits it for the life of the
+process: a slider change, an added item, hypothesis or event re-samples without a new
+compile. :func:`sample_compiled` and :func:`compiled` are shared with the analysts'
+``bayes`` pool (:mod:`analysis.uncertainty.pool`).
 
 This module is imported only for an uncertainty run: ``import analysis`` and the
 closed-form path never load PyMC, PyTensor or nutpie.
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -24,13 +26,15 @@ from analysis.case import Case
 from analysis.engine.analyzer import UncertaintySummary, analyze
 from analysis.uncertainty import ESS_LIMIT, R_HAT_LIMIT
 from analysis.uncertainty.model import (
-    CREDIBILITY_VAR,
-    LIKELIHOOD_VAR,
+    LOGIT_VAR,
     POSTERIOR_VAR,
-    ModelData,
-    Structure,
+    THETA_VAR,
+    bucket,
     build_model,
     describe,
+    model_inputs,
+    posterior_given,
+    theta_of,
 )
 
 #: Draws per chain when the caller gives none: R-hat is a maximum over every
@@ -47,27 +51,30 @@ Progress = Callable[[float, str], None]
 
 
 @dataclass(frozen=True)
-class CompiledUncertaintyModel:
-    """A compiled model for one case structure; feed it any case of that structure."""
+class CompiledModel:
+    """A compiled nutpie model and the seconds spent building and compiling it."""
 
-    structure: Structure
-    model: Any  # pm.Model
+    key: Hashable
     compiled: Any  # nutpie CompiledPyMCModel
-    seconds: float  # time spent building and compiling
+    seconds: float
 
 
-_CACHE: dict[Structure, CompiledUncertaintyModel] = {}
+_CACHE: dict[Hashable, CompiledModel] = {}
 _LOCK = threading.Lock()
 
 
-def compiled_model_for(case: Case) -> CompiledUncertaintyModel:
-    """The compiled model for ``case``'s structure: compiled on first use, then reused."""
-    structure, data = describe(case)
+def compiled(key: Hashable, build: Callable[[], Any], names: tuple[str, ...]) -> CompiledModel:
+    """The model ``build()`` (a ``pm.Model``) compiled by nutpie, once per ``key`` per
+    process; only the variables ``names`` are stored in its traces."""
     with _LOCK:
-        found = _CACHE.get(structure)
+        found = _CACHE.get(key)
         if found is None:
-            found = _compile(structure, data)
-            _CACHE[structure] = found
+            import nutpie  # PyMC 5.28 / nutpie 0.16 emit no warnings here (checked under -W error)
+
+            start = time.perf_counter()
+            model = nutpie.compile_pymc_model(build(), var_names=list(names))
+            found = CompiledModel(key, model, time.perf_counter() - start)
+            _CACHE[key] = found
     return found
 
 
@@ -77,18 +84,67 @@ def clear_cache() -> None:
         _CACHE.clear()
 
 
-def _compile(structure: Structure, data: ModelData) -> CompiledUncertaintyModel:
-    import nutpie  # PyMC 5.28 / nutpie 0.16 emit no warnings here (checked under -W error)
-
-    start = time.perf_counter()
-    model = build_model(structure, data)
-    compiled = nutpie.compile_pymc_model(model)
-    return CompiledUncertaintyModel(structure, model, compiled, time.perf_counter() - start)
+def compiled_model_for(case: Case) -> CompiledModel:
+    """The compiled model ``case`` runs on: the one of its size, compiled on first use."""
+    return compiled_for_size(bucket(describe(case)[0].n_parameters), case)
 
 
-def default_draws(structure: Structure) -> int:
-    """Draws per chain for a model of this size (see :data:`DRAWS_LARGE`)."""
-    return DRAWS_LARGE if structure.n_parameters > LARGE_MODEL else DRAWS
+def compiled_for_size(size: int, case: Case) -> CompiledModel:
+    """The compiled model of ``size`` uncertain numbers (``case`` gives its first data)."""
+    structure, data = describe(case)
+
+    def build():
+        return build_model(size, model_inputs(structure, data, size))
+
+    return compiled(("uncertainty", size), build, (LOGIT_VAR,))
+
+
+def warm_up(case: Case) -> None:
+    """Compile and run once everything ``case``'s uncertainty run needs, then the next
+    size up, so that the run, and any edit that grows the case, waits for no compiler
+    (the dashboard calls this in a background thread at start)."""
+    structure, _ = describe(case)
+    if structure.n_parameters == 0:
+        return
+    run_uncertainty(case, draws=100, tune=50, chains=1)
+    compiled_for_size(2 * bucket(structure.n_parameters), case)
+
+
+def sample_compiled(
+    model: CompiledModel,
+    inputs: dict[str, np.ndarray],
+    names: tuple[str, ...],
+    *,
+    draws: int,
+    chains: int,
+    tune: int,
+    seed: int,
+) -> dict[str, np.ndarray]:
+    """Sample ``model`` fed ``inputs``; the draws ``(chains, draws, ...)`` of ``names``."""
+    import nutpie
+
+    trace = nutpie.sample(
+        model.compiled.with_data(**inputs),
+        draws=draws,
+        tune=tune,
+        chains=chains,
+        seed=seed,
+        progress_bar=False,
+        save_warmup=False,
+    )
+    return {name: trace.posterior[name].values for name in names if name in trace.posterior}
+
+
+def worst_convergence(draws: dict[str, np.ndarray]) -> tuple[float, float]:
+    """The largest R-hat and the smallest bulk ESS over every column of ``draws``."""
+    columns = np.concatenate([v.reshape(v.shape[0], v.shape[1], -1) for v in draws.values()], 2)
+    r_hats, esses = convergence(columns)
+    return float(np.nanmax(r_hats)), float(np.nanmin(esses))
+
+
+def default_draws(n_parameters: int) -> int:
+    """Draws per chain for a model of this many uncertain numbers (see :data:`DRAWS_LARGE`)."""
+    return DRAWS_LARGE if n_parameters > LARGE_MODEL else DRAWS
 
 
 def run_uncertainty(
@@ -109,16 +165,16 @@ def run_uncertainty(
     """
     report = progress or (lambda fraction, message: None)
     start = time.perf_counter()
-    structure, data = describe(case)
-    draws = draws or default_draws(structure)
+    structure, _ = describe(case)
+    draws = draws or default_draws(structure.n_parameters)
     if structure.n_parameters == 0:
         report(1.0, "No uncertain numbers: the closed form is exact")
         return _fixed_summary(case, draws, chains, time.perf_counter() - start)
 
-    report(0.0, "Compiling the model (first run of this case structure only)")
-    compiled = compiled_model_for(case)
+    report(0.0, "Compiling the model (first run of this size only)")
+    compiled_model_for(case)
     report(0.5, f"Sampling {chains} chains x {draws} draws")
-    posterior = _sample(compiled, data, draws=draws, chains=chains, tune=tune, seed=seed)
+    posterior = posterior_draws(case, draws=draws, chains=chains, tune=tune, seed=seed)
     report(0.9, "Checking convergence")
     summary = summarise(posterior, draws=draws, chains=chains)
     report(1.0, "Done")
@@ -128,43 +184,28 @@ def run_uncertainty(
 def posterior_draws(
     case: Case, *, draws: int = DRAWS, chains: int = 2, seed: int = 0, tune: int = TUNE
 ) -> dict[str, np.ndarray]:
-    """Draws ``(chains, draws, ...)`` of ``L``, ``c`` and ``p_h`` (what the summary reads)."""
-    _, data = describe(case)
-    compiled = compiled_model_for(case)
-    return _sample(compiled, data, draws=draws, chains=chains, tune=tune, seed=seed)
-
-
-def _sample(
-    compiled: CompiledUncertaintyModel,
-    data: ModelData,
-    *,
-    draws: int,
-    chains: int,
-    tune: int,
-    seed: int,
-) -> dict[str, np.ndarray]:
-    import nutpie
-
-    trace = nutpie.sample(
-        compiled.compiled.with_data(**data.as_dict()),
-        draws=draws,
-        tune=tune,
-        chains=chains,
-        seed=seed,
-        progress_bar=False,
-        save_warmup=False,
+    """Draws ``(chains, draws, ...)`` of the uncertain numbers ``theta`` (padding left
+    out) and of ``p_h`` = P(H | E, theta): what the summary reads."""
+    structure, data = describe(case)
+    model = compiled_model_for(case)
+    size = model.key[1]
+    inputs = model_inputs(structure, data, size)
+    found = sample_compiled(
+        model, inputs, (LOGIT_VAR,), draws=draws, chains=chains, tune=tune, seed=seed
     )
-    names = (LIKELIHOOD_VAR, CREDIBILITY_VAR, POSTERIOR_VAR)
-    return {name: trace.posterior[name].values for name in names if name in trace.posterior}
+    theta = theta_of(found[LOGIT_VAR])
+    p = posterior_given(theta.reshape(-1, size), inputs)
+    return {
+        THETA_VAR: theta[..., : structure.n_parameters],
+        POSTERIOR_VAR: p.reshape(*theta.shape[:2], -1),
+    }
 
 
 def summarise(posterior: dict[str, np.ndarray], *, draws: int, chains: int) -> UncertaintySummary:
     """Mean and 90% interval of ``p_h``; worst R-hat and bulk ESS over all variables."""
     p = posterior[POSTERIOR_VAR]
     flat = p.reshape(-1, p.shape[-1])
-    columns = np.concatenate([v.reshape(v.shape[0], v.shape[1], -1) for v in posterior.values()], 2)
-    r_hats, esses = convergence(columns)
-    r_hat, ess = float(np.nanmax(r_hats)), float(np.nanmin(esses))
+    r_hat, ess = worst_convergence(posterior)
     low, high = np.quantile(flat, INTERVAL, axis=0)
     return UncertaintySummary(
         mean=flat.mean(axis=0),
