@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from analysis.errors import CaseError
+from analysis.errors import AchError, CaseError
 from analysis.wording import count
 
 app = typer.Typer(
@@ -224,6 +224,8 @@ def brief(
         write_brief(result, output, panel=panel)
     except UnknownFormat as error:
         _fail([f"-o {error}"])
+    except AchError as error:  # a chart that cannot be rendered, a layout no page holds
+        _fail([f"{output}: the brief was not written: {error}"])
     except OSError as error:
         _fail(
             [

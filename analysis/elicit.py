@@ -34,10 +34,22 @@ MASS = 0.90
 
 @lru_cache(maxsize=4096)
 def fit_beta_range(low: float, high: float, mass: float = MASS) -> tuple[float, float]:
-    """``(alpha, beta)`` of the maximum-entropy Beta with ``mass`` inside ``[low, high]``."""
+    """``(alpha, beta)`` of the maximum-entropy Beta with ``mass`` inside ``[low, high]``.
+
+    Raises :class:`RangeFitError`, never another error, when no Beta fits: a range so
+    narrow that its width underflows (``[0, 1e-170]``) fails inside the arithmetic.
+    """
     if not 0.0 <= low < high <= 1.0:
         raise RangeFitError(f"[{low}, {high}] is not a range inside [0, 1]")
-    return _fit_plain(low, high, mass) or _fit_scipy(low, high, mass)
+    try:
+        a, b = _fit_plain(low, high, mass) or _fit_scipy(low, high, mass)
+    except (ArithmeticError, ValueError) as error:  # RangeFitError is a ValueError too
+        if isinstance(error, RangeFitError):
+            raise
+        raise RangeFitError(f"no Beta distribution fits [{low}, {high}]") from None
+    if not (math.isfinite(a) and math.isfinite(b) and a > 0.0 and b > 0.0):
+        raise RangeFitError(f"no Beta distribution fits [{low}, {high}]")
+    return a, b
 
 
 #: golden-section ratio, and how finely the plain search settles the mean

@@ -74,3 +74,7 @@ class ChartError(AchError, ValueError):
 
 class ChartRenderError(AchError, RuntimeError):
     """A chart could not be rendered: the renderer failed, crashed or timed out."""
+
+
+class BriefError(AchError, RuntimeError):
+    """The brief could not be made (laid out, or its charts rendered)."""

@@ -1,9 +1,11 @@
 """Serving the dashboard: the Streamlit command line ``ach app`` runs, and its checks.
 
 Streamlit's own settings apply (``STREAMLIT_*`` variables, ``.streamlit/config.toml``,
-its free-port fallback); ``ach app`` adds only what the analyst asked for and one
-safety default: case files are often sensitive, so the dashboard listens on loopback
-unless ``--host`` or Streamlit's ``server.address`` says otherwise.
+its free-port fallback); ``ach app`` adds only what the analyst asked for and two
+safety defaults: case files are often sensitive, so the dashboard listens on loopback
+unless ``--host`` or Streamlit's ``server.address`` says otherwise; and an upload may be
+no larger than a case file may be (:data:`analysis.casefile.limits.MAX_UPLOAD_MB`),
+whatever folder ``ach app`` runs from.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import socket
 import sys
 from pathlib import Path
 
+from analysis.casefile.limits import MAX_UPLOAD_MB
 from analysis.errors import AchError
 
 LOOPBACK = "127.0.0.1"
@@ -97,6 +100,7 @@ def streamlit_command(
         "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
         "--client.toolbarMode", "viewer",
+        "--server.maxUploadSize", str(MAX_UPLOAD_MB),
     ]  # fmt: skip
     if port is not None:
         command += ["--server.port", str(port)]

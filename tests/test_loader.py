@@ -823,11 +823,11 @@ def test_block_nesting_is_a_located_problem(tmp_path):
 
 
 def test_huge_file_is_refused_before_reading(tmp_path, monkeypatch):
-    from analysis.casefile import yamlio
+    from analysis.casefile import limits
 
-    monkeypatch.setattr(yamlio, "MAX_BYTES", 10_000)
-    found = problems(write(tmp_path, evi=EVI + f"claim: {'y' * 20_000}\n"))
+    monkeypatch.setattr(limits, "MAX_BYTES", 2 * limits.MEBIBYTE)
+    found = problems(write(tmp_path, evi=EVI + f"claim: {'y' * 3 * limits.MEBIBYTE}\n"))
     assert found == [
-        f"{E}:1: is larger than 0.01 MB, more than any case file needs; split the case or "
+        f"{E}:1: is 3.0 MiB; the limit for a case file is 2 MiB: split the case or "
         "remove what does not belong in it"
     ]

@@ -3,7 +3,9 @@
 The text is *parsed* into events by libyaml's C parser (PyYAML's own parser where
 libyaml is missing; nothing is ever constructed from a tag) and the events are built
 here into plain dicts, lists and scalars, iteratively, so no nesting depth can exhaust
-a stack. Files over :data:`MAX_BYTES` are refused before they are read. The build:
+a stack. The limits of :mod:`analysis.casefile.limits` hold: a file over its byte limit
+is refused before it is read or parsed, a list past its entry limit stops the reading.
+The build:
 
 * records ``lines[path] = line`` for every mapping entry (the line of its key) and
   every sequence element, with paths such as ``("evidence", 3, "likelihoods", "direct")``;
@@ -11,7 +13,7 @@ a stack. Files over :data:`MAX_BYTES` are refused before they are read. The buil
   and keeps timestamps as the text written, since dates display as written;
 * reports duplicate keys, which PyYAML would silently collapse;
 * caps the number of expanded nodes and the nesting depth (alias bombs, recursive
-  aliases, ``[[[[...]]]]``).
+  aliases, ``[[[[...]]]]``), and the entries of each top-level list.
 
 Whatever is rejected becomes :data:`INVALID` in the data, so later checks can skip it
 without reporting the same place twice. Every problem is a located
@@ -28,21 +30,9 @@ from typing import Any
 import yaml
 from yaml.nodes import ScalarNode
 
+from analysis.casefile import limits
+from analysis.casefile.limits import MAX_DEPTH, MAX_ENTRIES, MAX_NODES, entries_problem
 from analysis.errors import Problem
-
-#: Most nodes a document may expand to (aliases included) and deepest nesting.
-MAX_NODES = 200_000
-MAX_DEPTH = 64
-#: Largest file read (a case of 5000 items is about 2 MB)
-MAX_BYTES = 20_000_000
-
-
-def _too_big() -> str:
-    return (
-        f"is larger than {MAX_BYTES / 1e6:g} MB, more than any case file needs; "
-        "split the case or remove what does not belong in it"
-    )
-
 
 _YAML = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_YAML}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -124,9 +114,11 @@ def where(path: Path_) -> str:
 def read_yaml(file: str | Path, display: str) -> Document:
     """Read and parse ``file``; a file that cannot be read becomes a problem."""
     try:
-        if Path(file).stat().st_size > MAX_BYTES:
-            return failed_document(display, 1, _too_big())
-        raw = Path(file).read_bytes()
+        too_big = limits.size_problem(Path(file).stat().st_size)
+        if too_big:
+            return failed_document(display, 1, too_big)
+        with open(file, "rb") as handle:  # at most one byte past the limit, if it grew
+            raw = handle.read(limits.MAX_BYTES + 1)
     except FileNotFoundError:
         return failed_document(display, 0, "file not found")
     except IsADirectoryError:
@@ -137,9 +129,14 @@ def read_yaml(file: str | Path, display: str) -> Document:
 
 
 def parse_yaml(text: str | bytes, display: str) -> Document:
-    """Parse one YAML document from ``text`` (bytes must be UTF-8)."""
-    if len(text) > MAX_BYTES:
-        return failed_document(display, 1, _too_big())
+    """Parse one YAML document from ``text`` (bytes must be UTF-8), refusing text past
+    the byte limit before it is parsed."""
+    size = len(text)
+    if isinstance(text, str) and size <= limits.MAX_BYTES:  # a character is 1 to 4 bytes
+        size = len(text.encode("utf-8", "surrogatepass"))
+    too_big = limits.size_problem(size)
+    if too_big:
+        return failed_document(display, 1, too_big)
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
@@ -214,6 +211,7 @@ class _Builder:
         self.problems: list[Problem] = []
         self.count = 0
         self.cut_off = False
+        self.aliased = False  # an alias was expanded (an alias bomb is the likely cause)
         self.constructor = yaml.constructor.SafeConstructor()
         self.resolver = yaml.resolver.Resolver()
         self.resolved: dict[tuple[str, bool], str] = {}
@@ -260,6 +258,10 @@ class _Builder:
                 skip = self.read_key(top, event, kind, line)
                 continue
             path = self.path_of(top, line)
+            if len(path) == 2 and path[1] == MAX_ENTRIES.get(str(path[0])):
+                # one entry past a list's limit: stop reading (the rest costs nothing)
+                self.problem(line, entries_problem(str(path[0])))
+                return Document(self.display, INVALID, self.lines, tuple(self.problems))
             if kind is yaml.AliasEvent:
                 self.place(stack, root, self.alias(event, path, line))
                 continue
@@ -358,6 +360,7 @@ class _Builder:
                 None, None, f"found undefined alias {event.anchor!r}", event.start_mark
             )
         found = self.anchors[event.anchor]
+        self.aliased = True
         if found is None:  # the alias sits inside its own anchor: endless nesting
             self.cut(path, line, False)
             return INVALID
@@ -377,7 +380,9 @@ class _Builder:
             if too_many
             else f"nests deeper than {MAX_DEPTH} levels"
         )
-        self.problem(line, f"the document {what} (at {where(path)}); check its aliases")
+        fix = "split the case" if too_many else "flatten it"
+        fix = "check its aliases" if self.aliased else fix
+        self.problem(line, f"the document {what}, the limit (at {where(path)}); {fix}")
 
     def reject(self, tag: str, path: Path_, line: int) -> None:
         self.problem(

@@ -11,10 +11,11 @@ import zlib
 from io import BytesIO
 from pathlib import Path
 
+from analysis.casefile.limits import MAX_BYTES
 from analysis.errors import CaseError, Problem
 
-#: The largest file read from disk or an upload (compressed size).
-MAX_FILE_BYTES = 20 * 1024 * 1024
+#: The largest file read from disk or an upload (compressed size): a case file's limit.
+MAX_FILE_BYTES = MAX_BYTES
 #: The largest a compressed file (gzip, or every member of an XLSX zip) may expand to.
 MAX_EXPANDED_BYTES = 50 * 1024 * 1024
 #: The most members an XLSX zip may hold.

@@ -36,9 +36,11 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.doctemplate import LayoutError
 
 from analysis import __version__
 from analysis.engine.analyzer import Analysis
+from analysis.errors import BriefError
 from analysis.report.brief import model as m
 from analysis.report.brief.pdf_style import ACCENT, BOLD, FONT, GRID, SHADE, esc, styles
 
@@ -77,10 +79,11 @@ def render_document(doc: m.Document) -> bytes:
         creator=f"ach-workbench {__version__}",
         initialFontName=FONT,  # else every page's preamble pulls in Helvetica
     )
-    template.build(
-        story(doc.blocks),
-        canvasmaker=partial(_FurnitureCanvas, doc=doc),
-    )
+    try:
+        template.build(story(doc.blocks), canvasmaker=partial(_FurnitureCanvas, doc=doc))
+    except LayoutError as error:  # a block no page can hold, whatever the case's text
+        first = " ".join(str(error).split())[:160]
+        raise BriefError(f"the PDF brief cannot be laid out ({first})") from None
     return buffer.getvalue()
 
 
@@ -173,7 +176,9 @@ def _bullets(paragraphs: list[Paragraph]) -> ListFlowable:
 def _callout(block: m.Callout) -> Table:
     s = styles()
     lines = [Paragraph(markup(p.runs), getattr(s, p.style)) for p in block.paragraphs]
-    box = Table([[lines]], colWidths=[FRAME_WIDTH])
+    # splitInRow: a box taller than a page (a 20,000-character description) continues
+    # on the next one instead of failing the layout
+    box = Table([[lines]], colWidths=[FRAME_WIDTH], splitInRow=1)
     box.setStyle(
         TableStyle(
             [
@@ -208,7 +213,8 @@ def _table(block: m.Table) -> Table:
     ]
     if block.foot:
         extra.append(("BACKGROUND", (0, len(rows) - block.foot), (-1, -1), SHADE))
-    table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    # splitInRow: a row taller than a page (a claim of 20,000 characters) splits
+    table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT", splitInRow=1)
     table.setStyle(
         TableStyle(
             [

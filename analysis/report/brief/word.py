@@ -36,6 +36,12 @@ def clean(text: object) -> str:
     return _NOT_XML.sub("", str(text))
 
 
+def _property(text: object, limit: int = 255) -> str:
+    """A document property: one line, cut with an ellipsis to ``limit`` characters."""
+    flat = " ".join(clean(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
 def _runs(paragraph, runs: m.Line, size: float | None = None, colour=None) -> None:
     for r in runs:
         run = paragraph.add_run(clean(r.text))
@@ -163,8 +169,9 @@ def _block(document, block: m.Block) -> None:
 def render_document(doc: m.Document) -> bytes:
     """The document as DOCX bytes."""
     document = new_document()
-    document.core_properties.title = clean(doc.title)
-    document.core_properties.subject = clean(doc.subject)
+    # the file's properties hold at most 255 characters each (python-docx refuses more)
+    document.core_properties.title = _property(doc.title)
+    document.core_properties.subject = _property(doc.subject)
     document.core_properties.author = "ACH workbench"
     document.styles["Normal"].font.size = Pt(SIZES["body"])
     _furniture(document, doc)
