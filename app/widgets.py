@@ -6,11 +6,10 @@ Nothing here computes the analysis: every number comes from an
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
 from analysis.case import Case
+from analysis.casefile.text import plain_markdown
 from analysis.engine.analyzer import Analysis
 from analysis.report.colours import heat_colours
 from analysis.scales import estimative_word, format_percent, jeffreys_grade
@@ -26,22 +25,11 @@ def colour_chip(colour: str) -> str:
     return f'<span style="color:{colour};font-size:1.1em">&#9632;</span>'
 
 
-#: Every ASCII punctuation character: all that markdown, HTML, Streamlit's directives
-#: (``:red[...]``, ``:emoji:``), LaTeX (``$``) and GFM autolinks (``www.``, ``://``) use.
-_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
-
-
-def esc(text: object) -> str:
-    """Case text as plain text inside any Streamlit markdown: the one helper for it.
-
-    Every ASCII punctuation character becomes a numeric character reference, which
-    markdown shows as the character but never reads as syntax, so no image is fetched,
-    no link, emphasis, HTML tag, table cell (``|``) or heading is made, with or without
-    ``unsafe_allow_html``; runs of whitespace (line breaks too) become one space.
-    Use it for every piece of case text in st.markdown, st.caption, st.error and the
-    like, and in widget labels and ``help`` texts (Streamlit reads those as markdown).
-    """
-    return _PUNCTUATION.sub(lambda m: f"&#{ord(m.group())};", " ".join(str(text).split()))
+#: Case text as plain text inside any Streamlit markdown: the one helper for it, for every
+#: piece of case text in st.markdown, st.caption, st.error and the like, and in widget
+#: labels and ``help`` texts (Streamlit reads those as markdown). It lives beside the
+#: other rules for case text, where the Learn course's texts use it too.
+esc = plain_markdown
 
 
 def heat_style(decibans: float) -> str:

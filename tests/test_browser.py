@@ -103,8 +103,11 @@ def test_the_pdf_brief_downloads(browser_page):
     page, url, settle, _ = browser_page
     page.goto(f"{url}/?page=export")
     settle(page)
+    page.get_by_role("button", name="Make the PDF brief").click()
+    button = page.get_by_role("button", name="Brief as PDF")
+    button.wait_for(timeout=180_000)
     with page.expect_download(timeout=120_000) as download:
-        page.get_by_role("button", name="Brief as PDF").click()
+        button.click()
     assert download.value.suggested_filename == "nk-hamas-brief.pdf"
     with open(download.value.path(), "rb") as handle:
         assert handle.read(5) == b"%PDF-"

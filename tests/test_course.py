@@ -3,6 +3,7 @@ the biases on the seed case, and the progress file."""
 
 from __future__ import annotations
 
+import html
 import json
 
 import numpy as np
@@ -114,7 +115,7 @@ def test_answers_come_from_the_engine(office):
     why = next(c for c in conclusions.choices if c.id == "why")
     kind = office.disagreement.main_mechanism if office.disagreement else "none"
     assert why.answer == list(exercises.MECHANISM_OPTIONS).index(kind)
-    assert why.explanation == office.disagreement.explanation
+    assert html.unescape(why.explanation) == office.disagreement.explanation
     worthless = exercises.exercise("diagnosticity", office).choices[0]
     offered = list(exercises.WORTHLESS_CANDIDATES)
     db = [office.diagnosticity[[i.id for i in office.case.evidence].index(c)] for c in offered]

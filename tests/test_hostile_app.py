@@ -7,6 +7,7 @@ import re
 import shutil
 
 import pytest
+import yaml
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
@@ -82,24 +83,105 @@ def _texts(at: AppTest) -> list[str]:
         for element in at.get(kind):
             texts.append(element.label if hasattr(element, "label") else "")
             texts.append(getattr(element, "help", None) or "")
+    for element in at.get("radio"):
+        texts += [str(option) for option in element.options]
     return texts
+
+
+def _assert_plain(at: AppTest, where: str) -> None:
+    for text in _texts(at):
+        for marker in MARKERS:
+            assert marker not in text, (where, marker, text)
 
 
 def test_markdown_in_case_text_is_shown_as_text_on_every_page(tmp_path):
     root = _root(tmp_path, f"A {EVIL}", f"B {EVIL}")
-    # the overview page renders through analysis/report/brief/markdown.py's md_escape
-    # (backslash escapes: no image or link syntax, but GFM autolinks of http:// and www.
-    # remain); its backslash escapes are left to that module's own tests
     for page in PAGE_TITLES:
         at = _start(root, page)
         if page == "weigh":
             for expander in at.get("expander"):
                 expander.proto.expanded = True
-        markers = () if page == "overview" else MARKERS
-        for text in _texts(at):
-            for marker in markers:
-                assert marker not in text, (page, marker, text)
+        _assert_plain(at, page)
         assert any(esc(f"C1 {EVIL}") in t for t in _texts(at)) or page != "matrix"
+        if page == "overview":  # page one of the brief, through the same escape
+            assert any(esc(f"D {EVIL}") in t for t in _texts(at))
+
+
+def _hostile_bundled_cases(folder):
+    """The bundled cases with hostile text in every text field."""
+    for sub in ("hypotheses", "evidence"):
+        (folder / sub).mkdir(parents=True)
+        for path in (ROOT / sub).glob("*.yaml"):
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            for key in ("title", "question"):
+                if key in data:
+                    data[key] = f"{data[key]} {EVIL}"
+            for key, fields in (
+                ("hypotheses", ("label", "description")),
+                ("sources", ("name",)),
+                ("evidence", ("claim", "rationale")),
+                ("indicators", ("claim", "rationale")),
+            ):
+                for entry in data.get(key, []):
+                    for name in fields:
+                        if entry.get(name):
+                            entry[name] = f"{entry[name]} {EVIL}"
+            text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
+            (folder / sub / path.name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_the_learn_pages_show_case_text_as_text(tmp_path, monkeypatch):
+    from analysis.course.lessons import LESSON_IDS
+    from app.views import learn
+
+    monkeypatch.setattr(learn, "REPO_ROOT", _hostile_bundled_cases(tmp_path / "bundled"))
+    learn.lesson_analysis.clear()
+    try:
+        at = _start(tmp_path / "bundled", "learn")
+        shown = []
+        for lesson_id in LESSON_IDS:
+            at.radio(key="learn_lesson").set_value(lesson_id).run()
+            assert not at.exception, at.exception
+            _assert_plain(at, lesson_id)
+            shown += _texts(at)
+            commit = f"learn_commit_{lesson_id}"
+            if commit in [b.key for b in at.button]:
+                at.button(key=commit).click().run()
+                assert not at.exception, at.exception
+                _assert_plain(at, f"{lesson_id} (graded)")
+                shown += _texts(at)
+        assert sum(esc(EVIL) in text for text in shown) > 20  # the case text is there
+    finally:
+        learn.lesson_analysis.clear()  # the next test reads the real bundled cases
+
+
+def test_a_brief_that_fails_says_why_in_one_line(tmp_path, monkeypatch):
+    from analysis.errors import BriefError
+    from analysis.report.brief import output
+
+    real = output.render
+
+    def render(analysis, fmt, scenario=None):
+        if fmt == ".pdf":
+            raise BriefError("the PDF brief cannot be laid out (Flowable too large)")
+        return real(analysis, fmt, scenario)
+
+    monkeypatch.setattr(output, "render", render)
+    for folder in ("hypotheses", "evidence"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(ROOT / folder / "office-leak.yaml", tmp_path / folder)
+    at = _start(tmp_path, "export")
+    at.button(key="make_brief_pdf").click().run()
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == [
+        "The PDF brief could not be made: the PDF brief cannot be laid out "
+        "&#40;Flowable too large&#41;"
+    ]
+    at.button(key="make_brief_md").click().run()  # another format still works
+    assert not at.exception, at.exception
+    keys = [b.proto.id for b in at.get("download_button")]
+    assert any("download_brief_md" in key for key in keys), keys
 
 
 def test_the_plain_text_helper_leaves_no_markup():

@@ -84,7 +84,11 @@ def test_200_hypotheses_are_refused_with_the_cap_not_a_traceback(tmp_path):
 
 def test_a_layout_no_page_can_hold_is_one_line(tmp_path, monkeypatch):
     root = write(tmp_path, synthetic_case(3, 4, seed=1))
-    monkeypatch.setattr(pdf, "story", lambda blocks: [Table([[""]], rowHeights=[5000])])
+    def story(blocks):
+        pdf.styles()  # registers the fonts, as the real story does
+        return [Table([[""]], rowHeights=[5000])]
+
+    monkeypatch.setattr(pdf, "story", story)
     out = tmp_path / "brief.pdf"
     result = runner.invoke(app, ["brief", "synthetic-k3-n4", "--root", str(root), "-o", str(out)])
     assert result.exit_code == 2, result.output
@@ -102,4 +106,16 @@ def test_a_chart_that_cannot_be_rendered_is_one_line(tmp_path, monkeypatch):
     (line,) = result.output.strip().splitlines()
     assert line == (
         f"{out}: the brief was not written: the chart renderer stopped (it took longer than 0 s)"
+    )
+
+
+def test_the_markdown_brief_leaves_no_autolink_or_image():
+    from analysis.report.brief.markdown import md_escape
+
+    shown = md_escape("see http://x.org, WWW.example.com, a@b.c and ![i](https://h/x.png)")
+    for live in ("http://", "https://", "WWW.", "a@b", "!["):
+        assert live not in shown
+    assert (
+        shown.replace("\\", "")
+        == "see http://x.org, WWW.example.com, a@b.c and ![i](https://h/x.png)"
     )

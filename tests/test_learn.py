@@ -144,7 +144,7 @@ def test_the_matrix_tells_direction_from_degree_and_blank_from_neutral(root):
     assert f"{labels['analyst']}: you **–**, the case **" in line and "(not rated)" in line
     line = next(line for line in shown.splitlines() if "**print-log**" in line)
     assert f"{labels['analyst']}: you **C**, the case **CC** (degree" in line
-    reasons = [c.value for c in at.caption]
+    reasons = [html.unescape(c.value) for c in at.caption]
     for item in case.evidence:  # every item has a miss here, each shown with its reason
         assert f"The author's reason: {item.rationale}" in reasons
     assert shown.count("(not rated)") == cells - 3
@@ -160,7 +160,7 @@ def test_lesson_five_waits_for_the_matrix_and_then_explains_the_difference(root)
     open_lesson(at, "conclusions")
     commit(at, "conclusions", right=True)
     office = analyze(load_case("office-leak", ROOT))
-    assert office.disagreement.explanation in [c.value for c in at.caption]
+    assert office.disagreement.explanation in [html.unescape(c.value) for c in at.caption]
     table = next(d.value for d in at.dataframe if "Heuer rank" in d.value.columns)
     assert list(table["Posterior"]) == [office.percent(k) for k in range(len(table))]
 

@@ -1,4 +1,4 @@
-"""What text a case file may hold, and making text safe for a terminal.
+"""What text a case file may hold, and making text safe for a terminal and for markdown.
 
 The one rule for every free-text field (titles, labels, names, claims, rationales,
 and any later format that reuses :func:`text_problem`):
@@ -97,4 +97,29 @@ def terminal_safe(text: str, keep_newlines: bool = True) -> str:
     return _UNSAFE.sub(visible, text)
 
 
-__all__ = ["MAX_LINE", "MAX_TEXT", "describe_character", "terminal_safe", "text_problem"]
+#: Every ASCII punctuation character: all that markdown, HTML, Streamlit's directives
+#: (``:red[...]``, ``:emoji:``), LaTeX (``$``) and GFM autolinks (``www.``, ``://``,
+#: ``a@b.c``) use.
+_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
+
+
+def plain_markdown(text: object) -> str:
+    """``text`` shown as written inside any markdown (the dashboard's ``esc``).
+
+    Every ASCII punctuation character becomes a numeric character reference, which
+    markdown shows as the character but never reads as syntax, so no image is fetched,
+    no link (autolinks of ``http://`` and ``www.`` included), emphasis, HTML tag, table
+    cell (``|``) or heading is made, with or without HTML allowed; runs of whitespace
+    (line breaks too) become one space.
+    """
+    return _PUNCTUATION.sub(lambda m: f"&#{ord(m.group())};", " ".join(str(text).split()))
+
+
+__all__ = [
+    "MAX_LINE",
+    "MAX_TEXT",
+    "describe_character",
+    "plain_markdown",
+    "terminal_safe",
+    "text_problem",
+]

@@ -4,6 +4,10 @@ Answers that follow from the case (the author's ratings, the linchpin, the estim
 phrase, the best indicator, why Heuer and Bayes part) are read from the case and the
 :class:`~analysis.engine.analyzer.Analysis`, never written here; only the teaching
 material (a flawed draft, what kind of report an item is) is data, keyed by item id.
+
+Prompts, explanations and reveals are markdown: every piece of case text in them goes
+through :func:`md` (shown as written, never as markup). Options and model answers are
+plain text, which the page escapes whole.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from analysis.case import Case
+from analysis.casefile.text import plain_markdown as md
 from analysis.course.grading import Choice
 from analysis.engine.analyzer import Analysis
 from analysis.engine.heuer import heuer_best
@@ -136,7 +141,7 @@ def _hypotheses(analysis: Analysis) -> Exercise:
     )
     reveal = (
         "The bundled case's set: "
-        + "; ".join(f"**{label}**" for label in labels)
+        + "; ".join(f"**{md(label)}**" for label in labels)
         + (". It ends with a catch-all." if len(labels) > 3 else ". It names three suspects."),
     )
     return Exercise((overlap, exhaustive, repair), reveal=reveal)
@@ -154,7 +159,7 @@ def _evidence(analysis: Analysis) -> Exercise:
         choices.append(
             Choice(
                 f"kind-{item_id}",
-                f"*{item.claim}* ({source}). Observation, report or opinion?",
+                f"*{md(item.claim)}* ({md(source)}). Observation, report or opinion?",
                 KINDS,
                 KINDS.index(kind),
                 why,
@@ -164,7 +169,7 @@ def _evidence(analysis: Analysis) -> Exercise:
     choices.append(
         Choice(
             "credibility",
-            f"'{weak.name}' has credibility {weak.credibility.describe()}. What does that do "
+            f"'{md(weak.name)}' has credibility {weak.credibility.describe()}. What does that do "
             "to its reports?",
             (
                 "Nothing: the likelihoods decide",
@@ -186,7 +191,7 @@ def _diagnosticity(analysis: Analysis) -> Exercise:
     i = _index(case, DIAGNOSTIC_ROW)
     claim = case.evidence[i].claim if i is not None else ""
     rating = RatingTask(
-        f"*{claim}* For each hypothesis: **if it were true, how likely is this report?**",
+        f"*{md(claim)}* For each hypothesis: **if it were true, how likely is this report?**",
         task.key,
         task.rationale,
         task.items,
@@ -200,7 +205,7 @@ def _diagnosticity(analysis: Analysis) -> Exercise:
         tuple(case.evidence[_index(case, c)].claim for c in offered),
         offered.index(worst),
         "Diagnosticity (the largest weight of evidence between any two hypotheses): "
-        + "; ".join(f"'{c}' {db[c]:.1f} dB" for c in offered)
+        + "; ".join(f"'{md(c)}' {db[c]:.1f} dB" for c in offered)
         + ". An item as expected under every hypothesis multiplies each by the same factor.",
     )
     return Exercise((worthless,), rating=rating)
@@ -224,7 +229,7 @@ def _conclusions(analysis: Analysis) -> Exercise:
         len(labels) if len(best) > 1 else best[0],
         "Heuer's weighted scores: "
         + "; ".join(
-            f"{labels[k]} {analysis.heuer.weighted_inconsistency[k]:.1f}"
+            f"{md(labels[k])} {analysis.heuer.weighted_inconsistency[k]:.1f}"
             for k in range(len(labels))
         )
         + ".",
@@ -234,11 +239,16 @@ def _conclusions(analysis: Analysis) -> Exercise:
     keys = list(MECHANISM_OPTIONS)
     why = Choice(
         "why",
-        f"Bayes puts **{labels[analysis.leader]}** first ({analysis.percent(analysis.leader)}). "
+        f"Bayes puts **{md(labels[analysis.leader])}** first "
+        f"({analysis.percent(analysis.leader)}). "
         "What decides the difference between counting and Bayes on this case?",
         tuple(MECHANISM_OPTIONS.values()),
         keys.index(kind),
-        disagreement.explanation if disagreement else "Counting and Bayes pick the same leader.",
+        (
+            md(disagreement.explanation)
+            if disagreement
+            else "Counting and Bayes pick the same leader."
+        ),
     )
     return Exercise((fewest, why))
 
@@ -257,7 +267,7 @@ def _sensitivity(analysis: Analysis) -> Exercise:
         (*(f"'{case.evidence[i].id}': {case.evidence[i].claim}" for i in offered), none),
         offered.index(linchpins[0]) if linchpins else len(offered),
         "; ".join(
-            f"without '{case.evidence[i].id}' {labels[analysis.leader_without(i)]}"
+            f"without '{md(case.evidence[i].id)}' {md(labels[analysis.leader_without(i)])}"
             f" leads ({format_percent(analysis.posterior_without[i].max())})"
             for i in offered
         )
@@ -293,7 +303,7 @@ def _sensitivity(analysis: Analysis) -> Exercise:
                 after,
                 "Without it: "
                 + "; ".join(
-                    f"{labels[k]} {format_percent(analysis.posterior_without[d][k])}"
+                    f"{md(labels[k])} {format_percent(analysis.posterior_without[d][k])}"
                     for k in range(len(labels))
                 )
                 + ".",
@@ -310,12 +320,12 @@ def _reporting(analysis: Analysis) -> Exercise:
     word = analysis.words()[k]
     phrase = Choice(
         "phrase",
-        f"Bayes gives **{label}** {analysis.percent(k)}. Which estimative phrase fits?",
+        f"Bayes gives **{md(label)}** {analysis.percent(k)}. Which estimative phrase fits?",
         phrases,
         phrases.index(word),
         f"{analysis.percent(k)} falls in the band of '{word}'.",
     )
-    rules = "; ".join(f"{r.name}: {r.reason}" for r in analysis.confidence.rules)
+    rules = "; ".join(f"{md(r.name)}: {md(r.reason)}" for r in analysis.confidence.rules)
     confidence = Choice(
         "confidence",
         "The evidence behind it: " + rules + ". What confidence does that support?",
@@ -323,7 +333,7 @@ def _reporting(analysis: Analysis) -> Exercise:
         CONFIDENCE_LEVELS.index(analysis.confidence.level),
         "The lowest cap of the confidence rules wins: "
         + (
-            "; ".join(f"{r.name} caps at {r.cap}" for r in analysis.confidence.limiting)
+            "; ".join(f"{md(r.name)} caps at {r.cap}" for r in analysis.confidence.limiting)
             or "none caps it"
         )
         + ".",
@@ -353,20 +363,22 @@ def _milestones(analysis: Analysis) -> Exercise:
         "Which indicator is most worth watching (the most expected information)?",
         tuple(ranked[j].item.claim for j in order),
         order.index(0),
-        "; ".join(f"'{ind.item.id}' {ind.expected_information_bits:.2f} bits" for ind in ranked)
+        "; ".join(f"'{md(ind.item.id)}' {ind.expected_information_bits:.2f} bits" for ind in ranked)
         + ".",
     )
     top = ranked[-1]  # not the best one: naming it would give the first answer away
     seen = int(top.if_seen.argmax())
     if_seen = Choice(
         "if-seen",
-        f"If '{top.item.id}' were seen, which hypothesis would lead?",
+        f"If '{md(top.item.id)}' were seen, which hypothesis would lead?",
         tuple(labels),
         seen,
         "If seen: "
-        + "; ".join(f"{labels[k]} {format_percent(top.if_seen[k])}" for k in range(len(labels)))
+        + "; ".join(f"{md(labels[k])} {format_percent(top.if_seen[k])}" for k in range(len(labels)))
         + "; if not seen: "
-        + "; ".join(f"{labels[k]} {format_percent(top.if_not_seen[k])}" for k in range(len(labels)))
+        + "; ".join(
+            f"{md(labels[k])} {format_percent(top.if_not_seen[k])}" for k in range(len(labels))
+        )
         + ".",
     )
     return Exercise((best, if_seen))

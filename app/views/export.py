@@ -19,6 +19,7 @@ OVERWRITE_KEY = "save_overwrite"
 #: bumped after every successful save: the next confirmation is a new, unticked box
 SAVE_COUNT = "save_count"
 SAVED = "saved_message"  # (name saved, message), shown once after the save's rerun
+BRIEFS = "briefs_made"  # format -> (the inputs' key, the brief's bytes), the last made
 
 
 def overwrite_key(name: str) -> str:
@@ -59,12 +60,42 @@ def _save(view: View, name: str, overwrite: bool) -> None:
         st.rerun()  # the case list picks up the new case
 
 
-def _brief(view: View, fmt: str):
-    """The brief in format ``fmt`` (built only when its button is pressed)."""
+def one_line(error: BaseException) -> str:
+    """An exception as one short line for the page: its first line (and its kind, for an
+    error the workbench did not raise on purpose)."""
+    lines = str(error).strip().splitlines()
+    text = lines[0] if lines else ""
+    if not isinstance(error, AchError):
+        text = f"{type(error).__name__}: {text}" if text else type(error).__name__
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def _brief(view: View, column, fmt: str, title: str, mime: str, file_name: str) -> None:
+    """One format of the brief: made when asked (a failure is one line in ``column``),
+    then offered for download. The brief made is kept for the inputs it was made from
+    (``view.key``): moving a number asks for a new one."""
     from analysis.report.brief.output import render
 
-    note = scenario.scenario_note(view.file_case, view.adjustments)
-    return lambda: render(view.analysis, fmt, note)
+    made = st.session_state.setdefault(BRIEFS, {})
+    key = fmt.replace(".", "_")
+    if made.get(fmt, (None,))[0] != view.key:
+        if not column.button(f"Make the {title} brief", key=f"make_brief{key}"):
+            return
+        note = scenario.scenario_note(view.file_case, view.adjustments)
+        try:
+            with column.spinner(f"Making the {title} brief..."):
+                made[fmt] = (view.key, render(view.analysis, fmt, note))
+        except Exception as error:  # one request's failure, shown, never the server's
+            column.error(f"The {title} brief could not be made: {esc(one_line(error))}")
+            return
+    column.download_button(
+        f"Brief as {title}",
+        data=made[fmt][1],
+        file_name=file_name,
+        mime=mime,
+        key=f"download_brief{key}",
+        on_click="ignore",
+    )
 
 
 def show(view: View) -> None:
@@ -126,13 +157,6 @@ def show(view: View) -> None:
         for column, (fmt, (_module, mime, title)) in zip(
             st.columns(len(FORMATS)), FORMATS.items(), strict=True
         ):
-            column.download_button(
-                f"Brief as {title}",
-                data=_brief(view, fmt),
-                file_name=f"{stem}{fmt}",
-                mime=mime,
-                key=f"download_brief{fmt.replace('.', '_')}",
-                on_click="ignore",
-            )
+            _brief(view, column, fmt, title, mime, f"{stem}{fmt}")
     if view.adjusted:
         st.caption("The brief says it shows a scenario adjusted from the file.")

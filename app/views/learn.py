@@ -151,7 +151,7 @@ def _student_panel() -> None:
             st.error("Your progress file cannot be read, so nothing will be written over it:")
             st.code("\n".join(st.session_state[PROBLEM]), language=None)
         elif typed and check_student(typed):
-            st.warning(f"'{typed}' cannot name a progress file: {check_student(typed)}.")
+            st.warning(f"'{esc(typed)}' cannot name a progress file: {esc(check_student(typed))}.")
         elif st.session_state.get(LOADED):
             done = _done()
             points = sum(v["score"][0] for v in done.values())
@@ -225,7 +225,8 @@ def _judgment_panel(analysis: Analysis) -> None:
     if kind == "ok":
         st.success(message)
     elif kind == "error":
-        st.error(message)
+        st.error("Your ratings were not saved:")
+        st.code(message, language=None)  # one line per problem, as the CLI prints them
 
 
 def _conclusions_extra(analysis: Analysis, committed: bool) -> bool:

@@ -72,7 +72,7 @@ def ask(lesson_id: str, exercise: Exercise, analysis: Analysis, commit: Callable
         st.radio(
             choice.prompt,
             list(range(len(choice.options))),
-            format_func=lambda j, c=choice: c.options[j],
+            format_func=lambda j, c=choice: esc(c.options[j]),  # plain text: case claims
             index=None,
             key=widget_key(lesson_id, choice.id),
         )
@@ -94,7 +94,7 @@ def _rating_editor(lesson_id: str, exercise: Exercise, analysis: Analysis) -> No
     st.markdown(exercise.rating.prompt)
     config = {
         h.label: st.column_config.SelectboxColumn(
-            h.label, options=list(RATINGS), width=120, help=h.description or None
+            h.label, options=list(RATINGS), width=120, help=esc(h.description) or None
         )
         for h in case.hypotheses
     }
@@ -163,4 +163,4 @@ def _matrix_feedback(result: Result, analysis: Analysis) -> None:
             for c in cells
         )
         st.markdown(f"{MISS_MARK} **{esc(item)}** · {misses}", unsafe_allow_html=True)
-        st.caption(f"The author's reason: {cells[0].rationale}")
+        st.caption(f"The author's reason: {esc(cells[0].rationale)}")
