@@ -84,6 +84,7 @@ def test_200_hypotheses_are_refused_with_the_cap_not_a_traceback(tmp_path):
 
 def test_a_layout_no_page_can_hold_is_one_line(tmp_path, monkeypatch):
     root = write(tmp_path, synthetic_case(3, 4, seed=1))
+
     def story(blocks):
         pdf.styles()  # registers the fonts, as the real story does
         return [Table([[""]], rowHeights=[5000])]
