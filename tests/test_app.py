@@ -570,12 +570,13 @@ def test_the_overview_shows_the_bottom_line_of_the_pdf():
 
     at = start()
     assert at.sidebar.radio(key="page").value == "overview"
-    shown = [md.value for md in at.main.markdown if md.value.startswith("**Bottom line.**")]
+    texts = [html.unescape(md.value) for md in at.main.markdown]  # case text is escaped
+    shown = [text for text in texts if text.startswith("**Bottom line.**")]
     assert len(shown) == 1
     pdf = render_brief(analyze(load_case("nk-hamas", ROOT)))
     first = " ".join((PdfReader(BytesIO(pdf)).pages[0].extract_text() or "").split())
     text = html.unescape(re.sub(r"\\(.)", r"\1", shown[0]).replace("**", ""))
     assert " ".join(text.split()) in first
-    confidence = [md.value for md in at.main.markdown if md.value.startswith("We have ")]
+    confidence = [text for text in texts if text.startswith("We have ")]
     assert confidence and confidence[0] in first
-    assert any("What would change this judgment" in md.value for md in at.main.markdown)
+    assert any("What would change this judgment" in text for text in texts)
