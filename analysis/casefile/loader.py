@@ -24,6 +24,7 @@ from analysis.casefile.references import (
     check_references,
     entries,
     listed_ids,
+    mismatch,
     passes,
 )
 from analysis.casefile.schema import (
@@ -198,21 +199,12 @@ def _check_names(hypotheses: Document, evidence: Document, stem: str | None) -> 
         names[doc.path] = name
         if stem is not None and name != stem:
             problems.append(
-                Problem(
-                    doc.path,
-                    doc.line(("case",)),
-                    f"case is {name!r}; must be {stem!r} to match the file name {stem}.yaml",
-                )
+                mismatch(doc, "case", name, stem, f" to match the file name {stem}.yaml")
             )
     h_name, e_name = names.get(hypotheses.path), names.get(evidence.path)
     if not problems and h_name and e_name and h_name != e_name:
-        problems.append(
-            Problem(
-                evidence.path,
-                evidence.line(("case",)),
-                f"case is {e_name!r}; must be {h_name!r}, the case named in {hypotheses.path}",
-            )
-        )
+        why = f", the case named in {hypotheses.path}"
+        problems.append(mismatch(evidence, "case", e_name, h_name, why))
     return problems
 
 
