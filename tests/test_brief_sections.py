@@ -17,6 +17,7 @@ from analysis.cli import app
 from analysis.engine.analyzer import analyze
 from analysis.engine.pooling import analyse_panel
 from analysis.report.brief import model as m
+from analysis.report.brief.analysts import that_matter
 from analysis.report.brief.content import gist
 from analysis.report.brief.document import brief_document
 from analysis.report.brief.output import render
@@ -274,3 +275,19 @@ def test_page_one_states_the_gist_and_the_body_the_whole_description():
     )
     short = brief_document(analyze(make_case([[0.8, 0.3], [0.4, 0.6]])))
     assert "What each explanation covers" not in _headings(short)
+
+
+def test_one_disagreement_per_item_the_largest():
+    kim = Judgments(
+        CASE.name,
+        "kim",
+        likelihoods={("e0", "h0"): Prob(0.1), ("e0", "h1"): Prob(0.9), ("e1", "h2"): Prob(0.9)},
+        credibility={"s1": Prob(0.2)},
+    )
+    panel = analyse_panel(CASE, {"kim": kim})
+    chosen = that_matter(panel)
+    assert len({d.cell.id for d in chosen}) == len(chosen) <= 3
+    for d in chosen:
+        same = [o.swing for o in panel.disagreements if o.cell.id == d.cell.id]
+        assert d.swing == max(same) and d.swing >= 0.01
+    assert [d.swing for d in chosen] == sorted((d.swing for d in chosen), reverse=True)

@@ -129,21 +129,19 @@ def _values(d: Disagreement) -> str:
     return _capital("; ".join(parts))
 
 
-def _reasons(panel: Panel, d: Disagreement, told: set[tuple[str, str]]) -> list[str | Run]:
-    """Each analyst's own reason for a cell they set (their rationale), in italics; a
-    reason already given for another cell of the same item (in ``told``) is not repeated."""
+def _reasons(panel: Panel, d: Disagreement) -> list[str | Run]:
+    """Each analyst's own reason for a cell they set (their rationale), in italics."""
     parts: list[str | Run] = []
     for view in panel.analysts:
         if view.judgments is None or view.name not in d.explicit:
             continue
         why = view.why(d.cell).strip()
-        if why and (view.name, d.cell.id) not in told:
-            told.add((view.name, d.cell.id))
+        if why:
             parts += [" ", bold(f"{view.name}: "), italic(sentence(why))]
     return parts
 
 
-def _disagreement_line(panel: Panel, d: Disagreement, told: set[tuple[str, str]]) -> Line:
+def _disagreement_line(panel: Panel, d: Disagreement) -> Line:
     leader = panel.case.hypotheses[d.leader].label
     points = round(100 * d.swing)
     moves = f"{points} percentage point{'s' if points != 1 else ''}"
@@ -152,8 +150,20 @@ def _disagreement_line(panel: Panel, d: Disagreement, told: set[tuple[str, str]]
         bold(_what(panel.case, d) + ". "),
         sentence(_values(d)),
         f" This alone moves the chance of {leader} by {moves}.{change}",
-        *_reasons(panel, d, told),
+        *_reasons(panel, d),
     )
+
+
+def that_matter(panel: Panel) -> list[Disagreement]:
+    """The disagreements the body describes: the largest swings (at least
+    :data:`MATTERS`), one per item, event or source (its largest), at most :data:`TOP`,
+    so that one disputed report does not fill the list."""
+    chosen: dict[str, Disagreement] = {}
+    for d in panel.disagreements:
+        if d.swing < MATTERS or len(chosen) == TOP:
+            break
+        chosen.setdefault(d.cell.id, d)
+    return list(chosen.values())
 
 
 def analysts_section(source: BriefInput) -> list[Block]:
@@ -173,7 +183,7 @@ def analysts_section(source: BriefInput) -> list[Block]:
         Bullets(tuple(_view_line(source, v) for v in panel.analysts)),
         Para(line(_bottom_line(source, panel))),
     ]
-    matter = [d for d in panel.disagreements if d.swing >= MATTERS][:TOP]
+    matter = that_matter(panel)
     if not matter:
         text = (
             "Where their numbers differ, no single difference moves the conclusion by as "
@@ -181,7 +191,6 @@ def analysts_section(source: BriefInput) -> list[Block]:
         )
         return [*story, Para(line(text))]
     leader = panel.case.hypotheses[matter[0].leader].label
-    told: set[tuple[str, str]] = set()
     story += [
         Para(
             line(
@@ -189,7 +198,7 @@ def analysts_section(source: BriefInput) -> list[Block]:
                 f"chance of {leader} when every other number is at the analysts' average:"
             )
         ),
-        Bullets(tuple(_disagreement_line(panel, d, told) for d in matter)),
+        Bullets(tuple(_disagreement_line(panel, d) for d in matter)),
     ]
     return story
 
