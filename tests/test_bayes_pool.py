@@ -10,7 +10,7 @@ import pytest
 from analysis.case import Prob
 from analysis.casefile.judgments import Judgments
 from analysis.engine.analyzer import analyze
-from analysis.engine.pooling import analyse_panel, cell_value
+from analysis.engine.pooling import Cell, analyse_panel, cell_value
 from analysis.testing.synthetic import make_case
 
 pytestmark = pytest.mark.xdist_group("analysts-bayes")
@@ -108,3 +108,31 @@ def test_nothing_to_pool_is_the_middle_ground():
     panel = analyse_panel(case, {"kim": priors}, "bayes")
     np.testing.assert_allclose(panel.pooled.posterior, panel.middle_posterior)
     assert panel.pooled.sigma == {}
+
+
+def test_event_cells_are_pooled_and_reports_corroborate():
+    # Three reports of one event: the pool reads the event's cell (not its reports'),
+    # and counts the reports as corroboration, as the engine does, not as three
+    # independent items.
+    case = make_case(
+        [[0.5, 0.5]] * 3 + [[0.4, 0.6]],
+        credibility=[0.7, 0.7, 0.7, 0.9],
+        events=[[0.9, 0.1]],
+        item_events=[0, 0, 0, None],
+    )
+    ids = case.hypothesis_ids
+    judgments = {
+        name: Judgments(case.name, name, likelihoods={("ev0", ids[0]): Prob(value)})
+        for name, value in (("kim", 0.85), ("lee", 0.95))
+    }
+    bayes = analyse_panel(case, judgments, "bayes", seed=3, draws=1000)
+    assert set(bayes.pooled.cells) == {Cell("likelihood", "ev0", ids[0])}
+    assert 0.8 < bayes.pooled.cells[Cell("likelihood", "ev0", ids[0])] < 0.97
+    corroborated = analyze(case).posterior
+    independent = analyze(case.with_changes(events=(), evidence=tuple(
+        replace(item, event=None, likelihoods={ids[0]: Prob(0.9), ids[1]: Prob(0.1)})
+        if item.event else item for item in case.evidence
+    ))).posterior  # fmt: skip
+    assert abs(independent[0] - corroborated[0]) > 0.1  # the case shows the difference
+    assert abs(bayes.pooled.posterior[0] - corroborated[0]) < 0.05
+    assert bayes.pooled.r_hat_max <= 1.01 and bayes.pooled.ess_min >= 400

@@ -190,7 +190,6 @@ def model_inputs(structure: Structure, data: ModelData, size: int) -> dict[str, 
         slot >= 0, offset + n_cells_free + slot, n_cells + np.arange(len(reports))
     ).astype(np.int64)
     pad = np.full(size - n_free, PAD_BETA)
-    sizes = np.array([len(g) for g in structure.groups], dtype=float)
     return {
         "log_prior": np.asarray(data.log_prior, dtype=float),
         "fixed": np.concatenate([data.q_fixed.ravel(), data.c_fixed[reports]]),
@@ -198,8 +197,18 @@ def model_inputs(structure: Structure, data: ModelData, size: int) -> dict[str, 
         "beta": np.concatenate([data.q_beta, data.c_beta, pad]),
         "q_index": q_index,
         "c_index": c_index,
+        **report_arrays(structure, data),
+    }
+
+
+def report_arrays(structure: Structure, data: ModelData) -> dict[str, np.ndarray]:
+    """Each report's ``b`` and group, and each group's floor (what :func:`log_joint` reads
+    besides the numbers)."""
+    reports = np.array(structure.reports, dtype=np.int64)
+    sizes = np.array([len(g) for g in structure.groups], dtype=np.int64)
+    return {
         "report_b": data.b[reports].astype(float),
-        "report_group": np.repeat(np.arange(groups, dtype=np.int64), sizes.astype(int)),
+        "report_group": np.repeat(np.arange(len(sizes), dtype=np.int64), sizes),
         "group_floor": sizes * LOG_FLOOR,
     }
 
@@ -223,21 +232,7 @@ def build_model(size: int, inputs: dict[str, np.ndarray]):
         numbers = pt.concatenate([x["fixed"], theta])
         n_groups = x["group_floor"].shape[0]
         q = numbers[x["q_index"]].reshape((n_groups, x["log_prior"].shape[0]))
-        c = numbers[x["c_index"]]
-        b = x["report_b"]
-        tiny = LIKELIHOOD_FLOOR
-
-        def per_group(values):
-            return pt.inc_subtensor(pt.zeros((n_groups,))[x["report_group"]], values)
-
-        log_hit = per_group(pt.log(pt.maximum(c + (1.0 - c) * b, tiny)))
-        log_false = per_group(pt.log(pt.maximum((1.0 - c) * b, tiny)))
-        yes = pt.log(pt.maximum(q, tiny)) + log_hit[:, None]
-        no = pt.log(pt.maximum(1.0 - q, tiny)) + log_false[:, None]
-        top = pt.maximum(yes, no)
-        group = top + pt.log(pt.exp(yes - top) + pt.exp(no - top))
-        group = pt.maximum(group, x["group_floor"][:, None])
-        joint = x["log_prior"] + group.sum(axis=0)
+        joint = log_joint(q, numbers[x["c_index"]], x)
         pm.Potential("evidence", pt.logsumexp(joint))
     return model
 
@@ -247,6 +242,28 @@ def theta_of(z: np.ndarray) -> np.ndarray:
     from scipy.special import expit
 
     return expit(z)
+
+
+def log_joint(q, c, x: dict):
+    """PyTensor ``(K,)``: ``log pi + sum_g log P(R_g | h)`` for group likelihoods ``q``
+    ``(G, K)`` and report credibilities ``c`` ``(R,)``; ``x`` holds ``report_b``,
+    ``report_group``, ``group_floor`` and ``log_prior`` (the bayes pool reads it too)."""
+    import pytensor.tensor as pt
+
+    b, tiny = x["report_b"], LIKELIHOOD_FLOOR
+    n_groups = x["group_floor"].shape[0]
+
+    def per_group(values):
+        return pt.inc_subtensor(pt.zeros((n_groups,))[x["report_group"]], values)
+
+    log_hit = per_group(pt.log(pt.maximum(c + (1.0 - c) * b, tiny)))
+    log_false = per_group(pt.log(pt.maximum((1.0 - c) * b, tiny)))
+    yes = pt.log(pt.maximum(q, tiny)) + log_hit[:, None]
+    no = pt.log(pt.maximum(1.0 - q, tiny)) + log_false[:, None]
+    top = pt.maximum(yes, no)
+    group = top + pt.log(pt.exp(yes - top) + pt.exp(no - top))
+    group = pt.maximum(group, x["group_floor"][:, None])
+    return x["log_prior"] + group.sum(axis=0)
 
 
 def posterior_given(theta: np.ndarray, inputs: dict[str, np.ndarray]) -> np.ndarray:

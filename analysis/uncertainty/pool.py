@@ -8,14 +8,16 @@ or a credibility) is a reading of one latent value ``L``,
 with one ``sigma_a`` per analyst learnt across all that analyst's cells, so an erratic
 analyst counts for less: the pooled value of a cell sits near the precision-weighted
 (``1 / sigma_a**2``) mean of the analysts' logits, pulled by the evidence. H is
-marginalised as in the uncertainty model (:mod:`analysis.uncertainty.model`): the
-log-sum-exp over hypotheses of ``log prior + sum_i log P[i, h]`` is a potential, and
-``p_h`` records P(H | E, L) for every draw.
+marginalised as in the uncertainty model, on the same sum
+(:func:`analysis.uncertainty.model.log_joint`: lone items, events with corroborating
+reports, retracted items left out): the log-sum-exp over hypotheses of ``log prior +
+sum_g log P(R_g | h)`` is a potential, and ``p_h`` records P(H | E, L) for every draw.
 
 Choices:
 
-* latent cells are the evidence cells some analyst (other than the case) sets; every
-  other cell keeps the value everyone shares. The case file reads every latent cell;
+* latent cells are the evidence cells (of lone items and of events) and credibilities
+  some analyst (other than the case) sets; every other cell keeps the value everyone
+  shares. The case file reads every latent cell;
 * ``sigma_a = 0.1 + HalfNormal(1)`` in logits: judgments are written to a couple of
   digits, so no analyst is read as exact (this also keeps the sampler's geometry
   sound when analysts agree exactly); ``logit(L) ~ Normal(0, 2)``;
@@ -30,13 +32,13 @@ are the uncertainty run's (:mod:`analysis.uncertainty.sampler`).
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 
 from analysis.case import Case
 from analysis.engine.pooling import AnalystView, Cell, Pooled, Progress, posterior_of
-from analysis.scales import LIKELIHOOD_FLOOR
+from analysis.uncertainty.model import describe, log_joint, report_arrays
 from analysis.uncertainty.sampler import (
     DRAWS,
     INTERVAL,
@@ -61,12 +63,13 @@ class PoolStructure:
     """What the compiled pool depends on; every number is data."""
 
     n_hypotheses: int
-    n_items: int
+    #: the groups of reports (a lone item, or an event), as in the uncertainty model
+    n_groups: int
     n_analysts: int
-    #: ``(item, hypothesis)`` of each latent likelihood; latent ``z[0:len]``
+    #: ``(group, hypothesis)`` of each latent likelihood; latent ``z[0:len]``
     latent_cells: tuple[tuple[int, int], ...]
-    #: for each item, its source's latent index (after the cells), or -1
-    item_latent_source: tuple[int, ...]
+    #: for each counted report, its source's latent index (after the cells), or -1
+    report_latent_source: tuple[int, ...]
     n_latent: int
     #: each reading: the latent it reads and the analyst who gave it
     reading_latent: tuple[int, ...]
@@ -77,20 +80,6 @@ class PoolStructure:
         return self.n_latent + self.n_analysts
 
 
-@dataclass(frozen=True)
-class PoolData:
-    """Every number of the pool, one ``pm.Data`` variable each."""
-
-    log_prior: np.ndarray  # (K,)
-    L_fixed: np.ndarray  # (N, K)
-    c_fixed: np.ndarray  # (N,)
-    b: np.ndarray  # (N,)
-    readings: np.ndarray  # (R,) logits
-
-    def as_dict(self) -> dict[str, np.ndarray]:
-        return asdict(self)
-
-
 def _logit(x: float) -> float:
     x = min(max(x, CLIP), 1.0 - CLIP)
     return float(np.log(x / (1.0 - x)))
@@ -98,18 +87,27 @@ def _logit(x: float) -> float:
 
 def describe_pool(
     case: Case, views: tuple[AnalystView, ...], middle: Case
-) -> tuple[PoolStructure, PoolData, list[Cell]]:
-    """The pool's structure, its numbers, and the latent cells in ``z`` order."""
-    items = case.evidence
+) -> tuple[PoolStructure, dict[str, np.ndarray], list[Cell]]:
+    """The pool's structure, its ``pm.Data`` arrays, and the latent cells in ``z`` order.
+
+    A likelihood cell is a lone item's or an event's (an event's reports follow it);
+    the middle ground gives every number no analyst sets, ``b`` and the prior."""
+    groups, data = describe(middle)
     ids = case.hypothesis_ids
     judges = [v for v in views if v.judgments is not None]
-    latent: list[Cell] = [
-        Cell("likelihood", item.id, h)
-        for item in items
-        for h in ids
-        if any(v.explicit(Cell("likelihood", item.id, h)) for v in judges)
+    owner = [
+        case.evidence[g[0]].id if e < 0 else case.events[e].id
+        for g, e in zip(groups.groups, groups.group_event, strict=True)
     ]
-    used = {item.source for item in items if item.source is not None}
+    wanted = [
+        (g, h, Cell("likelihood", owner[g], hid))
+        for g in range(len(owner))
+        for h, hid in enumerate(ids)
+        if any(v.explicit(Cell("likelihood", owner[g], hid)) for v in judges)
+    ]
+    latent: list[Cell] = [cell for _, _, cell in wanted]
+    reports = groups.reports
+    used = {case.evidence[i].source for i in reports if case.evidence[i].source is not None}
     latent += [
         Cell("credibility", s.id)
         for s in case.sources
@@ -123,31 +121,27 @@ def describe_pool(
                 reading_latent.append(j)
                 reading_analyst.append(a)
                 readings.append(_logit(_value(view.case, cell)))
-    row = {item.id: i for i, item in enumerate(items)}
-    column = {h: k for k, h in enumerate(ids)}
+    sources = [case.evidence[i].source for i in reports]
     structure = PoolStructure(
         n_hypotheses=len(ids),
-        n_items=len(items),
+        n_groups=len(owner),
         n_analysts=len(views),
-        latent_cells=tuple(
-            (row[c.id], column[c.hypothesis]) for c in latent if c.kind == "likelihood"
-        ),
-        item_latent_source=tuple(
-            index.get(Cell("credibility", item.source), -1) if item.source else -1 for item in items
+        latent_cells=tuple((g, h) for g, h, _ in wanted),
+        report_latent_source=tuple(
+            index.get(Cell("credibility", s), -1) if s else -1 for s in sources
         ),
         n_latent=len(latent),
         reading_latent=tuple(reading_latent),
         reading_analyst=tuple(reading_analyst),
     )
-    likelihood, credibility, unreliable = middle.evidence_arrays
-    data = PoolData(
-        log_prior=np.log(middle.prior),
-        L_fixed=likelihood.copy(),
-        c_fixed=credibility.copy(),
-        b=unreliable.copy(),
-        readings=np.array(readings, dtype=float),
-    )
-    return structure, data, latent
+    inputs = {
+        "log_prior": data.log_prior.copy(),
+        "q_fixed": data.q_fixed.copy(),
+        "c_fixed": data.c_fixed[list(reports)].copy(),
+        "readings": np.array(readings, dtype=float),
+        **report_arrays(groups, data),
+    }
+    return structure, inputs, latent
 
 
 def _value(case: Case, cell: Cell) -> float:
@@ -156,13 +150,13 @@ def _value(case: Case, cell: Cell) -> float:
     return cell_value(case, cell)
 
 
-def build_pool_model(structure: PoolStructure, data: PoolData):
+def build_pool_model(structure: PoolStructure, inputs: dict[str, np.ndarray]):
     """The ``pm.Model`` of the pool, its numbers in ``pm.Data`` containers."""
     import pymc as pm
     import pytensor.tensor as pt
 
     with pm.Model() as model:
-        shared = {name: pm.Data(name, value) for name, value in data.as_dict().items()}
+        x = {name: pm.Data(name, value) for name, value in inputs.items()}
         sigma = pm.Deterministic(
             SIGMA_VAR,
             SIGMA_FLOOR
@@ -173,22 +167,20 @@ def build_pool_model(structure: PoolStructure, data: PoolData):
             "reading",
             mu=z[np.array(structure.reading_latent, dtype=int)],
             sigma=sigma[np.array(structure.reading_analyst, dtype=int)],
-            observed=shared["readings"],
+            observed=x["readings"],
         )
         value = pm.math.sigmoid(z)
-        likelihood = shared["L_fixed"]
+        likelihood = x["q_fixed"]
         n_cells = len(structure.latent_cells)
         if n_cells:
             rows, cols = np.array(structure.latent_cells, dtype=int).T
             likelihood = pt.set_subtensor(likelihood[rows, cols], value[:n_cells])
-        credibility = shared["c_fixed"]
-        slot = np.array(structure.item_latent_source, dtype=int)
+        credibility = x["c_fixed"]
+        slot = np.array(structure.report_latent_source, dtype=int)
         uses = np.flatnonzero(slot >= 0)
         if len(uses):
             credibility = pt.set_subtensor(credibility[uses], value[slot[uses]])
-        c = credibility[:, None]
-        effective = c * likelihood + (1.0 - c) * shared["b"][:, None]
-        joint = shared["log_prior"] + pt.log(pt.maximum(effective, LIKELIHOOD_FLOOR)).sum(axis=0)
+        joint = log_joint(likelihood, credibility, x)
         evidence = pt.logsumexp(joint)
         pm.Potential("evidence", evidence)
         pm.Deterministic(POSTERIOR_VAR, pt.exp(joint - evidence))
@@ -209,18 +201,16 @@ def bayes_pool(
     """Sample the hierarchical pool; the mean of P(H | E, L) is the pooled posterior."""
     report = progress or (lambda fraction, message: None)
     start = time.perf_counter()
-    structure, data, latent = describe_pool(case, views, middle)
+    structure, inputs, latent = describe_pool(case, views, middle)
     draws = draws or DRAWS
     if structure.n_latent == 0:
         report(1.0, "No analyst sets a number of the evidence: nothing to pool")
         return Pooled("bayes", posterior_of(middle), draws=draws, chains=chains)
     report(0.0, "Compiling the pool (first run of this structure only)")
     names = (LATENT_VAR, SIGMA_VAR, POSTERIOR_VAR)
-    model = compiled(("pool", structure), lambda: build_pool_model(structure, data), names)
+    model = compiled(("pool", structure), lambda: build_pool_model(structure, inputs), names)
     report(0.5, f"Sampling {chains} chains x {draws} draws")
-    found = sample_compiled(
-        model, data.as_dict(), names, draws=draws, chains=chains, tune=tune, seed=seed
-    )
+    found = sample_compiled(model, inputs, names, draws=draws, chains=chains, tune=tune, seed=seed)
     report(0.9, "Checking convergence")
     r_hat, ess = worst_convergence(found)
     p = found[POSTERIOR_VAR].reshape(-1, structure.n_hypotheses)
