@@ -319,10 +319,10 @@ def _compile(case: Case) -> None:
 
     if describe(case)[0].n_parameters == 0:
         return  # every number is fixed: the run needs no model
-    from analysis.uncertainty.sampler import compiled_model_for
+    from analysis.uncertainty.sampler import warm_up
 
     try:
-        compiled_model_for(case)
+        warm_up(case)
     except Exception:  # the run itself, when asked for, reports any failure
         return
 

@@ -1,18 +1,23 @@
 """Time the uncertainty run and print the figures (the README's performance table).
 
-For the seed case and a generated K=6, N=60 case:
+For the seed case and generated cases of growing N and K:
 
-* cold first run: a new process with an empty PyTensor compile cache (a fresh
-  ``compiledir``), from interpreter start to the summary;
-* warm first run: a new process with the disk cache present;
+* first run in a new process, from interpreter start to the summary: cold (an empty
+  PyTensor compile cache, a fresh ``compiledir``) and warm (the disk cache, PyTensor's
+  ``numba__cache``, holding this model);
 * re-sample after changing one number (the compiled model is reused), with R-hat and
   ESS;
 * the exact conjugate sampler (:mod:`analysis.testing.conjugate`) drawing as many i.i.d.
   draws, for scale, and how far the two means are apart;
-* PyMC's own ``pm.sample`` (default NUTS) on the same model, first run and
-  re-sample, the comparison that chose nutpie.
+* after warm-up, an added item and an added hypothesis (new structures, same compiled
+  model), each re-sampled against the seed's re-sample;
+* the ratios of issue 11, each next to its target, all from this one run.
 
-Run: .venv/bin/python benchmarks/uncertainty.py
+``--routes`` also times one log-density-and-gradient evaluation of the compiled model
+with PyMC's ``pm.Beta`` against the logit-Beta potential the model uses, and PyMC's own
+``pm.sample`` against nutpie (the comparisons that chose them).
+
+Run: .venv/bin/python benchmarks/uncertainty.py [--routes]
 """
 
 from __future__ import annotations
@@ -120,17 +125,18 @@ def pymc_sample(case: Case, draws: int) -> tuple[float, float]:
 
     import pymc as pm
 
-    from analysis.uncertainty.model import build_model, describe
+    from analysis.uncertainty.model import bucket, build_model, describe, model_inputs
 
     logging.getLogger("pymc").setLevel(logging.ERROR)
     structure, data = describe(case)
-    model = build_model(structure, data)
+    size = bucket(structure.n_parameters)
+    model = build_model(size, model_inputs(structure, data, size))
     times = []
     for k, target in enumerate((case, nudge(case, 0.02))):
         start = time.perf_counter()
         with model, warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            pm.set_data(describe(target)[1].as_dict())
+            pm.set_data(model_inputs(*describe(target), size))
             pm.sample(
                 draws=draws,
                 tune=300,
@@ -142,6 +148,40 @@ def pymc_sample(case: Case, draws: int) -> tuple[float, float]:
             )
         times.append(time.perf_counter() - start)
     return times[0], times[1]
+
+
+def gradient_cost(case: Case, repeat: int = 3000) -> dict[str, float]:
+    """Microseconds per log density + gradient (NUMBA mode): pm.Beta against the logit-Beta
+    potential, both on the same Beta parameters, and the whole model."""
+    import pymc as pm
+    import pytensor.tensor as pt
+
+    from analysis.uncertainty.model import bucket, build_model, describe, model_inputs
+
+    structure, data = describe(case)
+    size = bucket(structure.n_parameters)
+    inputs = model_inputs(structure, data, size)
+    with pm.Model() as beta:
+        pm.Beta("theta", alpha=pm.Data("a", inputs["alpha"]), beta=pm.Data("b", inputs["beta"]))
+    with pm.Model() as logit:
+        a, b = pm.Data("a", inputs["alpha"]), pm.Data("b", inputs["beta"])
+        z = pm.Flat("z", shape=size)
+        pm.Potential("p", (-a * pt.softplus(-z) - b * pt.softplus(z)).sum())
+    found = {}
+    for name, model in (
+        ("pm.Beta prior", beta),
+        ("logit-Beta potential", logit),
+        ("whole model", build_model(size, inputs)),
+    ):
+        function = model.logp_dlogp_function(mode="NUMBA", ravel_inputs=True)._pytensor_function
+        function.trust_input = True
+        x = np.full(size, 0.1)
+        function(x)
+        start = time.perf_counter()
+        for _ in range(repeat):
+            function(x)
+        found[name] = 1e6 * (time.perf_counter() - start) / repeat
+    return found
 
 
 FLOOR = "import numpy, pydantic, yaml, typer, rich"
@@ -158,42 +198,70 @@ def import_floor(repeat: int = 3) -> float:
 
 
 def with_added_item(case: Case) -> Case:
-    """The case with one more item (a copy of the first under a new id): a new structure."""
-    extra = replace(case.evidence[0], id=f"{case.evidence[0].id}-copy")
+    """The case with one more item (a copy of the first lone item under a new id)."""
+    first = next(item for item in case.evidence if item.event is None and not item.retracted)
+    extra = replace(first, id=f"{first.id}-copy")
     return case.with_changes(evidence=(*case.evidence, extra))
 
 
-def structural_edit(case: Case) -> float:
-    """Seconds of the run after adding an item, in a process that has run ``case``."""
+def with_added_hypothesis(case: Case) -> Case:
+    """The case with one more hypothesis (even odds for every item and event under it)."""
+    from analysis.case import Hypothesis
+
+    extra = Hypothesis("extra", "Another explanation")
+    hypotheses = tuple(replace(h, prior=None) for h in (*case.hypotheses, extra))
+
+    def grown(thing):
+        if not thing.likelihoods or getattr(thing, "event", None) is not None:
+            return thing
+        return replace(thing, likelihoods={**thing.likelihoods, "extra": Prob(0.5)}, ratings={})
+
+    return case.with_changes(
+        hypotheses=hypotheses,
+        evidence=tuple(grown(i) for i in case.evidence),
+        events=tuple(grown(e) for e in case.events),
+        indicators=tuple(grown(i) for i in case.indicators),
+    )
+
+
+def edits(case: Case) -> dict[str, tuple[float, bool]]:
+    """After the seed has run: each structural edit's run time and whether it reused the
+    compiled model (no compile)."""
     from analysis.uncertainty.sampler import run_uncertainty
 
     run_uncertainty(case, seed=0)
-    start = time.perf_counter()
-    run_uncertainty(with_added_item(case), seed=1)
-    return time.perf_counter() - start
+    found = {}
+    for name, edit in (
+        ("added item", with_added_item),
+        ("added hypothesis", with_added_hypothesis),
+    ):
+        changed = edit(case)
+        before = _compiled_count()
+        start = time.perf_counter()
+        run_uncertainty(changed, seed=1)
+        found[name] = (time.perf_counter() - start, _compiled_count() == before)
+    return found
+
+
+def _compiled_count() -> int:
+    from analysis.uncertainty import sampler
+
+    return len(sampler._CACHE)
 
 
 def ratio(value: float, target: float) -> str:
     return f"{value:6.2f}x (target <= {target:g}x: {'met' if value <= target else 'NOT met'})"
 
 
-def print_ratios(floor: float, seed_row: tuple) -> None:
-    cold, warm, resampled, exact_seconds, edit = seed_row
-    print(f"\nratios, seed case (import floor {floor:.2f} s: python -c '{FLOOR}')")
-    print(f"  first result in a new process, cold cache / floor   {ratio(cold / floor, 20)}")
-    print(f"  first result in a new process, warm cache / floor   {ratio(warm / floor, 20)}")
-    exact_ratio = ratio(resampled / exact_seconds, 5)
-    print(f"  re-sample / exact conjugate sampler (same draws)    {exact_ratio}")
-    print(f"  run after adding an item / re-sample                {ratio(edit / resampled, 2)}")
-
-
-def main() -> None:
-    from analysis.uncertainty.model import describe
+def main(routes: bool) -> None:
+    from analysis.uncertainty.model import bucket, describe
     from analysis.uncertainty.sampler import default_draws, posterior_draws
 
+    floor = import_floor()
     print(
-        f"{'case':<9} {'params':>6} {'draws':>5} {'cold 1st (s)':>12} {'warm 1st (s)':>12} "
-        f"{'re-sample (s)':>13} {'R-hat':>6} {'ESS':>5} {'exact (s)':>9} {'|mean diff|':>11}"
+        f"{'case':<9} {'N':>4} {'K':>3} {'params':>6} {'size':>4} {'draws':>5} "
+        f"{'cold 1st (s)':>12} {'warm 1st (s)':>12} {'re-sample (s)':>13} {'R-hat':>6} "
+        f"{'ESS':>5} {'exact (s)':>9} {'|mean diff|':>11}"
     )
     rows = []
     for name in CASES:
@@ -209,13 +277,25 @@ def main() -> None:
         mcmc = posterior_draws(case, draws=draws, seed=0)["p_h"].reshape(-1, len(case.hypotheses))
         diff = float(np.max(np.abs(mcmc.mean(axis=0) - exact_posterior(case))))
         print(
-            f"{name:<9} {structure.n_parameters:>6} {draws:>5} {cold:>12.1f} {warm:>12.1f} "
-            f"{seconds:>13.2f} {r_hat:>6.3f} {ess:>5.0f} {exact_seconds:>9.2f} {diff:>11.4f}"
+            f"{name:<9} {len(case.evidence):>4} {len(case.hypotheses):>3} "
+            f"{structure.n_parameters:>6} {bucket(structure.n_parameters):>4} {draws:>5} "
+            f"{cold:>12.1f} {warm:>12.1f} {seconds:>13.2f} {r_hat:>6.3f} {ess:>5.0f} "
+            f"{exact_seconds:>9.2f} {diff:>11.4f}",
+            flush=True,
         )
         rows.append((name, cold_stages, warm_stages, case, draws))
         if name == CASES[0]:
-            seed_row = (cold, warm, seconds, exact_seconds, structural_edit(case))
-    print_ratios(import_floor(), seed_row)
+            seed_row = (cold, warm, seconds, exact_seconds, edits(case))
+
+    cold, warm, resampled, exact_seconds, edited = seed_row
+    print(f"\nratios, seed case (import floor {floor:.2f} s: python -c '{FLOOR}')")
+    print(f"  first result in a new process, cold cache / floor   {ratio(cold / floor, 20)}")
+    print(f"  first result in a new process, warm cache / floor   {ratio(warm / floor, 20)}")
+    exact_ratio = ratio(resampled / exact_seconds, 5)
+    print(f"  re-sample / exact conjugate sampler (same draws)    {exact_ratio}")
+    for label, (seconds, reused) in edited.items():
+        note = "same compiled model" if reused else "compiled a new model"
+        print(f"  {label + ' / re-sample':<52}{ratio(seconds / resampled, 2)} ({note})")
 
     print("\nfirst-run stages (s): load+import / compile / sample")
     for name, cold_stages, warm_stages, _, _ in rows:
@@ -224,7 +304,11 @@ def main() -> None:
                 f"  {name:<9} {label}: {stages['load']:.1f} / {stages['compile']:.1f} / "
                 f"{stages['sample']:.2f}"
             )
-
+    if not routes:
+        return
+    print("\nlog density + gradient, one evaluation (us), seed case")
+    for label, micro in gradient_cost(rows[0][3]).items():
+        print(f"  {label:<22} {micro:8.1f}")
     print("\nsampler comparison, same model (s): first run in-process / re-sample")
     for name, _, _, case, draws in rows:
         first, again = pymc_sample(case, draws)
@@ -235,4 +319,4 @@ if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--first-run":
         first_run(sys.argv[2])
     else:
-        main()
+        main("--routes" in sys.argv)

@@ -479,3 +479,21 @@ print(sorted(m for m in sys.modules if m.split(".")[0] in {HEAVY!r}))
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=repo_root
     )
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.slow
+def test_warm_up_compiles_the_run_and_the_next_size():
+    # What the dashboard runs at start: afterwards neither the case nor a case grown
+    # past its size waits for a compiler.
+    from analysis.uncertainty import sampler
+    from analysis.uncertainty.model import bucket
+
+    case = small_case()
+    sampler.warm_up(case)
+    before = len(sampler._CACHE)
+    size = bucket(describe(case)[0].n_parameters)
+    grown = make_case([*SMALL_L, *SMALL_L], credibility=SMALL_C * 2)
+    assert bucket(describe(grown)[0].n_parameters) == 2 * size
+    sampler.run_uncertainty(case, draws=200, seed=20)
+    sampler.run_uncertainty(grown, draws=200, seed=21)
+    assert len(sampler._CACHE) == before

@@ -223,7 +223,7 @@ def build_model(size: int, inputs: dict[str, np.ndarray]):
         x = {name: pm.Data(name, value) for name, value in inputs.items()}
         # theta ~ Beta(alpha, beta), sampled as z = logit(theta): the density of z is
         # sigmoid(z)^alpha sigmoid(-z)^beta (the Beta with its logit Jacobian), up to the
-        # constant B(alpha, beta). Written out, it costs a fifth of pm.Beta's logp
+        # constant B(alpha, beta). Written out, it costs a quarter of pm.Beta's logp
         # (gammaln and parameter checks on every evaluation; see the README).
         z = pm.Flat(LOGIT_VAR, shape=size)
         log_theta, log_rest = -pt.softplus(-z), -pt.softplus(z)
