@@ -29,7 +29,7 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 APP = ROOT / "app" / "streamlit_app.py"
-SEED = ("nk-hamas", ROOT, "likelihood|jcs-rockets-nk-made|none")
+SEED = ("nk-hamas", ROOT, "likelihood|jcs-channel-unstated|direct")
 MOVE_TARGET, RENDER_TARGET = 1.5, 2.0
 
 

@@ -146,11 +146,11 @@ def shoot(out: Path, case: str | None, pages=PAGES) -> list[Path]:
             settle(page)
             # on the seed case, open an item and move a slider, as analysts do
             if name in ("weigh", "export") and case in (None, "nk-hamas"):
-                page.get_by_text("jcs-rockets-nk-made", exact=False).first.click()
+                page.get_by_text("jcs-channel-unstated", exact=False).first.click()
                 settle(page)
                 item = page.locator('[data-testid="stExpander"]')
-                item = item.filter(has_text="jcs-rockets-nk-made").first
-                thumb = item.locator('[data-testid="stSlider"]').nth(2).locator("input")
+                item = item.filter(has_text="jcs-channel-unstated").first
+                thumb = item.locator('[data-testid="stSlider"]').nth(0).locator("input")
                 slide_to(page, thumb, 0.35, "ArrowLeft")
                 settle(page)
             if name == "export":  # the same session, so the scenario is kept

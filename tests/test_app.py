@@ -28,10 +28,15 @@ from app.views import PAGE_TITLES
 
 APP = ROOT / "app" / "streamlit_app.py"
 PAGES = tuple(PAGE_TITLES)
-ITEM, HYPOTHESIS = "jcs-rockets-nk-made", "none"
+ITEM, HYPOTHESIS, FILE_VALUE = "jcs-channel-unstated", "direct", "0.65"  # as in the file
 SLIDER = f"likelihood|{ITEM}|{HYPOTHESIS}"
 
 pytestmark = pytest.mark.xdist_group("app")
+
+
+def likelihood_of(case) -> float:
+    """The file value of the slider's cell (ITEM, HYPOTHESIS) in ``case``."""
+    return next(i for i in case.evidence if i.id == ITEM).likelihoods[HYPOTHESIS].value
 
 
 def start(root=None, page: str | None = None) -> AppTest:
@@ -119,7 +124,7 @@ def test_a_likelihood_slider_gives_exactly_the_engines_posterior():
     assert at.slider(key=SLIDER).value == 0.9
     # reset goes back to the file
     at.button(key="reset").click().run()
-    assert at.slider(key=SLIDER).value == pytest.approx(case.evidence[2].likelihoods["none"].value)
+    assert at.slider(key=SLIDER).value == pytest.approx(float(FILE_VALUE))
     assert shown_posterior(at, case.hypotheses[0].label) == before.percent(0)
 
 
@@ -143,7 +148,7 @@ def test_editing_a_matrix_cell_gives_exactly_the_engines_posterior():
     row = [i.id for i in case.evidence].index(ITEM)
     label = case.labels[HYPOTHESIS]
     assert list(editor.value["Item"]) == [i.id for i in case.evidence]
-    assert editor.value.loc[row, label] == pytest.approx(0.06)
+    assert editor.value.loc[row, label] == pytest.approx(float(FILE_VALUE))
 
     edit_matrix(at, {row: {label: 0.9}})
     expected = analyze(apply(case, Adjustments(likelihoods={(ITEM, HYPOTHESIS): 0.9})))
@@ -153,7 +158,7 @@ def test_editing_a_matrix_cell_gives_exactly_the_engines_posterior():
         changed |= expected.percent(k) != before.percent(k)
     assert changed, "the edit should change at least one shown percentage"
     # listed, marked in the table, counted in the sidebar
-    assert any(f"{ITEM} / {label}: 0.06 -" in unescape(c.value) for c in at.main.caption)
+    assert any(f"{ITEM} / {label}: {FILE_VALUE} -" in unescape(c.value) for c in at.main.caption)
     assert at.data_editor[0].value.loc[row, "Changed"] == f"● {label}"
     assert at.data_editor[0].value.loc[row, label] == 0.9
     assert any("1 change**" in m.value for m in at.sidebar.markdown)
@@ -166,7 +171,7 @@ def test_editing_a_matrix_cell_gives_exactly_the_engines_posterior():
     table = at.dataframe[0].value
     assert table.loc[table["Item"] == ITEM, label].item() == "● 0.9"
     go(at, "export")
-    assert any(f"{ITEM} / {label}: 0.06 -> 0.9" in unescape(m.value) for m in at.markdown)
+    assert any(f"{ITEM} / {label}: {FILE_VALUE} -> 0.9" in unescape(m.value) for m in at.markdown)
     # reset from the Matrix page goes back to the file
     go(at, "matrix")
     at.toggle(key="matrix_edit").set_value(True).run()
@@ -174,7 +179,7 @@ def test_editing_a_matrix_cell_gives_exactly_the_engines_posterior():
     assert not at.exception
     for k, h in enumerate(case.hypotheses):
         assert shown_posterior(at, h.label) == before.percent(k)
-    assert at.data_editor[0].value.loc[row, label] == pytest.approx(0.06)
+    assert at.data_editor[0].value.loc[row, label] == pytest.approx(float(FILE_VALUE))
     assert at.data_editor[0].value.loc[row, "Changed"] == ""
 
 
@@ -216,7 +221,7 @@ def test_a_bad_matrix_entry_is_rejected_inline(typed, message):
     row = [i.id for i in case.evidence].index(ITEM)
     edit_matrix(at, {row: {label: typed}, 0: {case.hypotheses[0].label: 0.2}})
     errors = html.unescape(" ".join(e.value for e in at.error))
-    assert f"{ITEM} / {label}: {message}" in errors and "Kept 0.06" in errors
+    assert f"{ITEM} / {label}: {message}" in errors and f"Kept {FILE_VALUE}" in errors
     # the good cell of the same edit is applied; the bad one changes nothing
     expected = analyze(
         apply(case, Adjustments(likelihoods={(case.evidence[0].id, case.hypothesis_ids[0]): 0.2}))
@@ -224,7 +229,7 @@ def test_a_bad_matrix_entry_is_rejected_inline(typed, message):
     for k, h in enumerate(case.hypotheses):
         assert shown_posterior(at, h.label) == expected.percent(k)
     assert expected.percent(0) != before.percent(0) or expected.percent(1) != before.percent(1)
-    assert at.data_editor[0].value.loc[row, label] == pytest.approx(0.06)
+    assert at.data_editor[0].value.loc[row, label] == pytest.approx(float(FILE_VALUE))
     at.run()
     assert not at.error  # said once; the editor starts afresh with the values in force
 
@@ -368,7 +373,7 @@ def test_an_existing_file_is_not_overwritten_without_confirmation(seed_root):
     at.button(key="save").click().run()
     assert not at.exception
     assert copy.read_bytes() != first
-    assert load_case("copy", seed_root).evidence[2].likelihoods[HYPOTHESIS].value == 0.2
+    assert likelihood_of(load_case("copy", seed_root)) == 0.2
     assert target.read_bytes() == original
 
 
@@ -394,7 +399,7 @@ def test_a_confirmed_replace_covers_one_save_of_one_name(seed_root):
     assert any("Not saved" in e.value for e in at.error)
     replace_box(at).check().run()
     at.button(key="save").click().run()
-    assert load_case("copy", seed_root).evidence[2].likelihoods[HYPOTHESIS].value == 0.2
+    assert likelihood_of(load_case("copy", seed_root)) == 0.2
     assert any("Saved case 'copy'" in s.value for s in at.success)
     # another existing case: a fresh, unticked box, and Save refuses
     at.text_input(key="save_name").set_value("office-leak").run()

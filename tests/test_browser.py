@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
-ITEM = "jcs-rockets-nk-made"
+ITEM = "jcs-channel-unstated"  # its first slider: the likelihood under direct, 0.65
 
 
 def _helpers():
@@ -72,12 +72,12 @@ def test_sliding_with_the_keyboard_changes_the_posterior(browser_page):
     settle(page)
     expander = page.locator('[data-testid="stExpander"]').filter(has_text=ITEM).first
     # the slider thumb is a visually hidden <input type="range"> (react-aria)
-    thumb = expander.locator('[data-testid="stSlider"]').nth(3).locator('input[type="range"]')
-    assert float(thumb.input_value()) == pytest.approx(0.06)
-    slide_to(page, thumb, 0.36, "ArrowRight")
+    thumb = expander.locator('[data-testid="stSlider"]').nth(0).locator('input[type="range"]')
+    assert float(thumb.input_value()) == pytest.approx(0.65)
+    slide_to(page, thumb, 0.35, "ArrowLeft")
     settle(page)
     after = _posterior_text(page)
-    assert float(thumb.input_value()) == pytest.approx(0.36)
+    assert float(thumb.input_value()) == pytest.approx(0.35)
     assert after != before
     assert "file:" in after  # the changed posterior shows the file's beside it
     ARTIFACTS.mkdir(exist_ok=True)
