@@ -21,7 +21,7 @@ from analysis.scales import estimative_word
 GOLDEN = {
     "nk-hamas": (("transfer", "legacy", "direct", "none"), "low"),
     "nk-hamas-extended": (("transfer", "legacy", "direct", "none"), "low"),
-    "office-leak": (("analyst", "other", "manager", "contractor"), "low"),
+    "office-leak": (("analyst", "other", "manager", "contractor"), "moderate"),
 }
 
 #: case -> the closed-form posterior, to the 3 decimals the README quotes
@@ -158,3 +158,10 @@ def test_teaching_case_heuer_and_bayes_disagree(repo_root):
     assert result.disagreement is not None
     retracted = [i.id for i in case.evidence if i.retracted]
     assert retracted == ["analyst-on-leave"]
+
+
+def test_readme_quotes_the_seed_bottom_line(repo_root):
+    result = CliRunner().invoke(app, ["analyze", "nk-hamas", "--root", str(repo_root)])
+    assert result.exit_code == 0, result.output
+    (line,) = [x for x in result.output.splitlines() if x.startswith("Bottom line:")]
+    assert line in (repo_root / "README.md").read_text()

@@ -249,13 +249,13 @@ def test_a_moved_likelihood_drops_the_given_rating(office):
     from analysis.scales import rating_for_likelihood
 
     item = next(i for i in office.evidence if i.id == "print-log")
-    assert item.ratings == {"analyst": "CC", "manager": "N", "contractor": "N"}
+    assert item.ratings == {"analyst": "CC", "manager": "N", "contractor": "N", "other": "N"}
     adjustments = sc.Adjustments(likelihoods={("print-log", "analyst"): 0.1})
     assert sc.dropped_ratings(office, adjustments) == [("print-log", "analyst")]
 
     adjusted = sc.apply(office, adjustments)
     moved = next(i for i in adjusted.evidence if i.id == "print-log")
-    assert moved.ratings == {"manager": "N", "contractor": "N"}  # the others are kept
+    assert moved.ratings == {"manager": "N", "contractor": "N", "other": "N"}  # the rest kept
     assert moved.likelihoods["analyst"] == Prob(0.1, "point")
     others = [(a, b) for a, b in zip(office.evidence, adjusted.evidence, strict=True) if a != b]
     assert [a.id for a, _ in others] == ["print-log"]
