@@ -26,6 +26,14 @@ def seed():
     return load_case("nk-hamas", ROOT)
 
 
+@pytest.fixture(scope="module")
+def plain_seed(seed):
+    """The seed case with each event report standing alone, for item-level mechanics
+    (the reports keep their event's likelihoods as their own)."""
+    alone = tuple(replace(i, event=None) for i in seed.evidence)
+    return seed.with_changes(events=(), assumptions=(), evidence=alone)
+
+
 def test_bundled_cases_found():
     assert "nk-hamas" in CASES
 
@@ -37,7 +45,11 @@ def test_no_adjustments_is_the_file(seed):
 
 
 def test_a_likelihood_becomes_a_point_and_nothing_else_moves(seed):
-    item = next(i for i in seed.evidence if any(p.is_range for p in i.likelihoods.values()))
+    item = next(
+        i
+        for i in seed.evidence
+        if i.event is None and any(p.is_range for p in i.likelihoods.values())
+    )
     ranged = next(h for h, p in item.likelihoods.items() if p.is_range)
     other = next(h for h in seed.hypothesis_ids if h != ranged)
     adjusted = sc.apply(seed, sc.Adjustments(likelihoods={(item.id, other): 0.123}))
@@ -196,9 +208,10 @@ def test_a_save_that_does_not_validate_is_rolled_back(seed, tmp_path, monkeypatc
     assert existing_files(root, "fresh") == []
 
 
-def test_with_ratings_feeds_heuer(seed):
+def test_with_ratings_feeds_heuer(plain_seed):
     from analysis.engine.heuer import heuer_scores
 
+    seed = plain_seed
     ratings = {(item.id, h): "N" for item in seed.evidence for h in seed.hypothesis_ids}
     first = seed.evidence[0].id
     ratings[(first, "none")] = "II"
@@ -288,8 +301,10 @@ def test_unmoved_or_unrated_cells_drop_nothing(office, seed):
     assert [i.ratings for i in other.evidence] == [i.ratings for i in office.evidence]
 
 
-def test_with_ratings_as_likelihoods_follows_the_documented_scale(office, seed):
+def test_with_ratings_as_likelihoods_follows_the_documented_scale(office, plain_seed):
     from analysis.scales import RATING_LIKELIHOOD
+
+    seed = plain_seed
 
     own = {(i.id, h): r for i in office.evidence for h, r in i.ratings.items()}
     np.testing.assert_array_equal(
