@@ -59,8 +59,9 @@ def go(at: AppTest, page: str) -> AppTest:
 def shown_posterior(at: AppTest, label: str) -> str:
     """The percentage shown beside ``label`` on the page (first match: the main area)."""
     for md in at.main.markdown:
-        if f"**{label}**: " in md.value:
-            return md.value.split(f"**{label}**: ")[1].split(" ·")[0]
+        value = unescape(md.value)  # case text is shown through character references
+        if f"**{label}**: " in value:
+            return value.split(f"**{label}**: ")[1].split(" ·")[0]
     raise AssertionError(f"no posterior line for {label!r}")
 
 

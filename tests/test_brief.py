@@ -127,13 +127,13 @@ def test_page_one_leads_with_the_bottom_line_then_confidence_apart(bundled):
 
 def test_seed_bottom_line_states_the_robust_judgment_first():
     first = pdf_pages(rendered("nk-hamas", ".pdf"))[0]
-    robust = first.index("It is almost certain (over 99%) that the answer is one of")
-    assert "No North Korean link has almost no chance (under 1%)" in first
-    assert robust < first.index("Which of them it is remains open: it is likely (56%)")
-    assert "The Wall Street Journal" in first  # the confidence names its source
-    # judgments are possibilities, never stated as fact
-    assert "There is almost no chance (under 1%) that the weapons were not North Korean" in first
-    assert "0.1%" not in first
+    robust = first.index("It is almost certain (96%) that the answer is one of")
+    assert "Not North Korean-made has almost no chance (4%)" in first
+    assert robust < first.index("Which of them it is remains open: it is unlikely (40%)")
+    # judgments are possibilities, never stated as fact, in the definition's own words
+    assert "There is almost no chance (4%) that none of the weapons" in first
+    # the definition only: what a hypothesis includes and excludes stays in the files
+    assert "Includes:" not in first and "Excludes:" not in first
 
 
 def test_percentages_match_analyze_json(bundled):
@@ -365,7 +365,8 @@ def test_cli_picks_the_format_from_the_extension(tmp_path, fmt):
     assert result.exit_code == 0, result.output
     data = target.read_bytes()
     assert "Junior analyst" in _text(data, fmt)
-    assert data.startswith({".pdf": b"%PDF", ".docx": b"PK", ".md": b"# "}[fmt])
+    start = {".pdf": b"%PDF", ".docx": b"PK", ".md": b"**UNCLASSIFIED**\n\n# "}[fmt]
+    assert data.startswith(start)  # office-leak is marked UNCLASSIFIED
 
 
 def test_cli_unknown_extension_is_a_located_exit_2(tmp_path):
@@ -388,5 +389,5 @@ def test_write_brief_is_atomic(tmp_path):
     target = tmp_path / "brief.md"
     target.write_bytes(b"old")
     assert write_brief(analysis, target) == target
-    assert target.read_bytes().startswith(b"# ")
+    assert target.read_bytes().startswith(b"**UNCLASSIFIED**\n\n# ")
     assert [p.name for p in tmp_path.iterdir()] == ["brief.md"]

@@ -776,6 +776,8 @@ def _without_locations(case: Case) -> Case:
         sources=strip(case.sources),
         evidence=strip(case.evidence),
         indicators=strip(case.indicators),
+        events=strip(case.events),
+        assumptions=strip(case.assumptions),
         hypotheses_path=None,
         evidence_path=None,
     )

@@ -8,8 +8,8 @@ were North Korean-made, so that claim is as likely as the three together.
 **The rule.** The robust judgment is the smallest group of the most probable
 hypotheses (taken in posterior order) such that
 
-1. together they reach :data:`ROBUST_PROBABILITY` (95%, where ICD 203's "almost
-   certain" begins), and
+1. together they reach :data:`ROBUST_PROBABILITY` (80%, where ICD 203's "very
+   likely" and PHIA's "highly likely" begin: a judgment a reader can act on), and
 2. they still reach it with any single evidence item left out (leave-one-out): the
    judgment does not hang on one report;
 
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-ROBUST_PROBABILITY = 0.95
+ROBUST_PROBABILITY = 0.80
 
 
 @dataclass(frozen=True)
