@@ -61,7 +61,8 @@ def test_commented_line_keeps_its_comment(root):
     save_draft(draft, root)
     changed = _changed_lines(before, path.read_text())
     assert len(changed) == 2
-    assert changed[1].startswith("+    credibility: 0.25") and "# well placed on North Korean munitions" in changed[1]
+    assert changed[1].startswith("+    credibility: 0.25")
+    assert "# well placed on North Korean munitions" in changed[1]
 
 
 def test_a_new_case_saved_is_valid_for_the_cli(tmp_path):
