@@ -59,13 +59,15 @@ def _shoot(page, settle, out: Path | None, name: str) -> None:
     settle(page, quiet=0.3)
 
 
-def _add(page, settle, what: str, fields: dict[str, str]) -> None:
+def _add(page, settle, button: str, fields: dict[str, str], answers=()) -> None:
     main = _main(page)
-    main.get_by_role("button", name=f"Add a {what}", exact=True).click()
+    main.get_by_role("button", name=button, exact=True).click()
     settle(page)
     for label, value in fields.items():
-        box = main.get_by_label(label, exact=True)
-        box.fill(value)
+        main.get_by_label(label, exact=True).fill(value)
+    boxes = main.get_by_placeholder("C, 0.7 or [0.5, 0.8]")
+    for n, answer in enumerate(answers):
+        boxes.nth(n).fill(answer)
     _apply(page, settle)
 
 
@@ -81,7 +83,7 @@ def build_case(page, url: str, settle, out: Path | None = None) -> None:
     main.get_by_role("button", name="Start").click()
     settle(page)
     for ident, label in HYPOTHESES:
-        _add(page, settle, "hypothesis", {"Id (a-z, 0-9, '_', '-')": ident,
+        _add(page, settle, "Add a hypothesis", {"Id (a-z, 0-9, '_', '-')": ident,
                                           "Label (what readers see)": label})  # fmt: skip
     main.get_by_text("Not sure").nth(1).click()  # exhaustive? not sure
     settle(page)
@@ -89,7 +91,7 @@ def build_case(page, url: str, settle, out: Path | None = None) -> None:
     settle(page)
     _shoot(page, settle, out, "2-hypotheses")
     _step(page, settle, "3. Sources")
-    _add(page, settle, "source", {"Id": "staff", "Name": "Office staff",
+    _add(page, settle, "Add a source", {"Id": "staff", "Name": "Office staff",
                                   "Credibility: P(the report is accurate)": "medium"})  # fmt: skip
     _shoot(page, settle, out, "3-sources")
     _step(page, settle, "4. Evidence")
@@ -99,17 +101,28 @@ def build_case(page, url: str, settle, out: Path | None = None) -> None:
         main.get_by_label("Id", exact=True).fill(ident)
         main.get_by_label("Claim: what the report says").fill(claim)
         main.get_by_label("Rationale: why these likelihoods").fill(rationale)
-        boxes = main.get_by_placeholder("C, 0.7 or [0.5, 0.8]")
         for n, answer in enumerate(answers):
-            boxes.nth(n).fill(answer)
+            main.get_by_placeholder("C, 0.7 or [0.5, 0.8]").nth(n).fill(answer)
         _apply(page, settle)
     _shoot(page, settle, out, "4-evidence")
-    _step(page, settle, "5. Indicators")
-    _shoot(page, settle, out, "5-indicators")
-    _step(page, settle, "6. Save and export")
+    _step(page, settle, "5. Events")
+    event = {"Id": "cake-gone", "What happened": "The cake was eaten between 12:00 and 12:30."}
+    _add(page, settle, "Add an event", event, answers=["0.9", "0.9", "0.5"])
+    _shoot(page, settle, out, "5-events")
+    _step(page, settle, "6. Assumptions")
+    assumption = {
+        "Id": "camera-clock",
+        "The assumption": "The kitchen camera's clock is right.",
+        "Rests on (item or event ids, comma-separated)": "camera",
+    }
+    _add(page, settle, "Add an assumption", assumption)
+    _shoot(page, settle, out, "6-assumptions")
+    _step(page, settle, "7. Indicators")
+    _shoot(page, settle, out, "7-indicators")
+    _step(page, settle, "8. Save and export")
     main.get_by_role("button", name="Save", exact=True).click()
     settle(page)
-    _shoot(page, settle, out, "6-save")
+    _shoot(page, settle, out, "8-save")
 
 
 def main() -> None:

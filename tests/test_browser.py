@@ -166,7 +166,8 @@ def test_ach_app_opens_the_named_case_under_its_root(browser_page, tmp_path):
 
 
 def test_a_case_is_built_and_saved_from_an_empty_folder(browser_page, tmp_path):
-    """A new user's path: the Build page on an empty folder, three hypotheses, two items."""
+    """A new user's path: the Build page on an empty folder, three hypotheses, two items,
+    an event and an assumption, saved."""
     from typer.testing import CliRunner
 
     from analysis.cli import app
@@ -189,5 +190,7 @@ def test_a_case_is_built_and_saved_from_an_empty_folder(browser_page, tmp_path):
     case = load_case("cake", tmp_path)
     assert len(case.hypotheses) == 3 and [i.id for i in case.evidence] == ["crumbs", "camera"]
     assert case.evidence[0].ratings["ann"] == "CC" and case.evidence[1].rationale == ""
+    assert [e.id for e in case.events] == ["cake-gone"]
+    assert case.assumptions[0].rests_on == ("camera",)
     result = CliRunner().invoke(app, ["analyze", "cake", "--root", str(tmp_path)])
     assert result.exit_code == 0, result.output

@@ -234,3 +234,27 @@ def test_a_hundred_items_draw_one_editor(tmp_path):
     step(at, "evidence")
     assert len(at.text_area) <= 4  # one item's claim and rationale, not 100 of each
     assert at.dataframe[0].value.shape[0] >= 100
+
+
+def test_events_and_assumptions_are_built_and_saved(tmp_path):
+    at = start(tmp_path)
+    build_small_case(at)
+    step(at, "events")
+    add(at, "events", id="cake-gone", description="The cake was eaten at noon.",
+        **{"answer|ann": "0.6", "answer|bob": "0.6", "answer|something-else": "0.5"})  # fmt: skip
+    step(at, "evidence")
+    add(at, "evidence", id="witness", claim="A colleague saw the empty plate at 12:10.",
+        source="cam", event="cake-gone", tags="witness, kitchen")  # fmt: skip
+    step(at, "assumptions")
+    add(at, "assumptions", id="plate", statement="The plate held the cake.",
+        rests_on="cake-gone, crumbs")  # fmt: skip
+    step(at, "save")
+    assert not errors(at), errors(at)
+    at.button(key="build_save").click()
+    run(at)
+    case = load_case("demo", tmp_path)
+    assert [e.id for e in case.events] == ["cake-gone"]
+    witness = case.evidence[1]
+    assert witness.event == "cake-gone" and witness.tags == ("witness", "kitchen")
+    assert case.assumptions[0].rests_on == ("cake-gone", "crumbs")
+    assert runner.invoke(cli, ["analyze", "demo", "--root", str(tmp_path)]).exit_code == 0

@@ -32,7 +32,7 @@ FOLDERS = ("hypotheses", "evidence")
 
 def _document_of(key: str) -> int:
     """0 for what the hypotheses file holds, 1 for the evidence file."""
-    return 0 if key in ("title", "question", "hypotheses") else 1
+    return 0 if key in ("title", "question", "as_of", "marking", "hypotheses") else 1
 
 
 def _yaml() -> YAML:
@@ -216,22 +216,33 @@ class Draft:
             self.changed()
 
     def items(self) -> Iterable[CommentedMap]:
-        """Every evidence item and indicator (the entries that name hypotheses and sources)."""
-        for key in ("evidence", "indicators"):
+        """Every item, event and indicator (the entries with likelihoods or a source)."""
+        for key in ("evidence", "events", "indicators"):
             listed = self.documents[1].get(key)
             for entry in listed if isinstance(listed, list) else []:
                 if isinstance(entry, dict):
                     yield entry
 
     def rename_key(self, kind: str, old: str, new: str) -> None:
-        """Follow a renamed hypothesis or source id into every item that names it."""
+        """Follow a renamed id into everything that names it.
+
+        ``kind`` is ``hypothesis`` (likelihood and rating maps), ``source`` (items'
+        ``source``), ``event`` (items' ``event`` and assumptions' ``rests_on``) or
+        ``item`` (assumptions' ``rests_on``).
+        """
         for entry in self.items():
-            if kind == "source" and entry.get("source") == old:
-                entry["source"] = new
+            if entry.get(kind if kind in ("source", "event") else "") == old:
+                entry[kind] = new
             for cells in ("likelihoods", "ratings"):
                 held = entry.get(cells)
                 if kind == "hypothesis" and isinstance(held, dict) and old in held:
                     _rename_in_place(held, old, new)
+        if kind in ("event", "item"):
+            listed = self.documents[1].get("assumptions")
+            for assumption in listed if isinstance(listed, list) else []:
+                rests = assumption.get("rests_on") if isinstance(assumption, dict) else None
+                if isinstance(rests, list) and old in rests:
+                    rests[rests.index(old)] = new
         self.changed()
 
     def drop_hypothesis_cells(self, hypothesis: str) -> None:

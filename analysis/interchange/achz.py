@@ -3,8 +3,8 @@
 An ``.achz`` is a gzip of one UTF-16 XML document. Reading stream-decompresses with a cap,
 parses with defusedxml (no DTD, no entities, no external references) and keeps each
 element's line, so every problem is located. It holds only Heuer ratings and
-credibility levels: items become one source per level, TYPE, CODE and FLAG are kept
-in the rationale.
+credibility levels: items become one source per level; TYPE, CODE and a set FLAG
+become tags.
 """
 
 from __future__ import annotations
@@ -213,13 +213,13 @@ def _item(located, node, index, hypotheses, item_ids, sources) -> dict | None:
     notes = [node.value("NOTES")]
     if link := node.value("LINK"):
         notes.append(f"Link: {link}")
+    if rationale := " ".join(n for n in notes if n):
+        item["rationale"] = rationale
     tags = [t for t in (node.value("TYPE"), node.value("CODE")) if t]
     if node.value("FLAG") == "1":
         tags.append("flagged")
     if tags:
-        notes.append("PARC tags: " + ", ".join(tags))
-    if rationale := " ".join(n for n in notes if n):
-        item["rationale"] = rationale
+        item["tags"] = list(dict.fromkeys(tags))
     return item
 
 
@@ -274,12 +274,16 @@ def write_achz(case: Case) -> bytes:
     for h in case.hypotheses:
         parts.append(f"<HYPOTHESIS>{element('NAME', h.label)}</HYPOTHESIS>")
     for item in case.evidence:
+        if item.retracted:  # PARC ACH has no retraction: an item there always weighs
+            continue
         credibility = case.credibility_of(item).value
         values = ", ".join(PARC_RATING[_rating(item, h)] for h in case.hypothesis_ids)
         parts.append(
             "<EVIDENCE>"
             + element("NAME", item.claim)
             + element("NOTES", item.rationale)
+            + (element("TYPE", item.tags[0]) if item.tags else "")
+            + element("FLAG", int("flagged" in item.tags))
             + element("DATE", _millis(item.date))
             + element("CREDIBILITY", credibility_word(credibility).upper())
             + (element("RELEVANCE", item.relevance.upper()) if item.relevance else "")

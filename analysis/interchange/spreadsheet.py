@@ -20,7 +20,8 @@ from analysis.interchange.guard import (
     decode_text,
     fail,
 )
-from analysis.interchange.table import Row, case_rows, read_rows
+from analysis.interchange.rows import case_rows
+from analysis.interchange.table import Row, read_rows
 
 _DELIMITERS = ",;\t"
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from analysis.case import Case, Item, Prob
 from analysis.casefile.schema import (
     check_date,
     check_id,
@@ -35,8 +34,11 @@ from analysis.interchange.common import (
 #: The item columns of the contract, in the order an export writes them.
 COLUMNS = ("id", "claim", "source", "credibility", "relevance", "date", "tags", "rationale")
 #: Further item columns an export writes after the hypotheses when the case needs them.
-EXTRA_COLUMNS = ("kind", "if_unreliable")
-KINDS = {"evidence": "evidence", "indicator": "indicators"}
+EXTRA_COLUMNS = ("kind", "if_unreliable", "event", "retracted", "rests_on")
+#: ``kind`` column values -> the case-file list the row goes to.
+KINDS = {"evidence": "evidence", "indicator": "indicators", "event": "events",
+         "assumption": "assumptions"}  # fmt: skip
+_TRUE, _FALSE = ("true", "yes", "1"), ("false", "no", "0")
 #: ``#`` rows: what they hold and in which column.
 META_ROWS = {
     "#title": "the case title, in the claim column",
@@ -47,6 +49,8 @@ META_ROWS = {
     "#source": "a source: its id in the source column, its name in the claim column, "
     "its credibility in the credibility column",
     "#concentration": "the Beta concentration for point values, in the claim column",
+    "#marking": "the handling marking printed on every brief page, in the claim column",
+    "#as_of": "the information cut-off (YYYY-MM-DD), in the claim column",
 }
 
 Row = tuple[int, list[Any]]  # (row number in the file, cell values)
@@ -88,9 +92,9 @@ class _Reader:
         self.hyp_columns: list[int] = []
         self.sources: dict[str, dict] = {}
         self.declared: set[str] = set()
-        self.items: dict[str, list[dict]] = {"evidence": [], "indicators": []}
+        self.items: dict[str, list[dict]] = {kind: [] for kind in KINDS.values()}
         self.ids: dict[str, int] = {}
-        self.title = self.question = None
+        self.title = self.question = self.marking = self.as_of = None
         self.concentration = None
 
     def header(self) -> None:
@@ -177,6 +181,10 @@ class _Reader:
             self.title = self.located.check(check_text, claim, "#title", row, claim_col)
         elif name == "#question":
             self.question = self.located.check(check_text, claim, "#question", row, claim_col)
+        elif name == "#marking":
+            self.marking = self.located.check(check_text, claim, "#marking", row, claim_col)
+        elif name == "#as_of":
+            self.as_of = self.located.check(check_date, claim, "#as_of", row, claim_col)
         elif name == "#concentration":
             self.concentration = self.located.check(
                 check_positive, as_number(claim), "#concentration", row, claim_col
@@ -264,11 +272,32 @@ class _Reader:
             self.located.add(row, f"kind is {kind_text!r}; must be one of {', '.join(KINDS)}", kcol)
             return
         claim, ccol = self.get(cells, "claim")
+        text_key = {"events": "description", "assumptions": "statement"}.get(kind, "claim")
         item: dict[str, Any] = {
             "id": ident,
-            "claim": self.located.check(check_text, claim, f"item {ident!r} claim", row, ccol),
+            text_key: self.located.check(check_text, claim, f"{ident!r} claim", row, ccol),
         }
-        for key, checker in (("date", check_date), ("relevance", check_level)):
+        if kind == "assumptions":
+            self.assumption_row(item, ident, row, cells)
+        else:
+            self.weighed_row(item, kind, ident, row, cells)
+        rationale, _ = self.get(cells, "rationale")
+        if rationale:
+            item["rationale"] = rationale
+        self.items[kind].append(item)
+
+    def assumption_row(self, item: dict, ident: str, row: int, cells: list[Any]) -> None:
+        text, col = self.get(cells, "rests_on")
+        item["rests_on"] = split_list(text)
+        if not item["rests_on"]:
+            self.located.add(
+                row, f"assumption {ident!r} rests_on is empty; name the item or event ids", col
+            )
+
+    def weighed_row(self, item: dict, kind: str, ident: str, row: int, cells: list[Any]) -> None:
+        """An evidence item, indicator or event: its fields and hypothesis cells."""
+        keys = ("date",) if kind == "events" else ("date", "relevance")
+        for key, checker in ((k, check_date if k == "date" else check_level) for k in keys):
             text, kcol = self.get(cells, key)
             if text:
                 item[key] = self.located.check(
@@ -278,18 +307,18 @@ class _Reader:
                     row,
                     kcol,
                 )
-        text, ucol = self.get(cells, "if_unreliable")
-        if text:
-            item["if_unreliable"] = self.located.check(
-                check_probability, as_number(text), f"item {ident!r} if_unreliable", row, ucol
-            )
-        source = self.item_source(cells, row)
-        if source is None and kind == "evidence":
-            source = self.sources.setdefault(
-                "unattributed", {"id": "unattributed", "name": "Unattributed"}
-            )["id"]
-        if source is not None:
-            item["source"] = source
+        if kind != "events":
+            self.item_fields(item, kind, ident, row, cells)
+        if item.get("event"):
+            for hcol in self.hyp_columns:
+                if cell_text(cells[hcol - 1]):
+                    self.located.add(
+                        row,
+                        f"item {ident!r} reports event {item['event']!r}: leave its hypothesis "
+                        "cells empty (they are the event's)",
+                        hcol,
+                    )
+            return
         likelihoods, ratings = {}, {}
         for hypothesis, hcol in zip(self.hypotheses, self.hyp_columns, strict=True):
             subject = f"item {ident!r} under {hypothesis['label']!r}"
@@ -302,10 +331,36 @@ class _Reader:
             item["likelihoods"] = likelihoods
         if ratings:
             item["ratings"] = ratings
-        rationale, _ = self.get(cells, "rationale")
-        if rationale:
-            item["rationale"] = rationale
-        self.items[kind].append(item)
+
+    def item_fields(self, item: dict, kind: str, ident: str, row: int, cells: list[Any]) -> None:
+        """The fields of evidence and indicators only: source, tags, event, retracted."""
+        text, ucol = self.get(cells, "if_unreliable")
+        if text:
+            item["if_unreliable"] = self.located.check(
+                check_probability, as_number(text), f"item {ident!r} if_unreliable", row, ucol
+            )
+        source = self.item_source(cells, row)
+        if source is None and kind == "evidence":
+            source = self.sources.setdefault(
+                "unattributed", {"id": "unattributed", "name": "Unattributed"}
+            )["id"]
+        if source is not None:
+            item["source"] = source
+        tags, _ = self.get(cells, "tags")
+        if split_list(tags):
+            item["tags"] = split_list(tags)
+        if kind != "evidence":
+            return
+        event, ecol = self.get(cells, "event")
+        if event:
+            item["event"] = self.located.check(check_id, event, f"item {ident!r} event", row, ecol)
+        flag, fcol = self.get(cells, "retracted")
+        if flag.lower() in _TRUE:
+            item["retracted"] = True
+        elif flag and flag.lower() not in _FALSE:
+            self.located.add(
+                row, f"item {ident!r} retracted is {flag!r}; write true or false", fcol
+            )
 
     def documents(self) -> tuple[dict, dict]:
         if not self.items["evidence"] and not self.located.problems:
@@ -315,20 +370,26 @@ class _Reader:
             )
         self.located.raise_if_any()
         title = self.title or "Imported case"
-        hypotheses = {
-            "case": "imported",
-            "title": title,
-            "question": self.question or title,
-            "hypotheses": self.hypotheses,
-        }
+        hypotheses: dict[str, Any] = {"case": "imported", "title": title}
+        hypotheses["question"] = self.question or title
+        for key, value in (("as_of", self.as_of), ("marking", self.marking)):
+            if value is not None:
+                hypotheses[key] = value
+        hypotheses["hypotheses"] = self.hypotheses
         evidence: dict[str, Any] = {"case": "imported"}
         if self.concentration is not None:
             evidence["defaults"] = {"concentration": self.concentration}
         evidence["sources"] = list(self.sources.values())
         evidence["evidence"] = self.items["evidence"]
-        if self.items["indicators"]:
-            evidence["indicators"] = self.items["indicators"]
+        for key in ("events", "assumptions", "indicators"):
+            if self.items[key]:
+                evidence[key] = self.items[key]
         return hypotheses, evidence
+
+
+def split_list(text: str) -> list[str]:
+    """``a; b`` or ``a, b`` as ``[a, b]`` (empty parts dropped)."""
+    return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
 
 
 def _passes(checker, value) -> bool:
@@ -345,90 +406,4 @@ def read_rows(rows: list[Row], display: str, csv: bool) -> Imported:
     return Imported(hypotheses, evidence)
 
 
-# -- writing ------------------------------------------------------------------------------
-def _written(prob: Prob | None, rating: str | None) -> Any:
-    value = None if prob is None or prob.origin == "rating" else prob.as_written()
-    if isinstance(value, list):
-        value = f"[{value[0]:g}, {value[1]:g}]"
-    if rating is None:
-        return value
-    return rating if value is None else f"{value} ({rating})"
-
-
-def case_rows(case: Case) -> list[list[Any]]:
-    """The case in the table layout (values as written: numbers, words, ranges, ratings)."""
-    ids = case.hypothesis_ids
-    clash = [h for h in ids if h in COLUMNS + EXTRA_COLUMNS]
-    extra = [
-        c
-        for c, wanted in (
-            ("kind", bool(case.indicators)),
-            (
-                "if_unreliable",
-                any(i.if_unreliable is not None for i in (*case.evidence, *case.indicators)),
-            ),
-        )
-        if wanted
-    ]
-    header = [*COLUMNS, *(f"{h} (hypothesis)" if h in clash else h for h in ids), *extra]
-    width = len(header)
-
-    def row(**cells: Any) -> list[Any]:
-        out = [None] * width
-        for name, value in cells.items():
-            out[header.index(name)] = value
-        return out
-
-    def per_hypothesis(name: str, values: list[Any]) -> list[Any]:
-        out = row(id=name)
-        for index, value in enumerate(values):
-            out[len(COLUMNS) + index] = value
-        return out
-
-    rows = [header, row(id="#title", claim=case.title), row(id="#question", claim=case.question)]
-    rows.append(per_hypothesis("#label", [h.label for h in case.hypotheses]))
-    if any(h.description for h in case.hypotheses):
-        rows.append(
-            per_hypothesis("#description", [h.description or None for h in case.hypotheses])
-        )
-    if case.hypotheses[0].prior is not None:
-        rows.append(per_hypothesis("#prior", [h.prior for h in case.hypotheses]))
-    if case.concentration is not None:
-        rows.append(row(id="#concentration", claim=case.concentration))
-    for source in case.sources:
-        credibility = (
-            None if source.credibility.origin == "default" else _written(source.credibility, None)
-        )
-        rows.append(row(id="#source", claim=source.name, source=source.id, credibility=credibility))
-    for kind, items in (("evidence", case.evidence), ("indicator", case.indicators)):
-        for item in items:
-            rows.append(
-                _item_row(case, item, row, kind, "kind" in header, "if_unreliable" in header)
-            )
-    return rows
-
-
-def _item_row(
-    case: Case, item: Item, row, kind: str, with_kind: bool, with_unreliable: bool
-) -> list[Any]:
-    cells: dict[str, Any] = {
-        "id": item.id,
-        "claim": item.claim,
-        "source": item.source,
-        "relevance": item.relevance,
-        "date": item.date,
-        "rationale": item.rationale or None,
-    }
-    if item.source is not None and case.source_by_id[item.source].credibility.origin != "default":
-        cells["credibility"] = _written(case.source_by_id[item.source].credibility, None)
-    if with_kind:
-        cells["kind"] = kind
-    if with_unreliable:
-        cells["if_unreliable"] = item.if_unreliable
-    out = row(**cells)
-    for index, h in enumerate(case.hypothesis_ids):
-        out[len(COLUMNS) + index] = _written(item.likelihoods[h], item.ratings.get(h))
-    return out
-
-
-__all__ = ["COLUMNS", "EXTRA_COLUMNS", "META_ROWS", "case_rows", "read_rows"]
+__all__ = ["COLUMNS", "EXTRA_COLUMNS", "KINDS", "META_ROWS", "read_rows", "split_list"]

@@ -22,8 +22,10 @@ STEPS = {
     "hypotheses": "2. Hypotheses",
     "sources": "3. Sources",
     "evidence": "4. Evidence",
-    "indicators": "5. Indicators",
-    "save": "6. Save and export",
+    "events": "5. Events",
+    "assumptions": "6. Assumptions",
+    "indicators": "7. Indicators",
+    "save": "8. Save and export",
 }
 STEP = "build_step"
 EXCLUSIVE, EXHAUSTIVE = "build_exclusive", "build_exhaustive"
@@ -64,6 +66,8 @@ def show(root: Path) -> None:
     general = located.get((), [])
     for message in general:
         st.error(message, icon="⚠️")
+    for warning in case.warnings if case is not None else ():
+        st.warning(warning.split(": ", 1)[-1])  # valid, but worth fixing
     if step == "question":
         _question(located)
     elif step == "hypotheses":
@@ -76,6 +80,21 @@ def show(root: Path) -> None:
             "Evidence",
             "Each item is a report from a source. For each hypothesis, answer: if it were "
             "true, how likely is this report?",
+        )
+    elif step == "events":
+        list_section(
+            "events",
+            "Events",
+            "Something that happened, reported by one or more items: its likelihoods are "
+            "set once here, and each report names it in its 'Reports the event' field, so "
+            "several reports of one event corroborate it instead of counting twice.",
+        )
+    elif step == "assumptions":
+        list_section(
+            "assumptions",
+            "Key assumptions",
+            "What the analysis takes for granted. For each, the items and events that rest "
+            "on it: the analysis shows how the conclusion moves if it fails.",
         )
     elif step == "indicators":
         list_section(
@@ -109,20 +128,34 @@ def _question(located: dict) -> None:
         )
         for message in located.get(("question",), []):
             st.error(message, icon="⚠️")
+        left, right = st.columns(2)
+        marking = left.text_input(
+            "Handling marking (optional, printed on every brief page)",
+            str(hyp.get("marking") or ""), key=f"{prefix}|marking",
+        )  # fmt: skip
+        as_of = right.text_input(
+            "Information cut-off, YYYY-MM-DD (optional; default the latest item date)",
+            str(hyp.get("as_of") or ""), key=f"{prefix}|as_of",
+        )  # fmt: skip
+        for field in ("marking", "as_of"):
+            for message in located.get((field,), []):
+                st.error(message, icon="⚠️")
         submitted = st.form_submit_button("Apply changes", type="primary", key=f"{prefix}|apply")
     if submitted:
         try:
-            bs.edit(lambda d: _set_question(d, name.strip(), title, question))
+            bs.edit(lambda d: _set_question(d, name.strip(), title, question, marking, as_of))
         except ValueError as error:
             bs.notice("error", str(error))
         st.rerun()
 
 
-def _set_question(d, name: str, title: str, question: str) -> None:
+def _set_question(d, name: str, title: str, question: str, marking: str, as_of: str) -> None:
     if name != d.name:
         d.rename(name)
     d.set(("title",), title.strip())
     d.set(("question",), question.strip())
+    d.set(("marking",), marking.strip() or None)
+    d.set(("as_of",), as_of.strip() or None)
 
 
 def _hypotheses() -> None:

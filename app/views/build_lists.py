@@ -69,12 +69,43 @@ _ITEM = (
         "then tells nothing).",
     ),
 )
-FIELDS["evidence"] = FIELDS["indicators"] = _ITEM
+_TAGS = Field("tags", "Tags (comma-separated: types, codes, flags)", "list")
+FIELDS["evidence"] = (
+    *_ITEM[:3],
+    Field("event", "Reports the event (its likelihoods are then the event's)", "event"),
+    *_ITEM[3:],
+    _TAGS,
+    Field("retracted", "Retracted: kept on record, carries no weight", "flag"),
+)
+FIELDS["indicators"] = (*_ITEM, _TAGS)
+FIELDS["events"] = (
+    Field("id", "Id", required=True),
+    Field("description", "What happened", "area", required=True),
+    Field("date", "Date (YYYY-MM-DD)"),
+    Field("rationale", "Rationale: why these likelihoods", "area"),
+)
+FIELDS["assumptions"] = (
+    Field("id", "Id", required=True),
+    Field("statement", "The assumption", "area", required=True),
+    Field(
+        "rests_on",
+        "Rests on (item or event ids, comma-separated)",
+        "list",
+        help="If the assumption fails, these carry no weight.",
+    ),
+    Field("rationale", "Why it holds", "area"),
+)
+#: the lists whose entries are weighed against each hypothesis
+WEIGHED = ("evidence", "events", "indicators")
+#: the lists sharing one id space (ids are unique across them)
+ITEMS = ("evidence", "events", "assumptions", "indicators")
 SINGULAR = {"hypotheses": "hypothesis", "sources": "source", "evidence": "item",
-            "indicators": "indicator"}  # fmt: skip
+            "events": "event", "assumptions": "assumption", "indicators": "indicator"}  # fmt: skip
 ADD = {"hypotheses": "Add a hypothesis", "sources": "Add a source", "evidence": "Add an item",
+       "events": "Add an event", "assumptions": "Add an assumption",
        "indicators": "Add an indicator"}  # fmt: skip
-PREFIX = {"hypotheses": "h", "sources": "s", "evidence": "e", "indicators": "i"}
+PREFIX = {"hypotheses": "h", "sources": "s", "evidence": "e", "events": "v", "assumptions": "a",
+          "indicators": "i"}  # fmt: skip
 
 
 def _text(value: Any) -> str:
@@ -83,6 +114,15 @@ def _text(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_text(v) for v in value) + "]"
     return str(value)
+
+
+def _short(text: str, limit: int = 70) -> str:
+    return text[:limit] + ("…" if len(text) > limit else "")
+
+
+def _list_text(value: Any) -> str:
+    """A list field as its text box shows it: ``a, b``."""
+    return ", ".join(_text(v) for v in value) if isinstance(value, list) else _text(value)
 
 
 def answer_text(entry: dict, hypothesis: str) -> str:
@@ -97,7 +137,12 @@ def answer_text(entry: dict, hypothesis: str) -> str:
 
 def field_value(field: Field, text: str) -> Any:
     """What a field's text writes into the draft (None removes the key)."""
+    if field.kind == "flag":
+        return True if text else None
     text = text.strip()
+    if field.kind == "list":
+        parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
+        return parts or (None if field.key != "rests_on" else [])
     if not text:
         return "" if field.required else None
     return as_number(text) if field.kind == "number" else text
@@ -114,8 +159,8 @@ def ids_of(current: Draft, key: str) -> list[str]:
 
 def _new_id(current: Draft, key: str) -> str:
     taken = set(ids_of(current, key))
-    if key in ("evidence", "indicators"):
-        taken |= set(ids_of(current, "evidence")) | set(ids_of(current, "indicators"))
+    if key in ITEMS:
+        taken = {i for other in ITEMS for i in ids_of(current, other)}
     n = len(current.entries(key)) + 1
     while f"{PREFIX[key]}{n}" in taken:
         n += 1
@@ -128,6 +173,10 @@ def _blank(current: Draft, key: str) -> dict:
         return {"id": ident, "label": f"Hypothesis {ident[1:]}"}
     if key == "sources":
         return {"id": ident, "name": f"Source {ident[1:]}"}
+    if key == "events":
+        return {"id": ident, "description": ""}
+    if key == "assumptions":
+        return {"id": ident, "statement": "", "rests_on": []}
     sources = ids_of(current, "sources")
     entry: dict = {"id": ident, "claim": ""}
     if key == "evidence" and sources:
@@ -150,10 +199,18 @@ def summary(current: Draft, key: str, located: dict) -> list[dict]:
         elif key == "sources":
             row |= {"name": _text(entry.get("name")),
                     "credibility": _text(entry.get("credibility")) or "1"}  # fmt: skip
+        elif key == "assumptions":
+            row |= {"statement": _short(_text(entry.get("statement"))),
+                    "rests on": _list_text(entry.get("rests_on"))}  # fmt: skip
+        elif key == "events":
+            reports = sum(1 for e in current.entries("evidence")
+                          if isinstance(e, dict) and e.get("event") == entry.get("id"))  # fmt: skip
+            row |= {"description": _short(_text(entry.get("description"))),
+                    "date": _text(entry.get("date")), "reported by": reports}  # fmt: skip
         else:
             claim = _text(entry.get("claim"))
             row |= {
-                "claim": claim[:70] + ("…" if len(claim) > 70 else ""),
+                "claim": _short(claim),
                 "source": _text(entry.get("source")),
                 "date": _text(entry.get("date")),
                 "rationale": "yes" if _text(entry.get("rationale")).strip() else "missing",
@@ -203,10 +260,16 @@ def _editor(current: Draft, key: str, index: int, located: dict) -> None:
             values[field.key] = _widget(current, field, entry, f"{prefix}|{field.key}")
             _problems(located, (key, index, field.key))
         answers = {}
-        if key in ("evidence", "indicators"):
-            if not _text(entry.get("rationale")).strip():
+        if key in WEIGHED:
+            if not _text(entry.get("rationale")).strip() and not entry.get("event"):
                 st.warning(NO_RATIONALE)
-            answers = _answers(current, key, index, entry, prefix, located)
+            if entry.get("event"):
+                st.info(
+                    f"This item reports the event {_text(entry.get('event'))!r}: its "
+                    "likelihoods are the event's (step Events)."
+                )
+            else:
+                answers = _answers(current, key, index, entry, prefix, located)
         submitted = st.form_submit_button("Apply changes", type="primary", key=f"{prefix}|apply")
     if submitted:
         bs.edit(lambda d: _apply(d, key, index, entry, values, answers))
@@ -236,8 +299,19 @@ def _move(key: str, index: int, to: int) -> None:
     st.rerun()
 
 
-def _widget(current: Draft, field: Field, entry: dict, key: str) -> str:
+def _widget(current: Draft, field: Field, entry: dict, key: str) -> Any:
     value = _text(entry.get(field.key))
+    if field.kind == "flag":
+        return st.checkbox(field.label, bool(entry.get(field.key)), key=key)
+    if field.kind == "list":
+        return st.text_input(field.label, _list_text(entry.get(field.key)), key=key,
+                             help=field.help)  # fmt: skip
+    if field.kind == "event":
+        options = ["", *ids_of(current, "events")]
+        if value and value not in options:
+            options.append(value)
+        return st.selectbox(field.label, options, index=options.index(value), key=key,
+                            format_func=lambda o: o or "(none: weighed on its own)")  # fmt: skip
     if field.kind == "area":
         return st.text_area(field.label, value, key=key, height=80, help=field.help)
     if field.kind == "choice":
@@ -290,9 +364,13 @@ def _apply(d: Draft, key: str, index: int, entry: dict, values: dict, answers: d
     for field in FIELDS[key]:
         d.set((key, index, field.key), field_value(field, values[field.key]))
     new_id = _text(d.entries(key)[index].get("id"))
-    if key in ("hypotheses", "sources") and old_id and new_id and new_id != old_id:
-        d.rename_key("hypothesis" if key == "hypotheses" else "source", old_id, new_id)
+    if old_id and new_id and new_id != old_id and key != "indicators":
+        d.rename_key(SINGULAR[key] if key != "evidence" else "item", old_id, new_id)
+    if key in ("hypotheses", "sources", "assumptions"):
         return
+    if key == "evidence" and field_value(FIELDS[key][3], values["event"]):
+        d.set((key, index, "likelihoods"), None)  # the event's likelihoods replace its own
+        d.set((key, index, "ratings"), None)
     for hypothesis, text in answers.items():
         number, rating, unknown = split_answer(text)
         d.set((key, index, "likelihoods", hypothesis), number)
