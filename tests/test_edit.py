@@ -138,10 +138,10 @@ def test_removing_a_hypothesis_removes_its_cells(root):
     draft = Draft.read(root, "office-leak")
     draft.remove("hypotheses", 2)
     draft.drop_hypothesis_cells("contractor")
-    draft.set(("hypotheses", 0, "prior"), 0.5)
-    draft.set(("hypotheses", 1, "prior"), 0.5)
+    for k, prior in enumerate((0.4, 0.3, 0.3)):
+        draft.set(("hypotheses", k, "prior"), prior)
     case = save_draft(draft, root)
-    assert case.hypothesis_ids == ("analyst", "manager")
+    assert case.hypothesis_ids == ("analyst", "manager", "other")
 
 
 def test_moving_entries_reorders_them(root):
