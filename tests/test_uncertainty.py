@@ -126,9 +126,6 @@ def shared_case() -> Case:
 
 # -- no shared parameter: the posterior mean is the closed form ------------------------------
 @seed_group
-@pytest.mark.xfail(
-    strict=True, reason="the seed case's F-7 event is not in the PyMC model yet (issue #10)"
-)
 def test_seed_case_mean_is_closed_form_when_nothing_is_shared(seed_case):
     # The seed case has several items per source; with one source per item nothing is
     # shared, so the PyMC mean must equal the closed form.
@@ -427,9 +424,6 @@ def test_warnings_say_what_is_wrong_and_what_to_do():
 
 # -- end to end and the fast path -------------------------------------------------------------
 @seed_group
-@pytest.mark.xfail(
-    strict=True, reason="the seed case's F-7 event is not in the PyMC model yet (issue #10)"
-)
 def test_cli_uncertainty_json(repo_root, seed_case, seed_draws):
     from typer.testing import CliRunner
 
