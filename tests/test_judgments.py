@@ -286,3 +286,14 @@ def test_saving_a_report_cell_judges_its_event(tmp_path):
     again = save_judgments(tmp_path, EVENTS, "kim", ratings={("e2", "h0"): "C"})
     assert again.likelihoods == {("ev0", "h2"): Prob(0.4)} and again.ratings == {("ev0", "h0"): "C"}
     assert load_analyst(EVENTS, "kim", tmp_path) == again
+
+
+def test_bundled_reyes_judges_the_f7_event():
+    """The analyst who distrusts the photographs says so on the F-7 event they report."""
+    from analysis.casefile.loader import load_case
+
+    case = load_case("nk-hamas", ROOT)
+    reyes = load_judgments(case, ROOT)["reyes"]
+    events = {e.id for e in case.events}
+    judged = {item for item, _ in reyes.likelihoods}
+    assert judged & events and reyes.rationale.keys() & events
