@@ -1,0 +1,83 @@
+"""A parsed YAML file as plain data with the source line of every value.
+
+:class:`Document` is what :mod:`analysis.casefile.yamlio` returns and every later check
+reads: the data (plain dicts, lists and scalars), the line of each path, and the
+problems found while reading. :data:`INVALID` marks a value already reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from analysis.errors import Problem
+
+Path_ = tuple[str | int, ...]
+
+
+class _Invalid:
+    """Marks a value already reported as a problem (rejected tag, cut-off alias bomb)."""
+
+    _instance: _Invalid | None = None
+
+    def __new__(cls) -> _Invalid:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID: Any = _Invalid()
+
+
+@dataclass(frozen=True)
+class Document:
+    """One parsed YAML file: its plain data, the line of every path, and its problems.
+
+    ``data`` is None for an empty document and :data:`INVALID` when the text could not
+    be parsed at all.
+    """
+
+    path: str
+    data: Any = None
+    lines: Mapping[Path_, int] = field(default_factory=dict)
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def usable(self) -> bool:
+        """True when there is data to validate (parsed, not empty)."""
+        return self.data is not None and self.data is not INVALID
+
+    def line(self, path: Path_) -> int:
+        """The line of ``path``, else of its nearest recorded ancestor (0 if none)."""
+        for end in range(len(path), -1, -1):
+            line = self.lines.get(tuple(path[:end]))
+            if line:
+                return line
+        return 0
+
+    def renamed(self, path: str) -> Document:
+        """The same document shown under another display path."""
+        problems = tuple(replace(p, path=path) for p in self.problems)
+        return replace(self, path=path, problems=problems)
+
+
+def where(path: Path_) -> str:
+    """A path as readable text, e.g. ``evidence[3].likelihoods.direct``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return text or "the top level"
+
+
+def failed_document(display: str, line: int, message: str) -> Document:
+    """A document that could not be read or parsed, carrying the one problem why."""
+    return Document(display, INVALID, {}, (Problem(display, line, message),))
+
+
+__all__ = ["INVALID", "Document", "Path_", "failed_document", "where"]

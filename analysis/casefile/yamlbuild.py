@@ -1,0 +1,262 @@
+"""Building plain data from a stream of YAML parser events, recording lines and problems.
+
+Working from events (never a composed node graph) keeps every step iterative: a
+document nesting a million levels deep costs one pass and a bounded stack. The build
+records the line of every mapping entry and sequence element, accepts only the
+standard tags, reports duplicate keys, and enforces the limits of
+:mod:`analysis.casefile.limits` (values, depth, entries of each top-level list).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from yaml.nodes import ScalarNode
+
+from analysis.casefile.document import INVALID, Document, Path_, where
+from analysis.casefile.limits import MAX_DEPTH, MAX_ENTRIES, MAX_NODES, entries_problem
+from analysis.errors import Problem
+
+_YAML = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {f"{_YAML}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+#: Tags the resolver gives to plain ``=`` and ``<<``; as values they are just text.
+_TEXT_TAGS = {f"{_YAML}value", f"{_YAML}merge"}
+_MAP_TAG = f"{_YAML}map"
+_SEQ_TAG = f"{_YAML}seq"
+_STR_TAG = f"{_YAML}str"
+_TIMESTAMP_TAG = f"{_YAML}timestamp"
+_START_EVENTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_END_EVENTS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+_IGNORED_EVENTS = (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)
+
+
+def _show_tag(tag: str) -> str:
+    return "!!" + tag[len(_YAML) :] if tag.startswith(_YAML) else tag
+
+
+class EventBuilder:
+    """Turns a stream of parser events into plain data, recording lines and problems.
+
+    Working from events (never a composed node graph) keeps every step iterative: a
+    document nesting a million levels deep costs one pass and a bounded stack, and
+    nothing below :data:`MAX_DEPTH` is kept.
+    """
+
+    def __init__(self, display: str):
+        self.display = display
+        self.lines: dict[Path_, int] = {}
+        self.problems: list[Problem] = []
+        self.count = 0
+        self.cut_off = False
+        self.aliased = False  # an alias was expanded (an alias bomb is the likely cause)
+        self.constructor = yaml.constructor.SafeConstructor()
+        self.resolver = yaml.resolver.Resolver()
+        self.resolved: dict[tuple[str, bool], str] = {}
+        #: anchor -> (value, how many values it expands to); None while still open
+        self.anchors: dict[str, tuple[Any, int] | None] = {}
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.display, line, message))
+
+    def build(self, events) -> Document:
+        """The document the events describe (a YAML error in them propagates)."""
+        root: list[Any] = []
+        documents = 0
+        # one frame per open collection: [container, path, key or None, anchor, count]
+        # where key is (text, keep) once a mapping's key is read, until its value is
+        stack: list[list[Any]] = []
+        skip = 0  # how deep inside a collection that is dropped
+        for event in events:
+            kind = type(event)
+            if kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise yaml.composer.ComposerError(
+                        "expected a single document in the stream",
+                        None,
+                        "but found another document",
+                        event.start_mark,
+                    )
+                continue
+            if kind in _IGNORED_EVENTS:
+                continue
+            if skip:
+                skip += 1 if kind in _START_EVENTS else -1 if kind in _END_EVENTS else 0
+                continue
+            line = event.start_mark.line + 1
+            if kind in _END_EVENTS:
+                container, _, _, anchor, first = stack.pop()
+                if anchor is not None:
+                    self.anchors[anchor] = (container, self.count - first + 1)
+                self.place(stack, root, container)
+                continue
+            top = stack[-1] if stack else None
+            if top is not None and top[2] is None and type(top[0]) is dict:
+                skip = self.read_key(top, event, kind, line)
+                continue
+            path = self.path_of(top, line)
+            if len(path) == 2 and path[1] == MAX_ENTRIES.get(str(path[0])):
+                # one entry past a list's limit: stop reading (the rest costs nothing)
+                self.problem(line, entries_problem(str(path[0])))
+                return Document(self.display, INVALID, self.lines, tuple(self.problems))
+            if kind is yaml.AliasEvent:
+                self.place(stack, root, self.alias(event, path, line))
+                continue
+            anchor = event.anchor
+            if anchor is not None:
+                if anchor in self.anchors:
+                    raise yaml.composer.ComposerError(
+                        f"found duplicate anchor {anchor!r}", None, None, event.start_mark
+                    )
+                self.anchors[anchor] = None
+            self.count += 1
+            start = kind is not yaml.ScalarEvent
+            value = INVALID
+            if len(stack) >= MAX_DEPTH and not self.cut_off:
+                # stop reading here: the parsers' scanners slow down with every open
+                # level (quadratically), so reading on through [[[[...]]]] takes hours
+                self.cut(path, line, False)
+                return Document(self.display, INVALID, self.lines, tuple(self.problems))
+            if self.count > MAX_NODES or self.cut_off:
+                self.cut(path, line, self.count > MAX_NODES)
+            elif not start:
+                value = self.scalar(event, path, line)
+            else:
+                wanted = _SEQ_TAG if kind is yaml.SequenceStartEvent else _MAP_TAG
+                tag = wanted if event.tag in (None, "!") else event.tag
+                if tag == wanted:
+                    empty = [] if wanted == _SEQ_TAG else {}
+                    stack.append([empty, path, None, anchor, self.count])
+                    continue
+                self.reject(tag, path, line)
+            skip = 1 if start else 0
+            if anchor is not None:
+                self.anchors[anchor] = (value, 1)
+            self.place(stack, root, value)
+        data = root[0] if root else None
+        return Document(self.display, data, self.lines, tuple(self.problems))
+
+    def path_of(self, top: list[Any] | None, line: int) -> Path_:
+        """The path of the value that starts here (recording the line of a list item)."""
+        if top is None:
+            self.lines[()] = line
+            return ()
+        container, parent = top[0], top[1]
+        if type(container) is list:
+            path = (*parent, len(container))
+            self.lines[path] = line
+            return path
+        return (*parent, top[2][0])
+
+    def place(self, stack: list[list[Any]], root: list[Any], value: Any) -> None:
+        if not stack:
+            root.append(value)
+            return
+        frame = stack[-1]
+        container = frame[0]
+        if type(container) is list:
+            container.append(value)
+            return
+        key, keep = frame[2]
+        frame[2] = None
+        if keep:
+            container[key] = value
+
+    def read_key(self, frame: list[Any], event: Any, kind: type, line: int) -> int:
+        """Read a mapping key into ``frame``; returns how deep to skip (a collection key)."""
+        container, path = frame[0], frame[1]
+        frame[2] = (None, False)
+        if kind is not yaml.ScalarEvent:
+            self.problem(line, f"a key in {where(path)} is a list or mapping; keys must be text")
+            return 0 if kind is yaml.AliasEvent else 1
+        tag = self.tag(event)
+        if tag == f"{_YAML}merge":
+            self.problem(
+                line, f"merge keys (<<) are not supported (at {where(path)}); write the keys out"
+            )
+            return 0
+        if tag not in _SCALAR_TAGS and tag not in _TEXT_TAGS:
+            self.reject(tag, path, line)
+            return 0
+        key = event.value
+        if key in container:
+            first = self.lines.get((*path, key), 0)
+            self.problem(
+                line,
+                f"key {key!r} appears twice in {where(path)} (first on line {first}); "
+                "YAML would keep only the last one, so remove or rename one of them",
+            )
+            return 0
+        self.lines[(*path, key)] = line
+        frame[2] = (key, True)
+        return 0
+
+    def alias(self, event: Any, path: Path_, line: int) -> Any:
+        if event.anchor not in self.anchors:
+            raise yaml.composer.ComposerError(
+                None, None, f"found undefined alias {event.anchor!r}", event.start_mark
+            )
+        found = self.anchors[event.anchor]
+        self.aliased = True
+        if found is None:  # the alias sits inside its own anchor: endless nesting
+            self.cut(path, line, False)
+            return INVALID
+        value, size = found
+        self.count += size
+        if self.count > MAX_NODES or self.cut_off:
+            self.cut(path, line, self.count > MAX_NODES)
+            return INVALID
+        return value
+
+    def cut(self, path: Path_, line: int, too_many: bool) -> None:
+        if self.cut_off:
+            return
+        self.cut_off = True
+        what = (
+            f"expands to more than {MAX_NODES} values"
+            if too_many
+            else f"nests deeper than {MAX_DEPTH} levels"
+        )
+        fix = "split the case" if too_many else "flatten it"
+        fix = "check its aliases" if self.aliased else fix
+        self.problem(line, f"the document {what}, the limit (at {where(path)}); {fix}")
+
+    def reject(self, tag: str, path: Path_, line: int) -> None:
+        self.problem(
+            line,
+            f"YAML tag {_show_tag(tag)} is not allowed (at {where(path)}); "
+            "case files hold only plain text, numbers, lists and mappings",
+        )
+
+    def tag(self, event: Any) -> str:
+        """The scalar's tag, resolved as PyYAML's composer would (memoised by text)."""
+        if event.tag not in (None, "!"):
+            return event.tag
+        memo = (event.value, event.implicit[0])
+        tag = self.resolved.get(memo)
+        if tag is None:
+            tag = self.resolver.resolve(ScalarNode, event.value, event.implicit)
+            self.resolved[memo] = tag
+        return tag
+
+    def scalar(self, event: Any, path: Path_, line: int) -> Any:
+        tag = self.tag(event)
+        if tag in _TEXT_TAGS or tag in (_STR_TAG, _TIMESTAMP_TAG):
+            return event.value  # dates display exactly as written
+        if tag not in _SCALAR_TAGS:
+            self.reject(tag, path, line)
+            return INVALID
+        kind = tag[len(_YAML) :]
+        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark)
+        try:
+            return getattr(self.constructor, f"construct_yaml_{kind}")(node)
+        except (ValueError, LookupError, TypeError, ArithmeticError):
+            self.problem(
+                line,
+                f"{event.value!r} cannot be read as !!{kind} (at {where(path)}); fix the value",
+            )
+            return INVALID
+
+
+__all__ = ["EventBuilder"]
