@@ -310,24 +310,9 @@ class Case:
     # -- provenance ------------------------------------------------------------------
     def to_data(self) -> tuple[dict, dict]:
         """The two YAML documents (hypotheses, evidence) that reproduce this case."""
-        hypotheses: dict = {"case": self.name, "title": self.title, "question": self.question}
-        if self.as_of is not None:
-            hypotheses["as_of"] = self.as_of
-        if self.marking is not None:
-            hypotheses["marking"] = self.marking
-        hypotheses["hypotheses"] = [_hypothesis_data(h) for h in self.hypotheses]
-        evidence: dict = {"case": self.name}
-        if self.concentration is not None:
-            evidence["defaults"] = {"concentration": self.concentration}
-        evidence["sources"] = [_source_data(s) for s in self.sources]
-        evidence["evidence"] = [_item_data(i) for i in self.evidence]
-        if self.events:
-            evidence["events"] = [_event_data(e) for e in self.events]
-        if self.assumptions:
-            evidence["assumptions"] = [_assumption_data(a) for a in self.assumptions]
-        if self.indicators:
-            evidence["indicators"] = [_item_data(i) for i in self.indicators]
-        return hypotheses, evidence
+        from analysis.case_data import case_documents
+
+        return case_documents(self)
 
     @cached_property
     def content_hash(self) -> str:
@@ -338,71 +323,3 @@ class Case:
     def with_changes(self, **changes) -> Case:
         """A copy with ``changes`` applied (the cached arrays are recomputed)."""
         return replace(self, **changes)
-
-
-def _hypothesis_data(h: Hypothesis) -> dict:
-    data: dict = {"id": h.id, "label": h.label}
-    if h.description:
-        data["description"] = h.description
-    if h.prior is not None:
-        data["prior"] = h.prior
-    return data
-
-
-def _source_data(s: Source) -> dict:
-    data: dict = {"id": s.id, "name": s.name}
-    if s.credibility.origin != "default":
-        data["credibility"] = s.credibility.as_written()
-    return data
-
-
-def _numbers_data(data: dict, likelihoods: Mapping[str, Prob], ratings: Mapping[str, str]) -> None:
-    numeric = {h: p.as_written() for h, p in likelihoods.items() if p.origin != "rating"}
-    if numeric:
-        data["likelihoods"] = numeric
-    if ratings:
-        data["ratings"] = dict(ratings)
-
-
-def _event_data(event: Event) -> dict:
-    data: dict = {"id": event.id, "description": event.description}
-    if event.date is not None:
-        data["date"] = event.date
-    _numbers_data(data, event.likelihoods, event.ratings)
-    if event.rationale:
-        data["rationale"] = event.rationale
-    return data
-
-
-def _assumption_data(assumption: Assumption) -> dict:
-    data: dict = {
-        "id": assumption.id,
-        "statement": assumption.statement,
-        "rests_on": list(assumption.rests_on),
-    }
-    if assumption.rationale:
-        data["rationale"] = assumption.rationale
-    return data
-
-
-def _item_data(item: Item) -> dict:
-    data: dict = {"id": item.id, "claim": item.claim}
-    if item.date is not None:
-        data["date"] = item.date
-    if item.source is not None:
-        data["source"] = item.source
-    if item.event is not None:
-        data["event"] = item.event
-    else:
-        _numbers_data(data, item.likelihoods, item.ratings)
-    if item.tags:
-        data["tags"] = list(item.tags)
-    if item.retracted:
-        data["retracted"] = True
-    if item.relevance is not None:
-        data["relevance"] = item.relevance
-    if item.if_unreliable is not None:
-        data["if_unreliable"] = item.if_unreliable
-    if item.rationale:
-        data["rationale"] = item.rationale
-    return data
