@@ -2,10 +2,10 @@
 
 The text is *parsed* into events by libyaml's C parser (PyYAML's own parser where
 libyaml is missing; nothing is ever constructed from a tag) and the events are built
-(:mod:`analysis.casefile.yamlbuild`) into plain dicts, lists and scalars, iteratively, so no nesting depth can exhaust
-a stack. The limits of :mod:`analysis.casefile.limits` hold: a file over its byte limit
-is refused before it is read or parsed, a list past its entry limit stops the reading.
-The build:
+(:mod:`analysis.casefile.yamlbuild`) into plain dicts, lists and scalars, iteratively,
+so no nesting depth can exhaust a stack. The limits of :mod:`analysis.casefile.limits`
+hold: a file over its byte limit is refused before it is read or parsed, a list past
+its entry limit stops the reading. The build:
 
 * records ``lines[path] = line`` for every mapping entry (the line of its key) and
   every sequence element, with paths such as ``("evidence", 3, "likelihoods", "direct")``;
