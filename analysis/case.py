@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import KW_ONLY, dataclass, field, replace
 from functools import cached_property
 from typing import Literal
 
@@ -76,21 +76,29 @@ class Source:
 
 
 @dataclass(frozen=True)
-class Item:
-    """An item of evidence (observed) or an indicator (not yet observed)."""
+class _Judged:
+    """What an item and an event share: an id, the analyst's reasoning and where it was
+    written. The shared keys are keyword-only, after each kind's own fields."""
 
     id: str
+    _: KW_ONLY
+    #: Heuer ratings exactly as given in the file (may be empty or partial)
+    ratings: Mapping[str, str] = field(default_factory=dict)
+    rationale: str = ""
+    date: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Item(_Judged):
+    """An item of evidence (observed) or an indicator (not yet observed)."""
+
     claim: str
     #: hypothesis id -> likelihood; complete (ratings fill what numbers leave out)
     likelihoods: Mapping[str, Prob]
     source: str | None = None
-    date: str | None = None
-    rationale: str = ""
-    #: Heuer ratings exactly as given in the file (may be empty or partial)
-    ratings: Mapping[str, str] = field(default_factory=dict)
     relevance: str | None = None
     if_unreliable: float | None = None
-    line: int = 0
     #: the event this item reports (its likelihoods and ratings are then the event's)
     event: str | None = None
     #: free labels (types, codes, flags), in file order
@@ -104,21 +112,16 @@ class Item:
 
 
 @dataclass(frozen=True)
-class Event:
+class Event(_Judged):
     """Something that happened, reported by one or more items (Schum's corroboration).
 
     ``likelihoods[h]`` is ``q[e, h]`` = P(the event happened | h); the items that report
     it carry no likelihoods of their own.
     """
 
-    id: str
     description: str
     #: hypothesis id -> likelihood; complete (ratings fill what numbers leave out)
     likelihoods: Mapping[str, Prob]
-    ratings: Mapping[str, str] = field(default_factory=dict)
-    rationale: str = ""
-    date: str | None = None
-    line: int = 0
 
 
 @dataclass(frozen=True)
