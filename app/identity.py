@@ -135,7 +135,7 @@ class Personal:
     """The open case as the pages show it, for whoever is at the keyboard."""
 
     seen: state.Opened  # the case, or an analyst's view of it
-    adjustments: Adjustments  # unsaved moves (always none while saving)
+    adjustments: Adjustments  # unsaved moves (none but broken assumptions while saving)
     judgments: dict[str, Judgments]  # every analyst's, as saved
     panel_key: tuple  # (case version, judgment file versions)
     name: str | None  # who is saving (None: nobody)
@@ -169,7 +169,7 @@ def personal_view(opened: state.Opened) -> Personal:
     seen = open_as(opened, who, judgments)
     adjustments = state.sync_sliders(seen)
     saving = name is not None and who == name and not problems
-    if saving and adjustments:
+    if saving and adjustments.numbers:  # broken assumptions are a view, not a judgment
         try:
             judgments = {**judgments, name: save_moves(opened, seen, name, adjustments)}
         except CaseError as error:

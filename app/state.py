@@ -8,6 +8,11 @@ The sliders' numbers live in two places:
   the values of the sliders drawn in the previous run are copied into it
   (:func:`sync_sliders`), and a slider drawn again starts from it (:func:`slider_start`).
 
+A report of an event has no likelihoods of its own: its event's sliders and matrix
+row (keyed by the event's id) move them, and :func:`analysis.scenario.prune` files any
+move of a report under its event. The sidebar's switches that break key assumptions
+(``broken|<id>``) are kept in the same store and are part of the adjustments.
+
 The Matrix page's editor (:func:`editor_key`) feeds the same :data:`ADJUST` store: at
 the start of every run :func:`sync_matrix_edits` checks its pending cell edits and
 copies the valid ones in, so a typed number and a moved slider are one override.
@@ -27,7 +32,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from analysis.case import Case
+from analysis.case import Case, Event, Item
 from analysis.casefile.schema import check_probability
 from analysis.engine import Analysis, run
 from analysis.scenario.adjustments import Adjustments, prune
@@ -37,7 +42,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CASE = "nk-hamas"
 
 #: session_state keys
-ADJUST = "adjust"  # {"case": key, "prior": {}, "likelihood": {}, "credibility": {}}
+ADJUST = "adjust"  # {"case": key, and a dict per kind of slider (KINDS)}
 UPLOADS = "uploads"  # case name -> Case (uploaded pairs of files, kept in memory)
 CASE = "case"  # the case picker's selection
 ROOT = "root"
@@ -47,6 +52,9 @@ EDIT_PROBLEMS = "matrix_edit_problems"  # rejected cell edits, shown once on the
 
 #: prefixes of the slider keys; a key is prefix + parts joined by "|"
 PRIOR, LIKELIHOOD, CREDIBILITY = "prior", "likelihood", "credibility"
+#: prefix of the sidebar's switches that break a key assumption (``broken|<id>``)
+BROKEN = "broken"
+KINDS = (PRIOR, LIKELIHOOD, CREDIBILITY, BROKEN)
 UPLOAD_PREFIX = "upload: "
 
 
@@ -145,8 +153,8 @@ def _analysis(_case: Case, case_key: tuple, adjust_key: tuple, yardstick: str) -
 
 
 def adjustments_from_key(key: tuple) -> Adjustments:
-    priors, likelihoods, credibilities = key
-    return Adjustments(dict(priors), dict(likelihoods), dict(credibilities))
+    priors, likelihoods, credibilities, broken = key
+    return Adjustments(dict(priors), dict(likelihoods), dict(credibilities), frozenset(broken))
 
 
 def analysis_of(opened: Opened, adjustments: Adjustments, yardstick: str) -> Analysis:
@@ -164,7 +172,7 @@ def _store(case_key: tuple) -> dict:
     store = st.session_state.get(ADJUST)
     if store is None or store.get("case") != case_key:
         reset_sliders()
-        store = {"case": case_key, PRIOR: {}, LIKELIHOOD: {}, CREDIBILITY: {}}
+        store = {"case": case_key, **{kind: {} for kind in KINDS}}
         st.session_state[ADJUST] = store
     return store
 
@@ -174,28 +182,34 @@ def sync_sliders(opened: Opened) -> Adjustments:
     store = _store(opened.key[:2])
     for key in list(st.session_state.keys()):
         kind, _, rest = str(key).partition("|")
-        if kind not in (PRIOR, LIKELIHOOD, CREDIBILITY) or not rest:
+        if kind not in KINDS or not rest:
             continue
-        value = float(st.session_state[key])
+        value = st.session_state.get(key)
+        if value is None:
+            continue
         target = tuple(rest.split("|")) if kind == LIKELIHOOD else rest
-        store[kind][target] = value
+        store[kind][target] = bool(value) if kind == BROKEN else float(value)
     sync_matrix_edits(opened.case, store)
+    broken = frozenset(a for a, on in store[BROKEN].items() if on)
     adjustments = prune(
         opened.case,
-        Adjustments(dict(store[PRIOR]), dict(store[LIKELIHOOD]), dict(store[CREDIBILITY])),
+        Adjustments(dict(store[PRIOR]), dict(store[LIKELIHOOD]), dict(store[CREDIBILITY]), broken),
     )
     store[PRIOR] = dict(adjustments.priors)
     store[LIKELIHOOD] = dict(adjustments.likelihoods)
     store[CREDIBILITY] = dict(adjustments.credibilities)
+    store[BROKEN] = dict.fromkeys(adjustments.broken, True)
     return adjustments
 
 
-def slider_start(kind: str, target, file_value: float) -> str:
-    """The key of a slider, its state set to the adjusted (else the file's) value."""
+def slider_start(kind: str, target, file_value: float | bool) -> str:
+    """The key of a slider (or an assumption's switch), its state set to the adjusted
+    (else the file's) value."""
     key = slider_key(kind, *(target if isinstance(target, tuple) else (target,)))
     if key not in st.session_state:
         store = st.session_state.get(ADJUST) or {}
-        st.session_state[key] = float(store.get(kind, {}).get(target, file_value))
+        value = store.get(kind, {}).get(target, file_value)
+        st.session_state[key] = bool(value) if kind == BROKEN else float(value)
     return key
 
 
@@ -204,10 +218,10 @@ def reset_sliders() -> None:
     matrix editor's pending edits."""
     store = st.session_state.get(ADJUST)
     if store is not None:
-        for kind in (PRIOR, LIKELIHOOD, CREDIBILITY):
+        for kind in KINDS:
             store[kind] = {}
     for key in list(st.session_state.keys()):
-        if str(key).partition("|")[0] in (PRIOR, LIKELIHOOD, CREDIBILITY):
+        if str(key).partition("|")[0] in KINDS:
             del st.session_state[key]
     _fresh_editor()
 
@@ -255,8 +269,24 @@ def check_likelihood(value) -> float | str:
         return f"{float(number):g} is outside 0..1; a likelihood is a probability"
 
 
+def likelihood_rows(case: Case) -> list[Item | Event]:
+    """The matrix editor's rows: each lone item, and each event once in place of its
+    reports (where its first report stands in file order; an event nobody reports last).
+    An event's row edits the event's likelihoods, which all its reports share."""
+    rows: list[Item | Event] = []
+    placed: set[str] = set()
+    for item in case.evidence:
+        if item.event is None:
+            rows.append(item)
+        elif item.event not in placed:
+            placed.add(item.event)
+            rows.append(case.event_by_id[item.event])
+    rows += [event for event in case.events if event.id not in placed]
+    return rows
+
+
 def sync_matrix_edits(case: Case, store: dict) -> None:
-    """Copy the editor's pending cell edits (rows in file order) into the adjustments.
+    """Copy the editor's pending cell edits (rows as :func:`likelihood_rows`) into the adjustments.
 
     A valid number becomes the cell's likelihood override, exactly as if its slider had
     been moved. A bad entry (empty, not a number, outside 0..1) changes nothing: it is
@@ -268,10 +298,11 @@ def sync_matrix_edits(case: Case, store: dict) -> None:
     if not edited:
         return
     columns = editor_columns(case)
+    rows = likelihood_rows(case)
     problems = []
     for row, cells in edited.items():
         try:
-            item = case.evidence[int(row)]
+            item = rows[int(row)]
         except (ValueError, IndexError):
             continue
         for column, value in (cells or {}).items():

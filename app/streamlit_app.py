@@ -140,6 +140,40 @@ def _sidebar_bottom(view: View, page: str) -> None:
             st.caption("All numbers as in the file.")
 
 
+def _assumption_switches(case) -> None:
+    """A switch per key assumption that breaks it: its items carry no weight on every page."""
+    if not case.assumptions:
+        return
+    with st.sidebar:
+        st.divider()
+        st.markdown("**Key assumptions**")
+        st.caption("Break one to see the case without the evidence resting on it.")
+        for assumption in case.assumptions:
+            st.toggle(
+                f"Break {assumption.id}",
+                key=state.slider_start(state.BROKEN, assumption.id, False),
+                help=esc(f"{assumption.statement} Rests on: {', '.join(assumption.rests_on)}."),
+            )
+
+
+def _broken_note(view: View) -> None:
+    """Which key assumptions are broken, and what no longer counts (every page)."""
+    from analysis.engine.failing import resting_rows
+
+    case = view.file_case
+    for assumption in case.assumptions:
+        if assumption.id in view.adjustments.broken:
+            rows = resting_rows(case, [assumption.id])
+            items = ", ".join(case.evidence[i].id for i in rows)
+            st.warning(
+                f"Assumption **{assumption.id}** broken ({esc(assumption.statement)}): "
+                f"{count(len(rows), 'item')} resting on it "
+                + ("carries" if len(rows) == 1 else "carry")
+                + " no weight here"
+                + (f" ({esc(items)})." if items else "."),
+            )
+
+
 def main() -> None:
     # no page_icon: a Material icon is fetched from the internet on every page load;
     # Streamlit's bundled favicon needs no network
@@ -163,6 +197,7 @@ def main() -> None:
         return
     state.precompile_uncertainty(opened.case)
     personal = identity.personal_view(opened)
+    _assumption_switches(opened.case)
     seen, adjustments = personal.seen, personal.adjustments
     analysis = state.analysis_of(seen, adjustments, yardstick)
     file_analysis = state.analysis_of(seen, type(adjustments)(), yardstick)
@@ -193,6 +228,7 @@ def main() -> None:
                 else ""
             )
         )
+        _broken_note(view)
     _sidebar_bottom(view, page)
     PAGES[page][1](view)
 

@@ -14,6 +14,7 @@ from analysis.scenario.adjustments import (
     file_credibility,
     file_likelihood,
     file_prior,
+    owner,
     prune,
     scenario_prior,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "file_credibility",
     "file_likelihood",
     "file_prior",
+    "owner",
     "prune",
     "renamed",
     "save",

@@ -12,13 +12,14 @@ from analysis.scenario.adjustments import Adjustments, file_prior, prune, scenar
 class Change:
     """One adjusted number, as a reader sees it."""
 
-    kind: str  # "prior", "likelihood" or "credibility"
-    target: str  # e.g. "jcs-rockets-nk-made / Direct supply"
+    kind: str  # "prior", "likelihood", "credibility" or "assumption"
+    target: str  # e.g. "jcs-rockets-nk-made / Direct supply", "event f7-in-gaza / Direct"
     before: str  # as the file wrote it
     after: str
 
     def __str__(self) -> str:
-        return f"{self.kind} of {self.target}: {self.before} -> {self.after}"
+        of = " " if self.kind == "assumption" else " of "
+        return f"{self.kind}{of}{self.target}: {self.before} -> {self.after}"
 
 
 def describe(case: Case, adjustments: Adjustments) -> list[Change]:
@@ -49,17 +50,22 @@ def describe(case: Case, adjustments: Adjustments) -> list[Change]:
                     f"{adjustments.credibilities[source.id]:g}",
                 )
             )
-    for item in case.evidence:
+    holders = [(item.id, item) for item in case.evidence if item.event is None]
+    holders += [(f"event {event.id}", event) for event in case.events]
+    for name, holder in holders:
         for h in case.hypothesis_ids:
-            if (item.id, h) in adjustments.likelihoods:
+            if (holder.id, h) in adjustments.likelihoods:
                 found.append(
                     Change(
                         "likelihood",
-                        f"{item.id} / {case.labels[h]}",
-                        item.likelihoods[h].describe(),
-                        f"{adjustments.likelihoods[(item.id, h)]:g}",
+                        f"{name} / {case.labels[h]}",
+                        holder.likelihoods[h].describe(),
+                        f"{adjustments.likelihoods[(holder.id, h)]:g}",
                     )
                 )
+    for assumption in case.assumptions:
+        if assumption.id in adjustments.broken:
+            found.append(Change("assumption", assumption.id, "holds", "broken"))
     return found
 
 
@@ -76,4 +82,8 @@ def scenario_note(case: Case, adjustments: Adjustments) -> str | None:
     n = count_changes(case, adjustments)
     if n == 0:
         return None
-    return f"adjusted from file '{case.name}': {n} change{'s' if n != 1 else ''}"
+    note = f"adjusted from file '{case.name}': {n} change{'s' if n != 1 else ''}"
+    broken = [a.id for a in case.assumptions if a.id in adjustments.broken]
+    if broken:
+        note += f"; assumption{'s' if len(broken) > 1 else ''} taken to fail: {', '.join(broken)}"
+    return note

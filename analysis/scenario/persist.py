@@ -12,21 +12,34 @@ from analysis.scenario.describe import Change, describe
 from analysis.wording import count
 
 
-def scenario_header(name: str, origin: str, changes: list[Change]) -> list[str]:
+def scenario_header(
+    name: str, origin: str, changes: list[Change], broken: tuple[str, ...] = ()
+) -> list[str]:
     """The comment lines that say where a saved scenario came from and what moved."""
     lines = [f"Scenario '{name}', adjusted from case '{origin}' in the ACH workbench."]
     if changes:
         lines.append(f"{count(len(changes), 'number')} differ from '{origin}':")
         lines += [f"  {change}" for change in changes]
+    if broken:
+        lines.append(
+            "Key assumptions broken in the dashboard, not saved (a case file records "
+            f"assumptions, not their failure): {', '.join(broken)}"
+        )
     return lines
 
 
 def scenario_documents(case: Case, adjustments: Adjustments, name: str) -> tuple[str, str]:
-    """The hypotheses and evidence YAML of the adjusted scenario, saved as ``name``."""
+    """The hypotheses and evidence YAML of the adjusted scenario, saved as ``name``.
+
+    The moved numbers are saved (an event's under the event); broken assumptions are not
+    (their items would be written as retracted), the header names them.
+    """
+    numbers = adjustments.numbers
+    broken = tuple(a.id for a in case.assumptions if a.id in adjustments.broken)
     return dump_yaml(
-        apply(case, adjustments),
+        apply(case, numbers),
         name,
-        scenario_header(name, case.name, describe(case, adjustments)),
+        scenario_header(name, case.name, describe(case, numbers), broken),
     )
 
 

@@ -44,3 +44,12 @@ class View:
     @property
     def adjusted(self) -> bool:
         return bool(self.adjustments)
+
+    def no_weight(self, i: int) -> str | None:
+        """Why evidence item ``i`` carries no weight in the scenario: ``retracted`` in the
+        file, or ``assumption broken`` (it rests on a broken one); None: it counts."""
+        if self.file_case.evidence[i].retracted:
+            return "retracted"
+        if self.case.evidence[i].retracted:
+            return "assumption broken"
+        return None

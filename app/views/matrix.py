@@ -1,5 +1,9 @@
 """Matrix: evidence rows by hypothesis columns, heat-mapped by each cell's contribution.
 
+Reports of one event are grouped: the event's row (its likelihoods, its weight) and its
+reports beneath it, in the order the chain rule weighs them. Tags are shown and can be
+filtered; a retracted item is shown struck through and carries no weight.
+
 Read-only by default, a page of rows at a time for a long case (:mod:`app.paging`),
 so a rerun's cost follows what is on screen; the edit mode shows the likelihoods in a
 data editor whose cell edits become the same overrides the Weigh page's sliders hold
@@ -8,10 +12,12 @@ data editor whose cell edits become the same overrides the Weigh page's sliders 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
 
-from analysis.case import Prob
+from analysis.case import Event, Item, Prob
 from analysis.report.colours import SATURATION_DB
 from analysis.scenario import describe, dropped_ratings
 from analysis.wording import count
@@ -35,9 +41,47 @@ SHOWS = {"likelihoods": "Likelihoods", "ratings": "Heuer ratings"}
 EDIT = "matrix_edit"
 #: marks a cell (or row) whose number differs from the file
 CHANGED = "●"
-DIAG, LINCHPIN = "Diag. dB", "Linchpin"
+DIAG, LINCHPIN, TAGS = "Diag. dB", "Linchpin", "Tags"
 #: The matrix tables' own columns: a hypothesis labelled like one is shown under its id.
-READ_ONLY_COLUMNS = ("Item", "Date", DIAG, LINCHPIN, "Claim")
+READ_ONLY_COLUMNS = ("Item", "Date", DIAG, LINCHPIN, TAGS, "Claim")
+#: the Item column of an event's row and of a report beneath it
+EVENT_MARK, REPORT_MARK = "▾ event ", "  └ "
+TAG_FILTER = "matrix_tags"
+
+
+def strike(text: str) -> str:
+    """``text`` struck through (a combining long stroke after each character)."""
+    return "".join(f"{c}\u0336" for c in text)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of the grouped matrix: a lone item, an event, or a report of one."""
+
+    kind: str  # "item", "event" or "report"
+    index: int  # into case.evidence (item, report) or case.events (event)
+
+
+def grouped(view: View, order: list[int]) -> list[Row]:
+    """The rows for the items ``order`` (in that order): each event's row where its first
+    report comes, its reports beneath in the chain rule's order (retracted ones last)."""
+    case = view.case
+    if not case.events:
+        return [Row("item", i) for i in order]
+    position = {int(i): p for p, i in enumerate(view.analysis.trajectory_order)}
+    wanted = set(order)
+    events = {e.id: j for j, e in enumerate(case.events)}
+    rows: list[Row] = []
+    for i in order:
+        item = case.evidence[i]
+        if item.event is None:
+            rows.append(Row("item", i))
+        elif not any(r.kind == "event" and r.index == events[item.event] for r in rows):
+            rows.append(Row("event", events[item.event]))
+            reports = [r for r in case.event_reports[item.event] if r in wanted]
+            reports.sort(key=lambda r: (case.evidence[r].retracted, position[r]))
+            rows += [Row("report", r) for r in reports]
+    return rows
 
 
 def row_order(view: View, sort: str) -> list[int]:
@@ -53,7 +97,7 @@ def row_order(view: View, sort: str) -> list[int]:
 #: Column widths (px) of the read-only matrix, chosen so that the whole table fits the
 #: main area of a 1400 px window with the sidebar open (about 930 px); the claim takes
 #: what the hypotheses leave.
-WIDTHS = {"Item": 190, "Date": 84, DIAG: 58, LINCHPIN: 66}
+WIDTHS = {"Item": 190, "Date": 84, DIAG: 58, LINCHPIN: 66, TAGS: 110}
 HYPOTHESIS_WIDTH, FIT_WIDTH, MIN_CLAIM = 92, 926, 150
 #: widths (px) of the editor's number and "Changed" columns
 EDIT_WIDTH, CHANGED_WIDTH = 104, 120
@@ -70,38 +114,81 @@ def cell_text(prob: Prob) -> str:
     return prob.describe()
 
 
-def matrix_frame(view: View, order: list[int], show: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def matrix_frame(view: View, rows: list[Row], show: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The table to show and, cell by cell, its CSS (colour by contribution)."""
-    analysis = view.analysis
     case = view.case
     moved = view.adjustments.likelihoods
-    columns_of = state.editor_columns(case, READ_ONLY_COLUMNS)
-    labels = list(columns_of)
-    rows, styles = [], []
-    for i in order:
-        item = case.evidence[i]
-        row = {"Item": item.id, "Date": item.date or ""}
-        style = dict.fromkeys(row, "")
-        for k, (h, column) in enumerate(zip(case.hypotheses, labels, strict=True)):
-            if show == "ratings":
-                rating = analysis.heuer.ratings[i][k]
-                text = rating if analysis.heuer.given[i][k] else f"({rating})"
-            else:
-                text = cell_text(item.likelihoods[h.id])
-            row[column] = f"{CHANGED} {text}" if (item.id, h.id) in moved else text
-            style[column] = heat_style(float(analysis.contribution[i, k]))
-        row[DIAG] = round(float(analysis.diagnosticity[i]), 1)
-        row[LINCHPIN] = "yes" if analysis.linchpin[i] else ""
-        row["Claim"] = item.claim
-        style |= {DIAG: "", LINCHPIN: "", "Claim": ""}
-        rows.append(row)
+    labels = list(state.editor_columns(case, READ_ONLY_COLUMNS))
+    frame, styles = [], []
+    for row in rows:
+        if row.kind == "event":
+            cells, style = _event_row(view, row.index, labels, show, moved)
+        else:
+            cells, style = _item_row(view, row, labels, show, moved)
+        frame.append(cells)
         styles.append(style)
-    columns = ["Item", "Date", *labels, DIAG, LINCHPIN, "Claim"]
-    return pd.DataFrame(rows, columns=columns), pd.DataFrame(styles, columns=columns)
+    columns = ["Item", "Date", *labels, DIAG, LINCHPIN, TAGS, "Claim"]
+    return pd.DataFrame(frame, columns=columns), pd.DataFrame(styles, columns=columns)
 
 
-def _read_only(view: View, order: list[int], shown: str) -> None:
-    frame, css = matrix_frame(view, order, shown)
+def _item_row(view: View, row: Row, labels: list[str], show: str, moved) -> tuple[dict, dict]:
+    analysis, case, i = view.analysis, view.case, row.index
+    item = case.evidence[i]
+    why = view.no_weight(i)
+    name = strike(item.id) + f" ({why})" if why else item.id
+    cells = {"Item": REPORT_MARK + name if row.kind == "report" else name, "Date": item.date or ""}
+    style = dict.fromkeys(cells, "")
+    for k, (h, column) in enumerate(zip(case.hypotheses, labels, strict=True)):
+        if show == "ratings":
+            rating = analysis.heuer.ratings[i][k]
+            text = rating if analysis.heuer.given[i][k] else f"({rating})"
+        elif row.kind == "report":
+            text = "(event)"  # a report's likelihoods are its event's, on the event's row
+        else:
+            text = cell_text(item.likelihoods[h.id])
+        if why:
+            text = strike(text)
+        cells[column] = f"{CHANGED} {text}" if (item.id, h.id) in moved else text
+        style[column] = heat_style(float(analysis.contribution[i, k]))
+    cells[DIAG] = round(float(analysis.diagnosticity[i]), 1)
+    cells[LINCHPIN] = "yes" if analysis.linchpin[i] else ""
+    cells[TAGS] = ", ".join(item.tags)
+    cells["Claim"] = item.claim
+    style |= {DIAG: "", LINCHPIN: "", TAGS: "", "Claim": ""}
+    return cells, style
+
+
+def _event_row(view: View, e: int, labels: list[str], show: str, moved) -> tuple[dict, dict]:
+    analysis, case = view.analysis, view.case
+    event = case.events[e]
+    result = analysis.events[e]
+    reports = case.event_reports[event.id]
+    cells = {"Item": EVENT_MARK + event.id, "Date": event.date or ""}
+    style = dict.fromkeys(cells, "")
+    for k, (h, column) in enumerate(zip(case.hypotheses, labels, strict=True)):
+        if show == "ratings":
+            # every report is rated by its event: the first report's rating is the event's
+            rating = analysis.heuer.ratings[reports[0]][k] if reports else ""
+            text = rating if reports and analysis.heuer.given[reports[0]][k] else f"({rating})"
+        else:
+            text = cell_text(event.likelihoods[h.id])
+        cells[column] = f"{CHANGED} {text}" if (event.id, h.id) in moved else text
+        style[column] = heat_style(float(result.contribution[k]))
+    cells[DIAG] = round(float(result.contribution.max() - result.contribution.min()), 1)
+    cells[LINCHPIN] = "yes" if result.linchpin and len(result.items) > 1 else ""
+    cells[TAGS] = ""
+    counting = (
+        f"{len(result.items)} of {len(reports)} count" if len(result.items) < len(reports) else ""
+    )
+    cells["Claim"] = f"{event.description} · {len(reports)} reports" + (
+        f" ({counting})" if counting else ""
+    )
+    style |= {DIAG: "", LINCHPIN: "", TAGS: "", "Claim": ""}
+    return cells, style
+
+
+def _read_only(view: View, rows: list[Row], shown: str) -> None:
+    frame, css = matrix_frame(view, rows, shown)
     styler = frame.style.apply(lambda _: css, axis=None).format({DIAG: "{:.1f}"})
     hypotheses = view.case.hypotheses
     claim = max(MIN_CLAIM, FIT_WIDTH - sum(WIDTHS.values()) - HYPOTHESIS_WIDTH * len(hypotheses))
@@ -117,7 +204,10 @@ def _read_only(view: View, order: list[int], shown: str) -> None:
         LINCHPIN: st.column_config.TextColumn(
             LINCHPIN,
             width=WIDTHS[LINCHPIN],
-            help="Without this item the leading hypothesis changes",
+            help="Without this item (or event) the leading hypothesis changes",
+        ),
+        TAGS: st.column_config.TextColumn(
+            TAGS, width=WIDTHS[TAGS], help="The item's labels; filter them above the table"
         ),
         "Claim": st.column_config.TextColumn(
             "Claim", width=claim, help="Open the item below to read the claim whole"
@@ -141,15 +231,34 @@ def _read_only(view: View, order: list[int], shown: str) -> None:
         st.caption(
             "Heuer ratings: CC very consistent, C consistent, N neutral, NA not applicable, "
             "I inconsistent, II very inconsistent. In brackets: derived from the likelihood "
-            "(the case gives no rating for that cell)."
+            "(the case gives no rating for that cell). Each report of an event is rated by its "
+            "event's likelihoods."
         )
+        _heuer_scores(view)
         _ratings_note(view)
     else:
         st.caption(
             "Likelihoods as written: P(this report | hypothesis). A range (low–high) is a "
             "90% interval; the closed form uses its Beta mean (open the item below to see "
-            f"it). {CHANGED} marks a number moved from the file."
+            f"it). {CHANGED} marks a number moved from the file. An event's row holds the "
+            "likelihoods its reports share (P(the event | hypothesis)); each report beneath it "
+            "is coloured by the weight it adds, the first the most. A struck-through item "
+            "carries no weight."
         )
+
+
+def _heuer_scores(view: View) -> None:
+    """Heuer's inconsistency counts, and the note when an event's reports are counted apart."""
+    heuer = view.analysis.heuer
+    scores = " · ".join(
+        f"{esc(h.label)} {int(n)} (weighted {w:.2f})"
+        for h, n, w in zip(
+            view.case.hypotheses, heuer.inconsistency, heuer.weighted_inconsistency, strict=True
+        )
+    )
+    st.caption(f"Inconsistency scores (Heuer; retracted items not counted): {scores}.")
+    if heuer.note:
+        st.caption(esc(heuer.note))
 
 
 def _ratings_note(view: View) -> None:
@@ -166,21 +275,28 @@ def _ratings_note(view: View) -> None:
 
 
 def editor_frame(view: View) -> pd.DataFrame:
-    """One row per item (file order): the likelihoods in force, which changed, the claim."""
+    """One row per lone item and one per event (:func:`app.state.likelihood_rows`): the
+    likelihoods in force, which changed, the claim (an event's: what it is, who reports it)."""
     case = view.case
-    file_items = {item.id: item for item in view.file_case.evidence}
     moved = view.adjustments.likelihoods
     columns = state.editor_columns(case)
     rows = []
-    for item in case.evidence:
-        row: dict = {"Item": item.id}
+    for holder in state.likelihood_rows(case):
+        row: dict = {"Item": holder.id}
         for name, h in columns.items():
-            row[name] = float(item.likelihoods[h].value)
-        changed = [name for name, h in columns.items() if (item.id, h) in moved]
+            row[name] = float(holder.likelihoods[h].value)
+        changed = [name for name, h in columns.items() if (holder.id, h) in moved]
         row["Changed"] = f"{CHANGED} " + ", ".join(changed) if changed else ""
-        row["Claim"] = file_items[item.id].claim
+        row["Claim"] = _editor_claim(case, holder)
         rows.append(row)
     return pd.DataFrame(rows, columns=["Item", *columns, "Changed", "Claim"])
+
+
+def _editor_claim(case, holder: Item | Event) -> str:
+    if isinstance(holder, Event):
+        reports = ", ".join(case.evidence[i].id for i in case.event_reports[holder.id])
+        return f"Event: {holder.description} (reported by {reports or 'no item'})"
+    return f"[retracted] {holder.claim}" if holder.retracted else holder.claim
 
 
 def _editor(view: View) -> None:
@@ -232,16 +348,69 @@ def _editor(view: View) -> None:
     st.caption(
         "Type a likelihood from 0 to 1 in any cell: it becomes the same override as the "
         "Weigh page's slider for that cell, and every page follows. A range in the file "
-        "shows its Beta mean and becomes the point you type. Rows are in file order."
+        "shows its Beta mean and becomes the point you type. Rows are in file order; an "
+        "event has one row (its reports share its likelihoods), where its first report stands."
     )
 
 
-def _page(view: View, order: list[int]) -> list[int]:
-    """The rows of ``order`` on the page chosen (all of them for a short case)."""
-    evidence = view.case.evidence
-    texts = [f"{evidence[i].id} {evidence[i].claim}" for i in order]
-    shown = page_of(texts, "matrix_rows", page_size(len(view.case.hypotheses)))
-    return [order[j] for j in shown]
+def _filtered(view: View, order: list[int]) -> list[int]:
+    """``order`` without the items that carry none of the tags chosen (all: none chosen)."""
+    tags = sorted({tag for item in view.case.evidence for tag in item.tags})
+    if not tags:
+        return order
+    chosen = st.multiselect(
+        "Show items tagged",
+        tags,
+        key=TAG_FILTER,
+        placeholder="every item (choose tags to filter)",
+        help="Items carrying any of the chosen tags (an event shows with its chosen reports)",
+    )
+    if not chosen:
+        return order
+    wanted = set(chosen)
+    return [i for i in order if wanted & set(view.case.evidence[i].tags)]
+
+
+def _page(view: View, rows: list[Row]) -> list[Row]:
+    """The rows on the page chosen (all of them for a short case)."""
+    case = view.case
+
+    def text(row: Row) -> str:
+        if row.kind == "event":
+            return f"{case.events[row.index].id} {case.events[row.index].description}"
+        item = case.evidence[row.index]
+        return f"{item.id} {item.claim} {' '.join(item.tags)}"
+
+    shown = page_of([text(r) for r in rows], "matrix_rows", page_size(len(case.hypotheses)))
+    return [rows[j] for j in shown]
+
+
+def _event_details(view: View, e: int) -> None:
+    """The event's description, likelihoods, weight and reports."""
+    analysis, case = view.analysis, view.case
+    event, result = case.events[e], analysis.events[e]
+    st.markdown(f"**Event.** {esc(event.description)}", unsafe_allow_html=True)
+    if event.rationale:
+        st.markdown(f"**Rationale.** {esc(event.rationale)}", unsafe_allow_html=True)
+    lines = [
+        f"| {esc(h.label)} | {event.likelihoods[h.id].describe()} | {result.contribution[k]:+.1f} |"
+        for k, h in enumerate(case.hypotheses)
+    ]
+    st.markdown(
+        "| Hypothesis | P(event &#124; hypothesis) | dB (all its reports) |\n|---|---|---|\n"
+        + "\n".join(lines),
+        unsafe_allow_html=True,
+    )
+    weights = [f"{case.evidence[i].id} {analysis.diagnosticity[i]:.1f} dB" for i in result.items]
+    st.caption(
+        "Reports, in the order the chain rule weighs them (each adds less than the one "
+        f"before: corroboration, not new evidence): {esc(', '.join(weights)) or 'none counts'}."
+        + (
+            " **Linchpin**: without the event the leading hypothesis changes."
+            if result.linchpin and len(result.items) > 1
+            else ""
+        )
+    )
 
 
 def show(view: View) -> None:
@@ -251,15 +420,16 @@ def show(view: View) -> None:
         "Rows are evidence items, columns hypotheses. Each cell is coloured by how much the "
         "item moves that hypothesis, in decibans (green: towards it, purple: away; saturating "
         f"at ±{SATURATION_DB:g} dB), after the source's credibility is taken into account. "
-        "Open an item below for its whole claim, source, credibility and rationale."
+        "Reports of one event sit under the event's row. Open an item below for its whole "
+        "claim, source, credibility and rationale."
     )
-    for key in ("matrix_sort", "matrix_show"):  # kept while the edit mode hides them
+    for key in ("matrix_sort", "matrix_show", TAG_FILTER):  # kept while the edit mode hides them
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
     editing = st.toggle("Edit the likelihoods", key=EDIT)
     if editing:
         _editor(view)
-        order = _page(view, list(range(len(case.evidence))))
+        rows = _page(view, grouped(view, list(range(len(case.evidence)))))
     else:
         left, right = st.columns(2)
         sort = left.radio(
@@ -276,13 +446,28 @@ def show(view: View) -> None:
             horizontal=True,
             key="matrix_show",
         )
-        order = _page(view, row_order(view, sort or "diagnosticity"))
-        _read_only(view, order, shown or "likelihoods")
+        order = _filtered(view, row_order(view, sort or "diagnosticity"))
+        rows = _page(view, grouped(view, order))
+        _read_only(view, rows, shown or "likelihoods")
 
     st.subheader("Each item's claim, source, credibility and rationale")
-    for i in order:
+    for row in rows:
+        if row.kind == "event":
+            event = case.events[row.index]
+            with st.expander(f"**event {event.id}**: {esc(_short(event.description))}"):
+                _event_details(view, row.index)
+            continue
+        i = row.index
         item = case.evidence[i]
+        why = view.no_weight(i)
         mark = " · **linchpin**" if view.analysis.linchpin[i] else ""
-        claim = item.claim if len(item.claim) <= 90 else item.claim[:87].rstrip() + "..."
-        with st.expander(f"**{item.id}**{mark}: {esc(claim)}"):
+        mark += f" · *{why}*" if why else ""
+        name = f"~~{item.id}~~" if why else f"**{item.id}**"
+        with st.expander(f"{name}{mark}: {esc(_short(item.claim))}"):
             item_details(view.analysis, i)
+            if item.tags:
+                st.caption(f"Tags: {esc(', '.join(item.tags))}")
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 90 else text[:87].rstrip() + "..."

@@ -9,6 +9,15 @@ from app.views.context import View
 from app.widgets import esc, show_chart
 
 
+def no_weight(view: View) -> dict[int, str]:
+    """Item index -> why it carries no weight here (:meth:`View.no_weight`)."""
+    reasons = {}
+    for i, item in enumerate(view.case.evidence):
+        if item.retracted:
+            reasons[i] = view.no_weight(i) or "retracted"
+    return reasons
+
+
 def show(view: View) -> None:
     analysis = view.analysis
     case = view.case
@@ -21,7 +30,10 @@ def show(view: View) -> None:
         "Centred decibans that each item adds to each hypothesis (10 log10 of its effective "
         "likelihood, centred over the hypotheses). With the prior row they add up exactly to "
         "the total row, the posterior's log-odds; hover a cell for the item, its source, "
-        "credibility and likelihoods."
+        "credibility and likelihoods. The reports of one event stand together, marked with "
+        "the event and their place: the first carries most, each later one only what "
+        "corroboration adds. An item without weight (retracted, or resting on a broken "
+        "assumption) shows 0."
     )
     sort = st.radio(
         "Order the items by",
@@ -30,7 +42,7 @@ def show(view: View) -> None:
         horizontal=True,
         key="movement_sort",
     )
-    show_chart(contribution_chart(analysis, sort=sort or "file"))
+    show_chart(contribution_chart(analysis, sort=sort or "file", no_weight=no_weight(view)))
 
     st.subheader("The picture over time")
     st.caption("The posterior after each item, by the date of the evidence.")

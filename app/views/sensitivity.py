@@ -1,4 +1,5 @@
-"""Sensitivity: linchpins, the tornado chart, and sources that carry the conclusion."""
+"""Sensitivity: linchpins, key assumptions, the tornado chart, and sources that carry the
+conclusion."""
 
 from __future__ import annotations
 
@@ -52,6 +53,52 @@ def _linchpins(view: View) -> None:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
+def _assumptions(view: View) -> None:
+    """Each key assumption: the posterior and the leader if it fails (the engine's)."""
+    analysis = view.analysis
+    case = view.case
+    if not case.assumptions:
+        return
+    lead = analysis.leader
+    st.subheader("Key assumptions (if one fails)")
+    st.caption(
+        "If an assumption fails, the items and events resting on it carry no weight. A "
+        "linchpin assumption is one whose failure changes the leading hypothesis: check it "
+        "first. Break one with its switch in the sidebar to see every page without it."
+    )
+    rows = []
+    for result in analysis.assumptions:
+        assumption = result.assumption
+        new = result.leader_if_fails
+        broken = assumption.id in view.adjustments.broken
+        rows.append(
+            {
+                "Assumption": assumption.id,
+                "Statement": assumption.statement,
+                "Items resting on it": len(view.file_case.resting_on(assumption)),
+                f"{case.hypotheses[lead].label} if it fails": format_percent(
+                    float(result.posterior_if_fails[lead])
+                ),
+                "Leader if it fails": f"{case.hypotheses[new].label} "
+                f"({format_percent(float(result.posterior_if_fails[new]))})",
+                "Linchpin": "yes" if result.linchpin else "",
+                "Now": "broken" if broken else "holds",
+            }
+        )
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        width="stretch",
+        column_config={"Statement": st.column_config.TextColumn("Statement", width="large")},
+    )
+    for result in analysis.linchpin_assumptions:
+        new = case.hypotheses[result.leader_if_fails].label
+        st.markdown(
+            f"**{esc(result.assumption.id)}** is a linchpin: if it fails, {esc(new)} leads.",
+            unsafe_allow_html=True,
+        )
+
+
 def _tornado(view: View) -> None:
     analysis = view.analysis
     lead = view.case.hypotheses[analysis.leader].label
@@ -92,5 +139,6 @@ def _sources(view: View) -> None:
 def show(view: View) -> None:
     st.header("Sensitivity")
     _linchpins(view)
+    _assumptions(view)
     _tornado(view)
     _sources(view)

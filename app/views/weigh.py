@@ -1,6 +1,7 @@
 """Weigh: a slider for every prior, likelihood and source credibility; the posterior
-follows every move, from the exact engine. A long case shows its items and sources a
-page at a time, with a search box (:mod:`app.paging`)."""
+follows every move, from the exact engine. An event's likelihoods have one set of
+sliders, its reports listed under them (a report has no likelihoods of its own). A long
+case shows its items and sources a page at a time, with a search box (:mod:`app.paging`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from collections import Counter
 
 import streamlit as st
 
+from analysis.case import Event, Item
+from analysis.engine.failing import resting_rows
 from analysis.scenario import (
     describe,
     file_credibility,
@@ -27,35 +30,106 @@ def _changed_note(file_text: str) -> None:
     st.caption(f"{CHANGED} changed · file: {file_text}")
 
 
-def _likelihood_sliders(view: View) -> None:
+def _sliders(view: View, holder: Item | Event, of: str) -> None:
+    """One slider per hypothesis for the likelihoods ``holder`` (an item or event) holds."""
     case = view.file_case
     adjusted = view.adjustments.likelihoods
-    texts = [f"{item.id} {item.claim}" for item in case.evidence]
-    for i in page_of(texts, "weigh_items", page_size(len(case.hypotheses))):
-        item = case.evidence[i]
-        # the label stays fixed: a changed label would redraw (and close) the expander
-        date = f" ({item.date})" if item.date else ""
-        with st.expander(f"{item.id}{date}"):  # an id and a date: no markup possible
-            st.markdown(esc(item.claim), unsafe_allow_html=True)
-            if item.rationale:
-                st.caption(esc(item.rationale))
-            columns = st.columns(len(case.hypotheses))
-            for column, h in zip(columns, case.hypotheses, strict=True):
-                value = float(item.likelihoods[h.id].value)  # the file's number
-                key = state.slider_start(state.LIKELIHOOD, (item.id, h.id), value)
-                with column:
-                    st.slider(
-                        esc(h.label),
-                        min_value=0.0,
-                        max_value=1.0,
-                        step=STEP,
-                        format="%.2f",
-                        key=key,
-                        help=f"P(this report &#124; {esc(h.label)}); file: "
-                        f"{esc(item.likelihoods[h.id].describe())}",
-                    )
-                    if (item.id, h.id) in adjusted:
-                        _changed_note(item.likelihoods[h.id].describe())
+    columns = st.columns(len(case.hypotheses))
+    for column, h in zip(columns, case.hypotheses, strict=True):
+        prob = holder.likelihoods[h.id]
+        key = state.slider_start(state.LIKELIHOOD, (holder.id, h.id), float(prob.value))
+        with column:
+            st.slider(
+                esc(h.label),
+                min_value=0.0,
+                max_value=1.0,
+                step=STEP,
+                format="%.2f",
+                key=key,
+                help=f"P({of} &#124; {esc(h.label)}); file: {esc(prob.describe())}",
+            )
+            if (holder.id, h.id) in adjusted:
+                _changed_note(prob.describe())
+
+
+def _no_weight(view: View, i: int) -> str | None:
+    """Why item ``i`` carries no weight in the scenario, in words (None: it counts)."""
+    why = view.no_weight(i)
+    if why == "assumption broken":
+        broken = [
+            a.id
+            for a in view.file_case.assumptions
+            if a.id in view.adjustments.broken and i in resting_rows(view.file_case, [a.id])
+        ]
+        return f"carries no weight while assumption {', '.join(broken)} is broken"
+    return "retracted: kept on record, carries no weight" if why else None
+
+
+def _event(view: View, event: Event) -> None:
+    case = view.file_case
+    reports = case.event_reports[event.id]
+    date = f" ({event.date})" if event.date else ""
+    with st.expander(f"event {event.id}{date} · {len(reports)} reports"):
+        st.markdown(f"**Event.** {esc(event.description)}", unsafe_allow_html=True)
+        if event.rationale:
+            st.caption(esc(event.rationale))
+        _sliders(view, event, "the event")
+        lines = []
+        for i in reports:
+            item = case.evidence[i]
+            why = _no_weight(view, i)
+            name = f"~~{item.id}~~" if why else f"**{item.id}**"
+            source = case.source_by_id[item.source].name if item.source else "no source"
+            lines.append(
+                f"- {name} ({esc(source)}{', ' + esc(item.date) if item.date else ''}): "
+                f"{esc(item.claim)}" + (f" · *{why}*" if why else "")
+            )
+        st.markdown(
+            "**Reported by** (each report's weight follows from its source's credibility; "
+            "the likelihoods are the event's):\n" + "\n".join(lines),
+            unsafe_allow_html=True,
+        )
+
+
+def _item(view: View, i: int) -> None:
+    item = view.file_case.evidence[i]
+    # the label stays fixed: a changed label would redraw (and close) the expander
+    date = f" ({item.date})" if item.date else ""
+    mark = " · retracted" if item.retracted else ""
+    with st.expander(f"{item.id}{date}{mark}"):  # an id and a date: no markup possible
+        st.markdown(esc(item.claim), unsafe_allow_html=True)
+        if item.rationale:
+            st.caption(esc(item.rationale))
+        why = _no_weight(view, i)
+        if item.retracted:
+            st.caption(f"Retracted: kept on record, carries no weight (file: {_file_text(item)}).")
+            return
+        if why:
+            st.caption(f"This item {why}.")
+        _sliders(view, item, "this report")
+
+
+def _file_text(item: Item) -> str:
+    return ", ".join(f"{h} {p.describe()}" for h, p in item.likelihoods.items())
+
+
+def _likelihood_sliders(view: View) -> None:
+    case = view.file_case
+    rows = state.likelihood_rows(case)
+    index = {item.id: i for i, item in enumerate(case.evidence)}
+
+    def text(holder: Item | Event) -> str:
+        if isinstance(holder, Event):
+            reports = " ".join(case.evidence[i].id for i in case.event_reports[holder.id])
+            return f"{holder.id} {holder.description} {reports}"
+        return f"{holder.id} {holder.claim}"
+
+    for r in page_of([text(h) for h in rows], "weigh_items", page_size(len(case.hypotheses))):
+        holder = rows[r]
+        if isinstance(holder, Event):
+            _event(view, holder)
+        else:
+            _item(view, index[holder.id])
 
 
 def _credibility_sliders(view: View) -> None:
@@ -126,7 +200,9 @@ def show(view: View) -> None:
             with likelihoods:
                 st.caption(
                     "P(this report | hypothesis) for each item. Open an item to move its "
-                    "numbers; a range in the file becomes the point you set."
+                    "numbers; a range in the file becomes the point you set. An event's "
+                    "reports share the event's numbers, P(the event | hypothesis): move them "
+                    "once, under the event."
                 )
                 _likelihood_sliders(view)
             with credibility:

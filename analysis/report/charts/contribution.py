@@ -1,7 +1,14 @@
-"""The contribution grid: centred decibans per item and hypothesis, summed to a total row."""
+"""The contribution grid: centred decibans per item and hypothesis, summed to a total row.
+
+The reports of one event sit together, in the order the engine's chain rule weighs them
+(the first carries most: each later report adds only what corroboration adds), each
+labelled with its event and place. An item that carries no weight (retracted, or resting
+on a broken assumption) keeps its row, at zero, labelled why.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import altair as alt
@@ -26,15 +33,74 @@ if TYPE_CHECKING:
     from analysis.engine import Analysis
 
 
-def contribution_data(analysis: Analysis) -> pd.DataFrame:
+RETRACTED = "retracted"
+
+
+def row_names(analysis: Analysis, no_weight: Mapping[int, str] | None = None) -> list[str]:
+    """Each item's row name: its id, then ``(retracted)`` (or the reason in
+    ``no_weight``) for an item without weight, or ``(event e, report j of n)``."""
+    case = analysis.case
+    reasons = dict(no_weight or {})
+    place: dict[int, str] = {}
+    for result in analysis.events:
+        for j, i in enumerate(result.items, start=1):
+            place[i] = f"{result.event.id} {j}/{len(result.items)}"
+    names = []
+    for i, item in enumerate(case.evidence):
+        why = reasons.get(i) or (RETRACTED if item.retracted else None)
+        if why:
+            names.append(f"{item.id} ({why}: 0)")
+        elif i in place:
+            names.append(f"{item.id} ({place[i]})")
+        else:
+            names.append(item.id)
+    return names
+
+
+def row_order(analysis: Analysis, sort: str = "file") -> list[int]:
+    """Item indices in chart order: ``file`` or ``diagnosticity`` order, except that an
+    event's reports follow one another where the first of them comes, in the engine's
+    chain-rule order (reports without weight after those that count)."""
+    if sort == "diagnosticity":
+        order = [int(i) for i in analysis.by_diagnosticity]
+    elif sort == "file":
+        order = list(range(len(analysis.case.evidence)))
+    else:
+        raise ChartError(f"sort is '{sort}'; choose one of: file, diagnosticity")
+    case = analysis.case
+    if not case.events:
+        return order
+    members = {}
+    for result in analysis.events:
+        counted = list(result.items)
+        members[result.event.id] = counted + [
+            i for i in case.event_reports[result.event.id] if i not in counted
+        ]
+    placed: set[str] = set()
+    rows: list[int] = []
+    for i in order:
+        event = case.evidence[i].event
+        if event is None:
+            rows.append(i)
+        elif event not in placed:
+            placed.add(event)
+            rows += members[event]
+    return rows
+
+
+def contribution_data(
+    analysis: Analysis, no_weight: Mapping[int, str] | None = None
+) -> pd.DataFrame:
     """Long table of centred decibans: the prior row, one row per item and hypothesis,
     and the total row (``kind`` = ``prior`` / ``item`` / ``total``).
 
     The prior and item rows of each hypothesis add up to its posterior logit in
-    decibans (centred); the total row shows that sum.
+    decibans (centred); the total row shows that sum. ``row`` names each item as
+    :func:`row_names` does (``no_weight``: item index -> why it carries no weight).
     """
     case = analysis.case
     words = analysis.words()
+    names = row_names(analysis, no_weight)
     rows = []
     for k, h in enumerate(case.hypotheses):
         prior_db = float(analysis.prior_contribution[k])
@@ -52,6 +118,7 @@ def contribution_data(analysis: Analysis) -> pd.DataFrame:
                 "credibility": "",
                 "likelihood": "",
                 "effective": "",
+                "event": "",
             }
         )
         for i, item in enumerate(case.evidence):
@@ -60,7 +127,7 @@ def contribution_data(analysis: Analysis) -> pd.DataFrame:
             rows.append(
                 {
                     "kind": "item",
-                    "row": item.id,
+                    "row": names[i],
                     "id": h.id,
                     "label": h.label,
                     "db": value,
@@ -71,6 +138,7 @@ def contribution_data(analysis: Analysis) -> pd.DataFrame:
                     "credibility": facts["credibility"],
                     "likelihood": item.likelihoods[h.id].describe(),
                     "effective": f"{float(analysis.effective[i, k]):.3f}",
+                    "event": item.event or "",
                 }
             )
     frame = pd.DataFrame(rows)
@@ -94,30 +162,34 @@ def contribution_data(analysis: Analysis) -> pd.DataFrame:
                 "credibility": "",
                 "likelihood": "",
                 "effective": "",
+                "event": "",
             }
         )
     return pd.DataFrame(rows)
 
 
 def contribution_chart(
-    analysis: Analysis, width: int | None = None, title: str | None = None, sort: str = "file"
+    analysis: Analysis,
+    width: int | None = None,
+    title: str | None = None,
+    sort: str = "file",
+    no_weight: Mapping[int, str] | None = None,
 ):
     """A heat-mapped grid: rows are the prior, each item (by id) and the total; columns are
     hypotheses; each cell holds the centred decibans it adds to that hypothesis.
 
     Read down a column: the prior and item cells add up to the total row, the posterior's
     centred logit in decibans (positive = pushed towards that hypothesis). ``sort`` is
-    ``"file"`` (case order) or ``"diagnosticity"`` (most diagnostic item first).
+    ``"file"`` (case order) or ``"diagnosticity"`` (most diagnostic item first); an
+    event's reports stay together either way (:func:`row_order`). ``no_weight`` names why
+    an item carries no weight (default: retracted).
     """
     case = analysis.case
-    data = contribution_data(analysis)
+    order = row_order(analysis, sort)
+    data = contribution_data(analysis, no_weight)
     labels = _labels(case)
-    order = list(range(len(case.evidence)))
-    if sort == "diagnosticity":
-        order = [int(i) for i in analysis.by_diagnosticity]
-    elif sort != "file":
-        raise ChartError(f"sort is '{sort}'; choose one of: file, diagnosticity")
-    rows = ["prior", *(case.evidence[i].id for i in order), "total"]
+    names = row_names(analysis, no_weight)
+    rows = ["prior", *(names[i] for i in order), "total"]
     longest_word = max((len(word) for label in labels for word in label.split()), default=1)
     cell = max(72 if len(labels) <= 5 else 56, 7 * longest_word + 8)
     width = width or cell * len(labels)
@@ -127,13 +199,14 @@ def contribution_chart(
         alt.Tooltip("label:N", title="Hypothesis"),
         alt.Tooltip("shown:Q", title="Decibans", format="+.1f"),
         alt.Tooltip("claim:N", title="Claim"),
+        alt.Tooltip("event:N", title="Reports event"),
         alt.Tooltip("source:N", title="Source"),
         alt.Tooltip("credibility:N", title="Credibility"),
         alt.Tooltip("likelihood:N", title="Likelihood L"),
         alt.Tooltip("effective:N", title="Effective P"),
     ]
     x = alt.X("label:N", sort=labels, title=None, axis=None)
-    y = alt.Y("row:N", sort=rows, title=None, axis=alt.Axis(labelLimit=200, labelFontSize=10))
+    y = alt.Y("row:N", sort=rows, title=None, axis=alt.Axis(labelLimit=320, labelFontSize=10))
     base = alt.Chart(data).encode(x=x, y=y)
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color(
