@@ -37,9 +37,7 @@ def case():
 def by_hand(case, event_index: int, h: str, value: float):
     events = list(case.events)
     event = events[event_index]
-    events[event_index] = replace(
-        event, likelihoods={**event.likelihoods, h: Prob(value, "point")}
-    )
+    events[event_index] = replace(event, likelihoods={**event.likelihoods, h: Prob(value, "point")})
     return case.with_changes(events=tuple(events))
 
 
