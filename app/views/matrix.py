@@ -72,11 +72,13 @@ def grouped(view: View, order: list[int]) -> list[Row]:
     wanted = set(order)
     events = {e.id: j for j, e in enumerate(case.events)}
     rows: list[Row] = []
+    placed: set[str] = set()
     for i in order:
         item = case.evidence[i]
         if item.event is None:
             rows.append(Row("item", i))
-        elif not any(r.kind == "event" and r.index == events[item.event] for r in rows):
+        elif item.event not in placed:
+            placed.add(item.event)
             rows.append(Row("event", events[item.event]))
             reports = [r for r in case.event_reports[item.event] if r in wanted]
             reports.sort(key=lambda r: (case.evidence[r].retracted, position[r]))
