@@ -129,8 +129,15 @@ def test_a_likelihood_slider_gives_exactly_the_engines_posterior():
     assert shown_posterior(at, case.hypotheses[0].label) == before.percent(0)
 
 
+def editor_ids(case) -> list[str]:
+    """The ids of the editor's rows: lone items in file order, each event once."""
+    from app.state import likelihood_rows
+
+    return [holder.id for holder in likelihood_rows(case)]
+
+
 def edit_matrix(at: AppTest, cells: dict[int, dict]) -> AppTest:
-    """Type into the Matrix page's editor (rows in file order; columns hypothesis labels)."""
+    """Type into the Matrix page's editor (rows as :func:`editor_ids`; columns labels)."""
     key = at.data_editor[0].key
     at.session_state[key] = {"edited_rows": cells, "added_rows": [], "deleted_rows": []}
     at.run()
@@ -146,9 +153,9 @@ def test_editing_a_matrix_cell_gives_exactly_the_engines_posterior():
     at.toggle(key="matrix_edit").set_value(True).run()
     assert not at.exception
     editor = at.data_editor[0]
-    row = [i.id for i in case.evidence].index(ITEM)
+    row = editor_ids(case).index(ITEM)
     label = case.labels[HYPOTHESIS]
-    assert list(editor.value["Item"]) == [i.id for i in case.evidence]
+    assert list(editor.value["Item"]) == editor_ids(case)
     assert editor.value.loc[row, label] == pytest.approx(float(FILE_VALUE))
 
     edit_matrix(at, {row: {label: 0.9}})
@@ -219,7 +226,7 @@ def test_a_bad_matrix_entry_is_rejected_inline(typed, message):
     at = start(page="matrix")
     at.toggle(key="matrix_edit").set_value(True).run()
     label = case.labels[HYPOTHESIS]
-    row = [i.id for i in case.evidence].index(ITEM)
+    row = editor_ids(case).index(ITEM)
     edit_matrix(at, {row: {label: typed}, 0: {case.hypotheses[0].label: 0.2}})
     errors = html.unescape(" ".join(e.value for e in at.error))
     assert f"{ITEM} / {label}: {message}" in errors and f"Kept {FILE_VALUE}" in errors

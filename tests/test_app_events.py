@@ -80,7 +80,8 @@ def shown(at: AppTest, case) -> list[str]:
     """The percentages the page shows beside each hypothesis (main area first)."""
     found = []
     for h in case.hypotheses:
-        line = next(m.value for m in at.main.markdown if f"**{h.label}**: " in m.value)
+        lines = (html.unescape(m.value) for m in at.main.markdown)
+        line = next(text for text in lines if f"**{h.label}**: " in text)
         found.append(line.split(f"**{h.label}**: ")[1].split(" ·")[0])
     return found
 
@@ -225,3 +226,24 @@ def test_the_movement_chart_keeps_an_events_reports_together(root):
     )
     at = start(root, "movement")
     assert not at.exception
+
+
+def test_the_seed_cases_event_slider_and_assumption_switch_are_the_engines():
+    """On nk-hamas: the F-7 event's slider, then a broken key assumption."""
+    case = load_case("nk-hamas", ROOT)
+    event = next(e for e in case.events if len(case.event_reports[e.id]) > 1)
+    at = start(ROOT, "weigh")
+    at.selectbox(key="case").set_value("nk-hamas").run()
+    key = f"likelihood|{event.id}|none"
+    at.slider(key=key).set_value(0.6).run()
+    assert not at.exception, at.exception
+    moved = Adjustments(likelihoods={(event.id, "none"): 0.6})
+    assert shown(at, case) == expected(case, moved)
+    assert shown(at, case) != expected(case, Adjustments())
+    assumption = case.assumptions[0]
+    at.toggle(key=f"broken|{assumption.id}").set_value(True).run()
+    both = Adjustments(likelihoods=moved.likelihoods, broken=frozenset({assumption.id}))
+    assert shown(at, case) == expected(case, both)
+    at.slider(key=key).set_value(float(event.likelihoods["none"].value)).run()
+    fails = next(a for a in analyze(case).assumptions if a.assumption.id == assumption.id)
+    assert shown(at, case) == [format_percent(float(p)) for p in fails.posterior_if_fails]

@@ -110,7 +110,7 @@ def test_prune_drops_file_values_and_unknown_names(seed):
 
 
 def test_describe_names_item_hypothesis_and_values(seed):
-    item = seed.evidence[3]
+    item = [i for i in seed.evidence if i.event is None][3]  # a report's is its event's
     h = seed.hypothesis_ids[1]
     (change,) = sc.describe(seed, sc.Adjustments(likelihoods={(item.id, h): 0.42}))
     assert change.kind == "likelihood"
