@@ -250,6 +250,8 @@ def _conclusions_extra(analysis: Analysis, committed: bool) -> bool:
         scores.dataframe(
             heuer_beside_bayes(analysis), hide_index=True, width="stretch", column_config=SCORE_HELP
         )
+        if analysis.heuer.note:  # reports of one event, each counted
+            scores.caption(esc(analysis.heuer.note))
         with chart:
             show_chart(posterior_chart(analysis, width=320))
     return True

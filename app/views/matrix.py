@@ -99,8 +99,8 @@ def row_order(view: View, sort: str) -> list[int]:
 #: Column widths (px) of the read-only matrix, chosen so that the whole table fits the
 #: main area of a 1400 px window with the sidebar open (about 930 px); the claim takes
 #: what the hypotheses leave.
-WIDTHS = {"Item": 190, "Date": 84, DIAG: 58, LINCHPIN: 66, TAGS: 110}
-HYPOTHESIS_WIDTH, FIT_WIDTH, MIN_CLAIM = 92, 926, 150
+WIDTHS = {"Item": 230, "Date": 84, DIAG: 58, LINCHPIN: 66, TAGS: 100}
+HYPOTHESIS_WIDTH, FIT_WIDTH, MIN_CLAIM = 100, 926, 150
 #: widths (px) of the editor's number and "Changed" columns
 EDIT_WIDTH, CHANGED_WIDTH = 104, 120
 #: rows the editor shows at once (it scrolls beyond them)

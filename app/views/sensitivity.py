@@ -74,22 +74,26 @@ def _assumptions(view: View) -> None:
         rows.append(
             {
                 "Assumption": assumption.id,
-                "Statement": assumption.statement,
-                "Items resting on it": len(view.file_case.resting_on(assumption)),
+                "Now": "broken" if broken else "holds",
+                "Leader if it fails": f"{case.hypotheses[new].label} "
+                f"({format_percent(float(result.posterior_if_fails[new]))})",
                 f"{case.hypotheses[lead].label} if it fails": format_percent(
                     float(result.posterior_if_fails[lead])
                 ),
-                "Leader if it fails": f"{case.hypotheses[new].label} "
-                f"({format_percent(float(result.posterior_if_fails[new]))})",
                 "Linchpin": "yes" if result.linchpin else "",
-                "Now": "broken" if broken else "holds",
+                "Items resting on it": len(view.file_case.resting_on(assumption)),
+                "Statement": assumption.statement,
             }
         )
     st.dataframe(
         pd.DataFrame(rows),
         hide_index=True,
         width="stretch",
-        column_config={"Statement": st.column_config.TextColumn("Statement", width="large")},
+        column_config={
+            "Statement": st.column_config.TextColumn(
+                "Statement", help="Hover a cell to read the statement whole"
+            )
+        },
     )
     for result in analysis.linchpin_assumptions:
         new = case.hypotheses[result.leader_if_fails].label

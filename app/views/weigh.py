@@ -73,6 +73,8 @@ def _event(view: View, event: Event) -> None:
         st.markdown(f"**Event.** {esc(event.description)}", unsafe_allow_html=True)
         if event.rationale:
             st.caption(esc(event.rationale))
+        if all(view.no_weight(i) for i in reports):
+            st.caption("None of its reports carries weight now: its sliders change nothing.")
         _sliders(view, event, "the event")
         lines = []
         for i in reports:
