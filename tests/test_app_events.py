@@ -247,3 +247,17 @@ def test_the_seed_cases_event_slider_and_assumption_switch_are_the_engines():
     at.slider(key=key).set_value(float(event.likelihoods["none"].value)).run()
     fails = next(a for a in analyze(case).assumptions if a.assumption.id == assumption.id)
     assert shown(at, case) == [format_percent(float(p)) for p in fails.posterior_if_fails]
+
+
+def test_an_analysts_move_of_an_event_is_saved_as_the_events(root):
+    from analysis.casefile.judgments import load_judgments
+
+    at = start(root, "weigh")
+    at.text_input(key="analyst_name").set_value("kim").run()
+    at.slider(key="likelihood|seen|a").set_value(0.7).run()
+    assert not at.exception, at.exception
+    at.toggle(key="broken|honest").set_value(True).run()  # a view, not a judgment
+    assert not at.exception, at.exception
+    saved = load_judgments(load_case("toy", root), root)["kim"]
+    assert {k: v.value for k, v in saved.likelihoods.items()} == {("seen", "a"): 0.7}
+    assert any("**honest** broken" in w.value for w in at.warning)
