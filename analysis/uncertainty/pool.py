@@ -56,6 +56,9 @@ LATENT_VAR, SIGMA_VAR, POSTERIOR_VAR = "z", "sigma", "p_h"
 #: Tuning draws per chain: the analysts' sigmas and the cells they read form a funnel
 #: that 300 tuning draws left unsettled (R-hat 1.025 on the bundled judgments)
 POOL_TUNE = 1000
+#: Draws per chain by default: the analysts' sigmas mix slowly (bulk ESS 240-353 of
+#: 2x1500 draws on the bundled judgments), so twice the uncertainty run's
+POOL_DRAWS = 2 * DRAWS
 
 
 @dataclass(frozen=True)
@@ -202,7 +205,7 @@ def bayes_pool(
     report = progress or (lambda fraction, message: None)
     start = time.perf_counter()
     structure, inputs, latent = describe_pool(case, views, middle)
-    draws = draws or DRAWS
+    draws = draws or POOL_DRAWS
     if structure.n_latent == 0:
         report(1.0, "No analyst sets a number of the evidence: nothing to pool")
         return Pooled("bayes", posterior_of(middle), draws=draws, chains=chains)
