@@ -189,3 +189,28 @@ def test_student_ratings_saved_and_spread_shown(root):
         df.value for df in at.dataframe if "Alpha" in df.value.columns and "e1" in df.value.index
     ]
     assert spread and spread[0].loc["e1", "Alpha"] == "C×2 I×1"
+
+
+@pytest.mark.parametrize("judged", [True, False])
+def test_the_dashboards_brief_says_where_analysts_disagree_when_they_have_judged(
+    root, monkeypatch, judged
+):
+    from analysis.report.brief import output
+
+    if judged:
+        (root / "judgments" / "toy").mkdir(parents=True)
+        (root / "judgments" / "toy" / "kim.yaml").write_text(KIM)
+    made = []
+    real = output.render
+
+    def render(analysis, fmt, scenario=None, panel=None):
+        made.append(real(analysis, fmt, scenario, panel=panel).decode("utf-8"))
+        return made[-1].encode("utf-8")
+
+    monkeypatch.setattr(output, "render", render)
+    at = start(root, "export")
+    at.button(key="make_brief_md").click().run()
+    assert not at.exception, at.exception
+    (markdown,) = made
+    assert ("Where analysts disagree" in markdown) is judged
+    assert ("kim" in markdown) is judged

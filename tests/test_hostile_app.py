@@ -162,10 +162,10 @@ def test_a_brief_that_fails_says_why_in_one_line(tmp_path, monkeypatch):
 
     real = output.render
 
-    def render(analysis, fmt, scenario=None):
+    def render(analysis, fmt, scenario=None, panel=None):
         if fmt == ".pdf":
             raise BriefError("the PDF brief cannot be laid out (Flowable too large)")
-        return real(analysis, fmt, scenario)
+        return real(analysis, fmt, scenario, panel=panel)
 
     monkeypatch.setattr(output, "render", render)
     for folder in ("hypotheses", "evidence"):

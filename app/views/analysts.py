@@ -38,6 +38,11 @@ def _panel(_case, _judgments, key: tuple, yardstick: str) -> Panel:
     return analyse_panel(_case, _judgments, "linear", yardstick)
 
 
+def panel_for(view: View) -> Panel:
+    """The analysts' panel of the open case (cached by the judgment files' versions)."""
+    return _panel(view.shared_case, view.judgments, view.panel_key, view.analysis.yardstick)
+
+
 @st.cache_resource(show_spinner=False)
 def _bayes_runs() -> dict:
     """Finished bayes pools by (case version, judgment versions), for all sessions."""
@@ -184,7 +189,7 @@ def _class_spread(panel: Panel) -> None:
 
 def show(view: View) -> None:
     st.subheader("Analysts")
-    panel = _panel(view.shared_case, view.judgments, view.panel_key, view.analysis.yardstick)
+    panel = panel_for(view)
     if len(panel.analysts) == 1:
         st.info(
             f"No analyst has judged this case yet. Give your name in the sidebar: your slider "

@@ -70,6 +70,16 @@ def one_line(error: BaseException) -> str:
     return text if len(text) <= 300 else text[:297] + "..."
 
 
+def _panel(view: View):
+    """The analysts' panel when anyone has judged the case (the brief then says where
+    they disagree, as ``ach brief`` does), else None."""
+    if not view.judgments or view.shared_case is None:
+        return None
+    from app.views.analysts import panel_for
+
+    return panel_for(view)
+
+
 def _brief(view: View, column, fmt: str, title: str, mime: str, file_name: str) -> None:
     """One format of the brief: made when asked (a failure is one line in ``column``),
     then offered for download. The brief made is kept for the inputs it was made from
@@ -84,7 +94,7 @@ def _brief(view: View, column, fmt: str, title: str, mime: str, file_name: str) 
         note = scenario.scenario_note(view.file_case, view.adjustments)
         try:
             with column.spinner(f"Making the {title} brief..."):
-                made[fmt] = (view.key, render(view.analysis, fmt, note))
+                made[fmt] = (view.key, render(view.analysis, fmt, note, panel=_panel(view)))
         except Exception as error:  # one request's failure, shown, never the server's
             column.error(f"The {title} brief could not be made: {esc(one_line(error))}")
             return
