@@ -12,7 +12,7 @@ CASE   ?= nk-hamas
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test lint bench lock lock-check clean
+.PHONY: run test lint bench lock lock-check clean bytecode
 
 # uv itself, pinned, in a venv of its own (so `uv sync` never removes it).
 $(UV):
@@ -20,18 +20,25 @@ $(UV):
 	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 # Stamps record which install the venv has; a changed lock or pyproject reinstalls.
+# --compile-bytecode writes every installed module's .pyc at install time, so no command
+# compiles NumPy, pydantic or typer from source when it starts, even where Python may not
+# write bytecode itself (PYTHONDONTWRITEBYTECODE=1, a read-only venv).
 $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --inexact --quiet
+	$(UV) sync --frozen --inexact --quiet --compile-bytecode
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --extra dev --quiet
+	$(UV) sync --frozen --extra dev --quiet --compile-bytecode
 	touch $@ $(VENV)/.installed
 
-run: $(VENV)/.installed
+# Our own modules' bytecode, brought up to date (only changed files are compiled).
+bytecode:
+	$(BIN)/python -m compileall -q analysis app
+
+run: $(VENV)/.installed bytecode
 	$(BIN)/ach app $(CASE) $(if $(PORT),--port $(PORT))
 
-test: $(VENV)/.installed-dev lock-check
+test: $(VENV)/.installed-dev lock-check bytecode
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
