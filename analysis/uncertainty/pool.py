@@ -41,11 +41,9 @@ from analysis.engine.pooling import AnalystView, Cell, Pooled, Progress, posteri
 from analysis.uncertainty.model import describe, log_joint, report_arrays
 from analysis.uncertainty.sampler import (
     DRAWS,
-    INTERVAL,
     compiled,
-    convergence_warnings,
     sample_compiled,
-    worst_convergence,
+    summarise,
 )
 
 SIGMA_FLOOR = 0.1
@@ -215,24 +213,22 @@ def bayes_pool(
     report(0.5, f"Sampling {chains} chains x {draws} draws")
     found = sample_compiled(model, inputs, names, draws=draws, chains=chains, tune=tune, seed=seed)
     report(0.9, "Checking convergence")
-    r_hat, ess = worst_convergence(found)
-    p = found[POSTERIOR_VAR].reshape(-1, structure.n_hypotheses)
-    low, high = np.quantile(p, INTERVAL, axis=0)
+    summary = summarise(found, draws=draws, chains=chains)
     sigma = found[SIGMA_VAR].reshape(-1, structure.n_analysts).mean(axis=0)
     z = found[LATENT_VAR].reshape(-1, structure.n_latent)
     cells = (1.0 / (1.0 + np.exp(-z))).mean(axis=0)
     report(1.0, "Done")
     return Pooled(
         method="bayes",
-        posterior=p.mean(axis=0),
+        posterior=summary.mean,
         sigma={v.name: float(s) for v, s in zip(views, sigma, strict=True)},
         cells={cell: float(v) for cell, v in zip(latent, cells, strict=True)},
-        low=low,
-        high=high,
-        r_hat_max=r_hat,
-        ess_min=ess,
+        low=summary.low,
+        high=summary.high,
+        r_hat_max=summary.r_hat_max,
+        ess_min=summary.ess_min,
         draws=draws,
         chains=chains,
         seconds=time.perf_counter() - start,
-        warnings=tuple(convergence_warnings(r_hat, ess, draws)),
+        warnings=summary.warnings,
     )
