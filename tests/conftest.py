@@ -14,3 +14,38 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT
+
+
+#: The three-hypothesis toy case's hypotheses file (tests write their own evidence).
+TOY_HYPOTHESES = """\
+case: toy
+title: Toy question
+question: Which?
+hypotheses:
+  - {id: a, label: Alpha}
+  - {id: b, label: Beta}
+  - {id: c, label: Gamma}
+"""
+
+
+def write_case(root: Path, hypotheses: str, evidence: str, name: str = "toy") -> Path:
+    """Write case ``name``'s two files under ``root``; return ``root``."""
+    for folder, text in (("hypotheses", hypotheses), ("evidence", evidence)):
+        (root / folder).mkdir(exist_ok=True)
+        (root / folder / f"{name}.yaml").write_text(text, encoding="utf-8")
+    return root
+
+
+def start_app(root: Path, page: str, timeout: float = 180, **state):
+    """The dashboard in AppTest on ``root``'s cases, opened on ``page`` and run once
+    (``state``: more session-state keys to set first); it must not raise."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app" / "streamlit_app.py"), default_timeout=timeout)
+    at.session_state["root"] = str(root)
+    at.session_state["page"] = page
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, TOY_HYPOTHESES, start_app, write_case
 from streamlit.testing.v1 import AppTest
 
 from analysis.casefile.judgment_save import save_judgments
@@ -19,15 +19,6 @@ from analysis.casefile.loader import load_case
 APP = ROOT / "app" / "streamlit_app.py"
 pytestmark = pytest.mark.xdist_group("analysts-app")
 
-HYPOTHESES = """\
-case: toy
-title: Toy question
-question: Which?
-hypotheses:
-  - {id: a, label: Alpha}
-  - {id: b, label: Beta}
-  - {id: c, label: Gamma}
-"""
 EVIDENCE = """\
 case: toy
 sources:
@@ -49,21 +40,12 @@ rationale: {e1: Could be a copy.}
 
 @pytest.fixture
 def root(tmp_path):
-    for folder, text in (("hypotheses", HYPOTHESES), ("evidence", EVIDENCE)):
-        (tmp_path / folder).mkdir()
-        (tmp_path / folder / "toy.yaml").write_text(text)
+    write_case(tmp_path, TOY_HYPOTHESES, EVIDENCE)
     return tmp_path
 
 
 def start(root, page: str = "analysts", name: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=180)
-    at.session_state["root"] = str(root)
-    at.session_state["page"] = page
-    if name is not None:
-        at.session_state["analyst_name"] = name
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return start_app(root, page, **({} if name is None else {"analyst_name": name}))
 
 
 def case_bytes(root) -> tuple[bytes, bytes]:

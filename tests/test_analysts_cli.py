@@ -7,21 +7,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import TOY_HYPOTHESES, write_case
 from typer.testing import CliRunner
 
 from analysis.cli import app
 
 runner = CliRunner()
 
-HYPOTHESES = """\
-case: toy
-title: Toy question
-question: Which?
-hypotheses:
-  - {id: a, label: Alpha}
-  - {id: b, label: Beta}
-  - {id: c, label: Gamma}
-"""
 EVIDENCE = """\
 case: toy
 sources:
@@ -49,9 +41,7 @@ priors: {a: 0.2, b: 0.4, c: 0.4}
 
 @pytest.fixture
 def root(tmp_path) -> Path:
-    for folder, text in (("hypotheses", HYPOTHESES), ("evidence", EVIDENCE)):
-        (tmp_path / folder).mkdir()
-        (tmp_path / folder / "toy.yaml").write_text(text)
+    write_case(tmp_path, TOY_HYPOTHESES, EVIDENCE)
     judgments = tmp_path / "judgments" / "toy"
     judgments.mkdir(parents=True)
     (judgments / "kim.yaml").write_text(KIM)

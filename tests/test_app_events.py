@@ -6,7 +6,7 @@ import html
 
 import numpy as np
 import pytest
-from conftest import ROOT
+from conftest import ROOT, TOY_HYPOTHESES, start_app, write_case
 from streamlit.testing.v1 import AppTest
 
 from analysis.casefile.loader import load_case
@@ -18,15 +18,6 @@ from app.views import PAGE_TITLES
 APP = ROOT / "app" / "streamlit_app.py"
 pytestmark = pytest.mark.xdist_group("app-events")
 
-HYPOTHESES = """\
-case: toy
-title: Toy question
-question: Which?
-hypotheses:
-  - {id: a, label: Alpha}
-  - {id: b, label: Beta}
-  - {id: c, label: Gamma}
-"""
 EVIDENCE = """\
 case: toy
 sources:
@@ -55,19 +46,12 @@ assumptions:
 
 @pytest.fixture
 def root(tmp_path):
-    for folder, text in (("hypotheses", HYPOTHESES), ("evidence", EVIDENCE)):
-        (tmp_path / folder).mkdir()
-        (tmp_path / folder / "toy.yaml").write_text(text)
+    write_case(tmp_path, TOY_HYPOTHESES, EVIDENCE)
     return tmp_path
 
 
 def start(root, page: str) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=180)
-    at.session_state["root"] = str(root)
-    at.session_state["page"] = page
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return start_app(root, page)
 
 
 def go(at: AppTest, page: str) -> AppTest:

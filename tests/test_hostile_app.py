@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, start_app
 from streamlit.testing.v1 import AppTest
 
 from app.views import PAGE_TITLES
@@ -66,12 +66,7 @@ def _root(tmp_path, label_a: str, label_b: str):
 
 
 def _start(root, page: str) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=600)
-    at.session_state["root"] = str(root)
-    at.session_state["page"] = page
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return start_app(root, page, timeout=600)
 
 
 def _texts(at: AppTest) -> list[str]:
