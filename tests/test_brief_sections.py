@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from test_analysts_cli import EVIDENCE, HYPOTHESES, KIM, LEE
+from conftest import TOY_HYPOTHESES, write_case
+from test_analysts_cli import EVIDENCE, KIM, LEE
 from test_brief import _text, markdown_html
 from typer.testing import CliRunner
 
@@ -229,9 +230,7 @@ def test_where_analysts_disagree_in_every_format_literally(fmt):
 
 
 def test_cli_brief_has_the_section_only_when_judged(tmp_path):
-    for folder, content in (("hypotheses", HYPOTHESES), ("evidence", EVIDENCE)):
-        (tmp_path / folder).mkdir()
-        (tmp_path / folder / "toy.yaml").write_text(content)
+    write_case(tmp_path, TOY_HYPOTHESES, EVIDENCE)
     out = tmp_path / "brief.md"
     args = ["brief", "toy", "--root", str(tmp_path), "-o", str(out)]
     result = runner.invoke(app, args)
