@@ -6,7 +6,6 @@ stderr and exit with status 2.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -148,14 +147,14 @@ def analyze(
     result = _analyze(case, root, uncertainty, seed, yardstick, draws)
     panel = _panel(result.case, root, pool or "linear", seed, draws) if panel_wanted else None
     if as_json:
-        from analysis.report.json_output import to_json
+        from analysis.report.json_output import dumps, to_json
 
         out = to_json(result)
         if panel is not None:
             from analysis.report.panel import panel_json
 
             out.update(panel_json(panel))
-        typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
+        typer.echo(dumps(out))
     elif panel is not None:
         from analysis.report.panel import print_panel
 

@@ -33,8 +33,10 @@ from analysis.casefile.schema import (
 )
 from analysis.casefile.yamlio import Document, failed_document, parse_yaml, read_yaml
 from analysis.errors import CaseError, Problem
+from analysis.nogc import paused_gc
 
 _PLACEHOLDER = "<case>"
+_FOLDERS = ("hypotheses", "evidence")
 
 
 # -- public API ----------------------------------------------------------------------
@@ -55,11 +57,9 @@ def load_case(name: str, root: str | Path = ".") -> Case:
                 )
             ]
         )
-    documents = []
-    for folder in ("hypotheses", "evidence"):
-        display = f"{folder}/{name}.yaml"
-        documents.append(_read_under(base, display))
-    return _load(documents[0], documents[1], stem=name)
+    with paused_gc():
+        documents = [_read_under(base, f"{folder}/{name}.yaml") for folder in _FOLDERS]
+        return _load(documents[0], documents[1], stem=name)
 
 
 def load_case_files(hypotheses_path: str | Path, evidence_path: str | Path) -> Case:
@@ -67,9 +67,10 @@ def load_case_files(hypotheses_path: str | Path, evidence_path: str | Path) -> C
 
     Messages show the paths as given. The two files must name the same case.
     """
-    hypotheses = read_yaml(hypotheses_path, str(hypotheses_path))
-    evidence = read_yaml(evidence_path, str(evidence_path))
-    return _load(hypotheses, evidence, stem=None)
+    with paused_gc():
+        hypotheses = read_yaml(hypotheses_path, str(hypotheses_path))
+        evidence = read_yaml(evidence_path, str(evidence_path))
+        return _load(hypotheses, evidence, stem=None)
 
 
 def load_case_texts(
@@ -83,15 +84,18 @@ def load_case_texts(
     The names are only shown in messages; by default ``hypotheses/<case>.yaml`` and
     ``evidence/<case>.yaml`` with the case named in the text.
     """
-    hypotheses = parse_yaml(hypotheses_text, hypotheses_name or f"hypotheses/{_PLACEHOLDER}.yaml")
-    evidence = parse_yaml(evidence_text, evidence_name or f"evidence/{_PLACEHOLDER}.yaml")
-    if hypotheses_name is None or evidence_name is None:
-        case = valid_case_name(hypotheses) or valid_case_name(evidence) or _PLACEHOLDER
-        if hypotheses_name is None:
-            hypotheses = hypotheses.renamed(f"hypotheses/{case}.yaml")
-        if evidence_name is None:
-            evidence = evidence.renamed(f"evidence/{case}.yaml")
-    return _load(hypotheses, evidence, stem=None)
+    with paused_gc():
+        hypotheses = parse_yaml(
+            hypotheses_text, hypotheses_name or f"hypotheses/{_PLACEHOLDER}.yaml"
+        )
+        evidence = parse_yaml(evidence_text, evidence_name or f"evidence/{_PLACEHOLDER}.yaml")
+        if hypotheses_name is None or evidence_name is None:
+            case = valid_case_name(hypotheses) or valid_case_name(evidence) or _PLACEHOLDER
+            if hypotheses_name is None:
+                hypotheses = hypotheses.renamed(f"hypotheses/{case}.yaml")
+            if evidence_name is None:
+                evidence = evidence.renamed(f"evidence/{case}.yaml")
+        return _load(hypotheses, evidence, stem=None)
 
 
 # -- reading ---------------------------------------------------------------------------

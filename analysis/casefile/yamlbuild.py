@@ -26,6 +26,8 @@ _MAP_TAG = f"{_YAML}map"
 _SEQ_TAG = f"{_YAML}seq"
 _STR_TAG = f"{_YAML}str"
 _TIMESTAMP_TAG = f"{_YAML}timestamp"
+_FLOAT_TAG = f"{_YAML}float"
+_INT_TAG = f"{_YAML}int"
 _START_EVENTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _END_EVENTS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 _IGNORED_EVENTS = (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)
@@ -60,15 +62,52 @@ class EventBuilder:
         self.problems.append(Problem(self.display, line, message))
 
     def build(self, events) -> Document:
-        """The document the events describe (a YAML error in them propagates)."""
+        """The document the events describe (a YAML error in them propagates).
+
+        Plain scalars, most of any case file, take an inlined path; everything else
+        (collections, aliases, anchors, tags, limits) goes through the general one.
+        """
         root: list[Any] = []
         documents = 0
         # one frame per open collection: [container, path, key or None, anchor, count]
         # where key is (text, keep) once a mapping's key is read, until its value is
         stack: list[list[Any]] = []
         skip = 0  # how deep inside a collection that is dropped
+        lines = self.lines
+        scalar_event = yaml.ScalarEvent
         for event in events:
             kind = type(event)
+            if skip:
+                skip += 1 if kind in _START_EVENTS else -1 if kind in _END_EVENTS else 0
+                continue
+            if (
+                kind is scalar_event
+                and stack
+                and len(stack) < MAX_DEPTH
+                and event.anchor is None
+                and self.count < MAX_NODES
+                and not self.cut_off
+            ):
+                frame = stack[-1]
+                container = frame[0]
+                if type(container) is dict:
+                    key = frame[2]
+                    if key is None:
+                        skip = self.read_key(frame, event, kind, event.start_mark.line + 1)
+                        continue
+                    self.count += 1
+                    frame[2] = None
+                    value = self.scalar(event, (*frame[1], key[0]), event.start_mark.line + 1)
+                    if key[1]:
+                        container[key[0]] = value
+                    continue
+                if len(frame[1]) != 1:  # a list item below the top-level lists
+                    path = (*frame[1], len(container))
+                    line = event.start_mark.line + 1
+                    lines[path] = line
+                    self.count += 1
+                    container.append(self.scalar(event, path, line))
+                    continue
             if kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
@@ -80,9 +119,6 @@ class EventBuilder:
                     )
                 continue
             if kind in _IGNORED_EVENTS:
-                continue
-            if skip:
-                skip += 1 if kind in _START_EVENTS else -1 if kind in _END_EVENTS else 0
                 continue
             line = event.start_mark.line + 1
             if kind in _END_EVENTS:
@@ -111,7 +147,7 @@ class EventBuilder:
                     )
                 self.anchors[anchor] = None
             self.count += 1
-            start = kind is not yaml.ScalarEvent
+            start = kind is not scalar_event
             value = INVALID
             if len(stack) >= MAX_DEPTH and not self.cut_off:
                 # stop reading here: the parsers' scanners slow down with every open
@@ -233,28 +269,40 @@ class EventBuilder:
         """The scalar's tag, resolved as PyYAML's composer would (memoised by text)."""
         if event.tag not in (None, "!"):
             return event.tag
-        memo = (event.value, event.implicit[0])
-        tag = self.resolved.get(memo)
+        if not event.implicit[0]:  # quoted (or "!"): always text
+            return self.resolver.resolve(ScalarNode, event.value, event.implicit)
+        value = event.value
+        tag = self.resolved.get(value)
         if tag is None:
-            tag = self.resolver.resolve(ScalarNode, event.value, event.implicit)
-            self.resolved[memo] = tag
+            tag = self.resolver.resolve(ScalarNode, value, (True, False))
+            self.resolved[value] = tag
         return tag
 
     def scalar(self, event: Any, path: Path_, line: int) -> Any:
         tag = self.tag(event)
         if tag in _TEXT_TAGS or tag in (_STR_TAG, _TIMESTAMP_TAG):
             return event.value  # dates display exactly as written
+        value = event.value
+        # the common numbers directly; Python reads every float text the resolver
+        # accepts as PyYAML does, or refuses it (".inf", "1:30.5", "1._5": see below)
+        if tag == _FLOAT_TAG:
+            try:
+                return float(value)
+            except ValueError:
+                pass
+        elif tag == _INT_TAG and value.isdigit() and (value[0] != "0" or len(value) == 1):
+            return int(value)  # YAML 1.1 reads a leading 0 as octal: that goes below
         if tag not in _SCALAR_TAGS:
             self.reject(tag, path, line)
             return INVALID
         kind = tag[len(_YAML) :]
-        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark)
+        node = ScalarNode(tag, value, event.start_mark, event.end_mark)
         try:
             return getattr(self.constructor, f"construct_yaml_{kind}")(node)
         except (ValueError, LookupError, TypeError, ArithmeticError):
             self.problem(
                 line,
-                f"{event.value!r} cannot be read as !!{kind} (at {where(path)}); fix the value",
+                f"{value!r} cannot be read as !!{kind} (at {where(path)}); fix the value",
             )
             return INVALID
 

@@ -9,13 +9,21 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import orjson
 
 from analysis import __version__
 from analysis.engine.analyzer import Analysis
 
 
-def _dist(ids: tuple[str, ...], values: np.ndarray) -> dict[str, float]:
-    return {h: float(v) for h, v in zip(ids, values, strict=True)}
+def _dist(ids: tuple[str, ...], values: np.ndarray | list[float]) -> dict[str, float]:
+    """``{hypothesis: value}``; a NumPy row becomes Python floats in one ``tolist``."""
+    row = values.tolist() if isinstance(values, np.ndarray) else values
+    return dict(zip(ids, row, strict=True))
+
+
+def _rows(matrix: np.ndarray) -> list[list[float]]:
+    """A matrix as nested Python floats (one conversion, not one per number)."""
+    return np.asarray(matrix, dtype=float).tolist()
 
 
 def to_json(analysis: Analysis) -> dict[str, Any]:
@@ -23,7 +31,11 @@ def to_json(analysis: Analysis) -> dict[str, Any]:
     case = analysis.case
     ids = case.hypothesis_ids
     leader, runner = analysis.leader, analysis.runner_up
-    woe = analysis.weight_of_evidence(leader, runner)
+    woe = np.asarray(analysis.weight_of_evidence(leader, runner), dtype=float).tolist()
+    effective, contribution = _rows(analysis.effective), _rows(analysis.contribution)
+    without, trajectory = _rows(analysis.posterior_without), _rows(analysis.trajectory)
+    credibility = _rows(analysis.credibility)
+    diagnosticity, linchpin = _rows(analysis.diagnosticity), analysis.linchpin.tolist()
     out: dict[str, Any] = {
         "case": case.name,
         "title": case.title,
@@ -46,14 +58,14 @@ def to_json(analysis: Analysis) -> dict[str, Any]:
                 "id": item.id,
                 "source": item.source,
                 "date": item.date,
-                "credibility": float(analysis.credibility[i]),
-                "effective_likelihood": _dist(ids, analysis.effective[i]),
-                "contribution": _dist(ids, analysis.contribution[i]),
-                "posterior_without": _dist(ids, analysis.posterior_without[i]),
-                "diagnosticity": float(analysis.diagnosticity[i]),
-                "leader_vs_runner_up_db": float(woe[i]),
-                "grade": analysis.grade(float(woe[i])),
-                "linchpin": bool(analysis.linchpin[i]),
+                "credibility": credibility[i],
+                "effective_likelihood": _dist(ids, effective[i]),
+                "contribution": _dist(ids, contribution[i]),
+                "posterior_without": _dist(ids, without[i]),
+                "diagnosticity": diagnosticity[i],
+                "leader_vs_runner_up_db": woe[i],
+                "grade": analysis.grade(woe[i]),
+                "linchpin": bool(linchpin[i]),
                 "ratings": dict(zip(ids, analysis.heuer.ratings[i], strict=True)),
                 "event": item.event,
                 "tags": list(item.tags),
@@ -66,7 +78,7 @@ def to_json(analysis: Analysis) -> dict[str, Any]:
             {
                 "after": case.evidence[i].id,
                 "date": case.evidence[i].date,
-                "posterior": _dist(ids, analysis.trajectory[step]),
+                "posterior": _dist(ids, trajectory[step]),
             }
             for step, i in enumerate(analysis.trajectory_order)
         ],
@@ -122,6 +134,16 @@ def to_json(analysis: Analysis) -> dict[str, Any]:
             "seconds": u.seconds,
         }
     return out
+
+
+def dumps(data: dict[str, Any]) -> str:
+    """``data`` as JSON text indented by two spaces, non-ASCII characters as written.
+
+    orjson writes a 5,000-item analysis (11 MB) in 0.05 s where ``json.dumps(indent=2)``
+    takes 1.1 s (``benchmarks/cli.py``). Every number the engine reports is finite (its
+    probabilities are floored at 1e-300), so no NaN or infinity needs JSON's workaround.
+    """
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY).decode()
 
 
 def _events(analysis: Analysis) -> list[dict[str, Any]]:

@@ -1,0 +1,124 @@
+"""The case-file YAML reader against PyYAML itself: same values, same lines.
+
+``analysis.casefile.yamlbuild`` reads plain scalars on an inlined path and converts
+the common numbers directly. PyYAML's pure-Python safe loader is the oracle for every
+value (numbers in all their YAML 1.1 spellings, booleans, nulls, text), and its
+composed nodes are the oracle for the line recorded for each entry and list item.
+"""
+
+from __future__ import annotations
+
+import math
+
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis.casefile.limits import MAX_DEPTH
+from analysis.casefile.yamlio import parse_yaml
+
+#: Plain scalars in the spellings YAML 1.1 resolves in unusual ways (no timestamps:
+#: the reader keeps those as the text written, on purpose).
+SPELLINGS = [
+    "0", "7", "012", "0x1f", "0b101", "+5", "-5", "1_000", "190:20:30", "08",
+    "0.5", "-0.0", "+.5", ".5", "1.", "1_0.5", "1._5", "1.5_", "1.0e+5", "1.0e5", "1e5",
+    "1e-3", "190:20:30.15", ".inf", "-.inf", ".NaN", "true", "No", "on", "OFF", "~",
+    "null", "Null", "word", "two words", "a-id_1", "0.1.2", "0o17", "1__0.5",
+]  # fmt: skip
+scalars = st.one_of(
+    st.sampled_from(SPELLINGS),
+    st.floats(allow_nan=False, allow_infinity=False).map(repr),
+    st.integers(-(10**20), 10**20).map(str),
+)
+keys = st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True)
+trees = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, min_size=1, max_size=4)
+        | st.dictionaries(keys, inner, min_size=1, max_size=4)
+    ),
+    max_leaves=25,
+)
+
+
+def _block(value, indent: int = 0) -> list[str]:
+    """``value`` (texts, lists, dicts) as block YAML lines, every scalar plain."""
+    pad = " " * indent
+    if isinstance(value, dict):
+        lines = []
+        for key, item in value.items():
+            if isinstance(item, dict | list):
+                lines += [f"{pad}{key}:", *_block(item, indent + 2)]
+            else:
+                lines.append(f"{pad}{key}: {item}")
+        return lines
+    lines = []
+    for item in value:
+        if isinstance(item, dict | list):
+            inner = _block(item, indent + 2)
+            lines += [f"{pad}- {inner[0].lstrip()}", *inner[1:]]
+        else:
+            lines.append(f"{pad}- {item}")
+    return lines
+
+
+def _same(ours, theirs) -> bool:
+    if isinstance(theirs, float) and math.isnan(theirs):
+        return isinstance(ours, float) and math.isnan(ours)
+    if isinstance(theirs, dict):
+        return (
+            isinstance(ours, dict)
+            and ours.keys() == theirs.keys()
+            and all(_same(ours[k], theirs[k]) for k in theirs)
+        )
+    if isinstance(theirs, list):
+        return (
+            isinstance(ours, list)
+            and len(ours) == len(theirs)
+            and all(_same(a, b) for a, b in zip(ours, theirs, strict=True))
+        )
+    return type(ours) is type(theirs) and (ours == theirs or repr(ours) == repr(theirs))
+
+
+def _node_lines(node, path=(), out=None) -> dict:
+    """The line of every mapping entry (its key) and list item, from composed nodes."""
+    out = {(): node.start_mark.line + 1} if out is None else out
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            out[(*path, key.value)] = key.start_mark.line + 1
+            _node_lines(value, (*path, key.value), out)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, value in enumerate(node.value):
+            out[(*path, index)] = value.start_mark.line + 1
+            _node_lines(value, (*path, index), out)
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(keys, trees, min_size=1, max_size=5))
+def test_values_and_lines_are_pyyamls(tree):
+    text = "\n".join(_block(tree)) + "\n"
+    document = parse_yaml(text, "case.yaml")
+    assert document.problems == ()
+    assert _same(document.data, yaml.load(text, Loader=yaml.SafeLoader))
+    assert document.lines == _node_lines(yaml.compose(text, Loader=yaml.SafeLoader))
+
+
+@given(st.sampled_from(SPELLINGS))
+def test_each_spelling_alone_and_in_a_flow_list_reads_as_pyyaml_reads_it(word):
+    for text in (f"{word}\n", f"a: [{word}, {word}]\n", f"- - {word}\n"):
+        assert _same(parse_yaml(text, "x.yaml").data, yaml.safe_load(text))
+
+
+def test_a_scalar_at_the_depth_limit_is_refused_with_its_line():
+    text = "a:\n" + "".join(f"{'  ' * d}- \n" for d in range(1, MAX_DEPTH + 2))
+    nested = "x: " + "[" * MAX_DEPTH + "1" + "]" * MAX_DEPTH + "\n"
+    for source in (text, nested):
+        document = parse_yaml(source, "deep.yaml")
+        assert [p.message for p in document.problems if "nests deeper" in p.message]
+
+
+def test_anchored_scalars_and_their_aliases_keep_their_values():
+    document = parse_yaml("a: &x 0.25\nb: *x\nc: [&y 3, *y]\n", "x.yaml")
+    assert document.problems == ()
+    assert document.data == {"a": 0.25, "b": 0.25, "c": [3, 3]}
