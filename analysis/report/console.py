@@ -16,7 +16,6 @@ from analysis.case import Item
 from analysis.casefile.text import terminal_safe
 from analysis.engine.analyzer import Analysis
 from analysis.scales import format_percent
-from analysis.wording import tie_sentence
 
 
 def safe(text: object) -> str:
@@ -25,21 +24,17 @@ def safe(text: object) -> str:
 
 
 def _conclusion(analysis: Analysis) -> str:
-    case = analysis.case
-    lead = analysis.leader
-    label = safe(case.hypotheses[lead].label)
-    if len(analysis.tied) > 1:
-        labels = [safe(case.hypotheses[k].label) for k in analysis.tied]
-        tie = tie_sentence(labels, analysis.percent(lead), analysis.words()[lead])
-        return (
-            f"[bold]Bottom line:[/bold] {tie} "
-            f"We have {analysis.confidence.level} confidence in this judgment."
-        )
-    return (
-        f"[bold]Bottom line:[/bold] {label} is {analysis.words()[lead]} "
-        f"({analysis.percent(lead)}). "
-        f"We have {analysis.confidence.level} confidence in this judgment."
-    )
+    """The brief's bottom line (:func:`~analysis.report.brief.content.bottom_line`): the
+    robust judgment first, then what stays contested, then the confidence, one
+    paragraph each, so the terminal and the brief say the same thing."""
+    from analysis.report.brief.content import bottom_line
+
+    paragraphs = [
+        "".join(f"[bold]{safe(run.text)}[/bold]" if run.bold else safe(run.text) for run in p.runs)
+        for block in bottom_line(analysis)
+        for p in block.paragraphs
+    ]
+    return "\n".join(paragraphs)
 
 
 def _hypothesis_table(analysis: Analysis) -> Table:
