@@ -157,6 +157,8 @@ def _number(value: Any, fix: str) -> float:
 
 def check_probability(value: Any) -> float:
     """A number in [0, 1]."""
+    if type(value) is float and 0.0 <= value <= 1.0:  # most values: no conversion needed
+        return value
     number = _number(value, "must be a number between 0 and 1")
     if not 0.0 <= number <= 1.0:
         raise ValueProblem(value, "must be between 0 and 1")
@@ -179,6 +181,8 @@ def check_range(value: list) -> tuple[float, float]:
 
 def check_uncertain(value: Any) -> float | tuple[float, float]:
     """A probability or a range."""
+    if type(value) is float and 0.0 <= value <= 1.0:  # most values: no conversion needed
+        return value
     if isinstance(value, list):
         return check_range(value)
     if isinstance(value, bool) or not isinstance(value, int | float):

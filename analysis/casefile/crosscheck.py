@@ -244,6 +244,11 @@ def _check_maps(doc: Document, loc: tuple, entry: dict, hypothesis_ids: list[str
         return problems
     likelihoods, ratings = maps["likelihoods"], maps["ratings"]
     missing = [h for h in hypothesis_ids if h not in likelihoods and h not in ratings]
+    impossible = (
+        not missing and bool(hypothesis_ids) and _impossible(entry, likelihoods, hypothesis_ids)
+    )
+    if not (missing or impossible):
+        return problems
     line = doc.line((*loc, "likelihoods") if "likelihoods" in entry else loc)
     if missing:
         problems.append(
@@ -254,7 +259,7 @@ def _check_maps(doc: Document, loc: tuple, entry: dict, hypothesis_ids: list[str
                 f"{', '.join(map(repr, missing))}; every hypothesis needs one",
             )
         )
-    elif hypothesis_ids and _impossible(entry, likelihoods, hypothesis_ids):
+    else:
         fix = "" if loc[0] == "events" else " or give a positive if_unreliable"
         problems.append(
             Problem(

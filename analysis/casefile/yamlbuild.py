@@ -28,6 +28,10 @@ _STR_TAG = f"{_YAML}str"
 _TIMESTAMP_TAG = f"{_YAML}timestamp"
 _FLOAT_TAG = f"{_YAML}float"
 _INT_TAG = f"{_YAML}int"
+#: Tags a plain mapping key may resolve to and be kept as its text (see ``read_key``).
+_KEY_TAGS = _SCALAR_TAGS | (_TEXT_TAGS - {f"{_YAML}merge"})
+#: ``EventBuilder.quick``'s answer when a scalar needs the full reading.
+_SLOW = object()
 _START_EVENTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _END_EVENTS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 _IGNORED_EVENTS = (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)
@@ -73,7 +77,7 @@ class EventBuilder:
         # where key is (text, keep) once a mapping's key is read, until its value is
         stack: list[list[Any]] = []
         skip = 0  # how deep inside a collection that is dropped
-        lines = self.lines
+        lines, resolved, quick = self.lines, self.resolved, self.quick
         scalar_event = yaml.ScalarEvent
         for event in events:
             kind = type(event)
@@ -93,11 +97,24 @@ class EventBuilder:
                 if type(container) is dict:
                     key = frame[2]
                     if key is None:
-                        skip = self.read_key(frame, event, kind, event.start_mark.line + 1)
+                        text = event.value
+                        if (
+                            event.tag is None
+                            and event.implicit[0]
+                            and resolved.get(text) in _KEY_TAGS
+                            and text not in container
+                        ):
+                            lines[(*frame[1], text)] = event.start_mark.line + 1
+                            frame[2] = (text, True)
+                        else:
+                            skip = self.read_key(frame, event, kind, event.start_mark.line + 1)
                         continue
                     self.count += 1
                     frame[2] = None
-                    value = self.scalar(event, (*frame[1], key[0]), event.start_mark.line + 1)
+                    value = quick(event)
+                    if value is _SLOW:
+                        line = event.start_mark.line + 1
+                        value = self.scalar(event, (*frame[1], key[0]), line)
                     if key[1]:
                         container[key[0]] = value
                     continue
@@ -106,7 +123,8 @@ class EventBuilder:
                     line = event.start_mark.line + 1
                     lines[path] = line
                     self.count += 1
-                    container.append(self.scalar(event, path, line))
+                    value = quick(event)
+                    container.append(self.scalar(event, path, line) if value is _SLOW else value)
                     continue
             if kind is yaml.DocumentStartEvent:
                 documents += 1
@@ -277,6 +295,26 @@ class EventBuilder:
             tag = self.resolver.resolve(ScalarNode, value, (True, False))
             self.resolved[value] = tag
         return tag
+
+    def quick(self, event: Any) -> Any:
+        """An untagged scalar's value when it is text or a plain decimal number, else
+        :data:`_SLOW` (then :meth:`scalar` reads it, and locates any problem)."""
+        value = event.value
+        if event.tag is not None:
+            return _SLOW
+        if not event.implicit[0]:
+            return value  # quoted: text
+        tag = self.resolved.get(value) or self.tag(event)
+        if tag == _STR_TAG:
+            return value
+        if tag == _FLOAT_TAG:
+            try:
+                return float(value)  # see scalar() for the spellings this refuses
+            except ValueError:
+                return _SLOW
+        if tag == _INT_TAG and value.isdigit() and (value[0] != "0" or len(value) == 1):
+            return int(value)
+        return _SLOW
 
     def scalar(self, event: Any, path: Path_, line: int) -> Any:
         tag = self.tag(event)
