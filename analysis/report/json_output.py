@@ -6,6 +6,7 @@ are always present; a few more (labels, provenance, Heuer ratings) help consumer
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
@@ -143,7 +144,10 @@ def dumps(data: dict[str, Any]) -> str:
     takes 1.1 s (``benchmarks/cli.py``). Every number the engine reports is finite (its
     probabilities are floored at 1e-300), so no NaN or infinity needs JSON's workaround.
     """
-    return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY).decode()
+    try:
+        return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY).decode()
+    except TypeError:  # orjson.JSONEncodeError: e.g. an integer past 64 bits
+        return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 def _events(analysis: Analysis) -> list[dict[str, Any]]:
