@@ -12,7 +12,7 @@ Two cases, measured side by side in one run: the seed case (target: median under
 300 ms) and a synthetic case of 1000 items x 10 hypotheses, whose median is printed as a
 ratio to the seed's (the dashboard's cost follows what is on screen, not the case).
 
-Run: .venv/bin/python benchmarks/browser.py [--moves 15] [--size 1000]
+Run: .venv/bin/python benchmarks/browser.py [--moves 15] [--size 1000] [--port 8501]
 """
 
 from __future__ import annotations
@@ -75,12 +75,14 @@ def _synthetic(folder: Path, n: int, k: int = 10) -> tuple[str, str]:
     return case.name, case.evidence[0].id
 
 
-def moves(shots, playwright, root: Path, case: str, item: str, count: int) -> list[float]:
+def moves(
+    shots, playwright, root: Path, case: str, item: str, count: int, port: int | None = None
+) -> list[float]:
     """Milliseconds from each key press to the changed posterior on screen."""
     browser = shots.launch(playwright)
     try:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        with shots.serve(case, root=root) as url:
+        with shots.serve(case, root=root, port=port) as url:
             page.goto(f"{url}/?page=weigh")
             shots.settle(page)
             picker = page.get_by_text(item, exact=False).first
@@ -112,6 +114,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--moves", type=int, default=15)
     parser.add_argument("--size", type=int, default=1000, help="items of the synthetic case")
+    parser.add_argument(
+        "--port", type=int, default=None, help="serve on this port and the next (default: free)"
+    )
     args = parser.parse_args()
     if not Path("/usr/bin/chromium").exists():
         raise SystemExit("benchmarks/browser.py: needs /usr/bin/chromium (apt install chromium)")
@@ -120,9 +125,10 @@ def main() -> None:
     shots = _screenshots()
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
         name, first = _synthetic(Path(tmp), args.size)
-        seed = moves(shots, playwright, ROOT, "nk-hamas", SEED_ITEM, args.moves)
+        seed = moves(shots, playwright, ROOT, "nk-hamas", SEED_ITEM, args.moves, args.port)
         print(f"  seed case: {', '.join(f'{t:.0f}' for t in seed)} ms", flush=True)
-        big = moves(shots, playwright, Path(tmp), name, first, args.moves)
+        big_port = args.port and args.port + 1
+        big = moves(shots, playwright, Path(tmp), name, first, args.moves, big_port)
     seed_ms, big_ms = statistics.median(seed), statistics.median(big)
     print(f"slider move to posterior on screen, median of {args.moves} (Chromium, Playwright)")
     verdict = "met" if seed_ms < TARGET_MS else "NOT met"

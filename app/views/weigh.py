@@ -24,6 +24,18 @@ from app.widgets import changes_panel, esc, posterior_panel
 
 STEP = 0.01
 CHANGED = "●"
+#: prefix of an item's or event's expander key; an open one draws its sliders
+OPEN = "weigh_open"
+
+
+def open_key(holder_id: str, event: bool = False) -> str:
+    """The key of the expander of item (or ``event``) ``holder_id``; True in session
+    state: open.
+
+    The expanders are lazy: only an open one draws its sliders, so a rerun costs what is
+    on screen, not one slider per number of the case.
+    """
+    return f"{OPEN}:{'event:' if event else ''}{holder_id}"
 
 
 def _changed_note(file_text: str) -> None:
@@ -69,7 +81,14 @@ def _event(view: View, event: Event) -> None:
     case = view.file_case
     reports = case.event_reports[event.id]
     date = f" ({event.date})" if event.date else ""
-    with st.expander(f"event {event.id}{date} · {len(reports)} reports"):
+    box = st.expander(
+        f"event {event.id}{date} · {len(reports)} reports",
+        key=open_key(event.id, event=True),
+        on_change="rerun",
+    )
+    if not box.open:
+        return
+    with box:
         st.markdown(f"**Event.** {esc(event.description)}", unsafe_allow_html=True)
         if event.rationale:
             st.caption(esc(event.rationale))
@@ -98,7 +117,11 @@ def _item(view: View, i: int) -> None:
     # the label stays fixed: a changed label would redraw (and close) the expander
     date = f" ({item.date})" if item.date else ""
     mark = " · retracted" if item.retracted else ""
-    with st.expander(f"{item.id}{date}{mark}"):  # an id and a date: no markup possible
+    # an id and a date: no markup possible
+    box = st.expander(f"{item.id}{date}{mark}", key=open_key(item.id), on_change="rerun")
+    if not box.open:
+        return
+    with box:
         st.markdown(esc(item.claim), unsafe_allow_html=True)
         if item.rationale:
             st.caption(esc(item.rationale))
