@@ -151,20 +151,38 @@ class Personal:
         return f"your judgments, saved to {judgments_display(case, self.who)}"
 
 
-def personal_view(opened: state.Opened) -> Personal:
-    """Names, views and saves, all handled here; ``main`` calls it once per run."""
+def sidebar(opened: state.Opened) -> str | None:
+    """The sidebar's part (``main`` calls it once per full run): the name box, the
+    problems of bad judgment files, and the way back from another analyst's view.
+    Returns the valid name given, else None."""
     name = sidebar_name(opened)
     judgments, problems = judgments_of(opened)
     if problems:
         st.sidebar.error("Judgment files with problems (fix them to use them):")
         st.sidebar.code("\n".join(problems), language=None)
+    who = _who(name, judgments)
+    if who is not None and who != name:
+        back = "Back to your own view" if name else "Back to the case's numbers"
+        st.sidebar.button(back, key="view_as_back", on_click=_back)
+    return name
+
+
+def _who(name: str | None, judgments: dict) -> str | None:
+    """Whose view is open; a view of an analyst with no (good) file falls back to yours."""
     who = viewed_as(name)
     if who is not None and who != name and who not in judgments:
         st.session_state[VIEW_AS] = None
         who = name
-    if who is not None and who != name:
-        back = "Back to your own view" if name else "Back to the case's numbers"
-        st.sidebar.button(back, key="view_as_back", on_click=_back)
+    return who
+
+
+def personal_view(opened: state.Opened, name: str | None, notes=None) -> Personal:
+    """The case as ``name`` (from :func:`sidebar`) sees it, with the sliders' moves;
+    the moves are saved to their file. Draws nothing but a failed save, in ``notes``
+    (default the sidebar; a fragment, which cannot write there, passes its own area)."""
+    notes = st.sidebar if notes is None else notes
+    judgments, problems = judgments_of(opened)
+    who = _who(name, judgments)
     follow(who)
     seen = open_as(opened, who, judgments)
     adjustments = state.sync_sliders(seen)
@@ -173,8 +191,8 @@ def personal_view(opened: state.Opened) -> Personal:
         try:
             judgments = {**judgments, name: save_moves(opened, seen, name, adjustments)}
         except CaseError as error:
-            st.sidebar.error("Your moves could not be saved:")
-            st.sidebar.code("\n".join(error.lines()), language=None)
+            notes.error("Your moves could not be saved:")
+            notes.code("\n".join(error.lines()), language=None)
         else:
             seen = open_as(opened, who, judgments)
             adjustments = prune(seen.case, adjustments)

@@ -47,6 +47,7 @@ UPLOADS = "uploads"  # case name -> Case (uploaded pairs of files, kept in memor
 CASE = "case"  # the case picker's selection
 ROOT = "root"
 
+RESET = "sliders_reset"  # set by reset_sliders: a fragment's run then reruns the whole app
 EDITOR_GENERATION = "matrix_editor_generation"  # bumped to give the editor a fresh state
 EDIT_PROBLEMS = "matrix_edit_problems"  # rejected cell edits, shown once on the Matrix page
 
@@ -215,7 +216,9 @@ def slider_start(kind: str, target, file_value: float | bool) -> str:
 
 def reset_sliders() -> None:
     """Back to the file's values: forget the adjustments, every slider's state and the
-    matrix editor's pending edits."""
+    matrix editor's pending edits (and flag :data:`RESET`: the sidebar's switches need
+    drawing again)."""
+    st.session_state[RESET] = True
     store = st.session_state.get(ADJUST)
     if store is not None:
         for kind in KINDS:

@@ -174,6 +174,79 @@ def _broken_note(view: View) -> None:
             )
 
 
+def _sidebar_weigh() -> None:
+    """The sidebar's foot on the Weigh page, which shows the posterior beside its sliders."""
+    with st.sidebar:
+        st.divider()
+        st.caption("The posterior and the changes from the file are beside the sliders.")
+
+
+def _view(opened: state.Opened, personal: identity.Personal, yardstick: str) -> View:
+    seen, adjustments = personal.seen, personal.adjustments
+    return View(
+        root=state.root(),
+        file_case=seen.case,
+        adjustments=adjustments,
+        analysis=state.analysis_of(seen, adjustments, yardstick),
+        file_analysis=state.analysis_of(seen, type(adjustments)(), yardstick),
+        key=(seen.key, adjustments.key(), yardstick),
+        uploaded=opened.uploaded,
+        shared_case=opened.case,
+        judgments=personal.judgments,
+        panel_key=personal.panel_key,
+        seen_as=personal.who,
+        analyst=personal.name,
+    )
+
+
+def _title(view: View, opened: state.Opened, personal: identity.Personal) -> None:
+    """The case's title and question, whose view and how far the scenario moved."""
+    st.markdown(f"### {esc(opened.case.title)}", unsafe_allow_html=True)
+    n = count_changes(view.file_case, view.adjustments) if view.adjustments else 0
+    st.caption(
+        esc(opened.case.question)
+        + (" · uploaded case" if opened.uploaded else "")
+        + (f" · {personal.status}" if personal.status else "")
+        + (f" · **scenario: {count(n, 'change')} from the file**" if view.adjustments else "")
+    )
+    _broken_note(view)
+
+
+def _page(opened: state.Opened, personal: identity.Personal, page: str, yardstick: str) -> None:
+    """The main area: the view of the open case with the sliders' moves, then the page
+    (and the sidebar's foot, except on the Weigh page, whose fragment cannot draw there)."""
+    view = _view(opened, personal, yardstick)
+    if page != "learn":  # the lessons use their own bundled cases, not the open one
+        _title(view, opened, personal)
+    if page != "weigh":
+        _sidebar_bottom(view, page)
+    PAGES[page][1](view)
+
+
+#: session_state key: the personal view a full run made, for the Weigh page's fragment
+FULL_RUN = "weigh_full_run"
+
+
+@st.fragment
+def _weigh(selection: str, yardstick: str, name: str | None, key: tuple) -> None:
+    """The Weigh page as a fragment: a slider move (or an item opened) reruns it alone,
+    not the sidebar. On such a rerun the case is looked at again; if its files changed or
+    broke since the full run that drew the sidebar (``key``), or the sliders were reset
+    (the sidebar's switches with them), the whole app reruns."""
+    personal = st.session_state.pop(FULL_RUN, None)
+    if personal is None:  # this fragment alone reruns
+        try:
+            opened = state.open_case(selection)
+        except CaseError:
+            opened = None
+        if opened is None or opened.key != key or st.session_state.pop(state.RESET, False):
+            st.rerun(scope="app")
+        personal = identity.personal_view(opened, name, notes=st)
+    else:
+        opened = state.open_case(selection)
+    _page(opened, personal, "weigh", yardstick)
+
+
 def main() -> None:
     # no page_icon: a Material icon is fetched from the internet on every page load;
     # Streamlit's bundled favicon needs no network
@@ -196,41 +269,16 @@ def main() -> None:
         st.code("\n".join(error.lines()), language=None)
         return
     state.precompile_uncertainty(opened.case)
-    personal = identity.personal_view(opened)
+    name = identity.sidebar(opened)
+    personal = identity.personal_view(opened, name)  # before the switches it may reset
     _assumption_switches(opened.case)
-    seen, adjustments = personal.seen, personal.adjustments
-    analysis = state.analysis_of(seen, adjustments, yardstick)
-    file_analysis = state.analysis_of(seen, type(adjustments)(), yardstick)
-    view = View(
-        root=state.root(),
-        file_case=seen.case,
-        adjustments=adjustments,
-        analysis=analysis,
-        file_analysis=file_analysis,
-        key=(seen.key, adjustments.key(), yardstick),
-        uploaded=opened.uploaded,
-        shared_case=opened.case,
-        judgments=personal.judgments,
-        panel_key=personal.panel_key,
-        seen_as=personal.who,
-        analyst=personal.name,
-    )
-    if page != "learn":  # the lessons use their own bundled cases, not the open one
-        st.markdown(f"### {esc(opened.case.title)}", unsafe_allow_html=True)
-        st.caption(
-            esc(opened.case.question)
-            + (" · uploaded case" if opened.uploaded else "")
-            + (f" · {personal.status}" if personal.status else "")
-            + (
-                f" · **scenario: {count(count_changes(seen.case, adjustments), 'change')} "
-                "from the file**"
-                if adjustments
-                else ""
-            )
-        )
-        _broken_note(view)
-    _sidebar_bottom(view, page)
-    PAGES[page][1](view)
+    st.session_state.pop(state.RESET, None)  # this run draws everything afresh
+    if page == "weigh":
+        _sidebar_weigh()
+        st.session_state[FULL_RUN] = personal
+        _weigh(selection, yardstick, name, opened.key)
+    else:
+        _page(opened, personal, page, yardstick)
 
 
 main()

@@ -6,6 +6,9 @@ Nothing here computes the analysis: every number comes from an
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import streamlit as st
 
 from analysis.case import Case
@@ -19,6 +22,39 @@ from analysis.wording import count
 def show_chart(chart) -> None:
     """An Altair chart from :mod:`analysis.report.charts`, drawn exactly as defined there."""
     st.altair_chart(chart, theme=None)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _chart_spec(key: tuple, _build: Callable[[], Any]) -> dict:
+    # Streamlit's own conversion, the one st.altair_chart makes on every call; it (schema
+    # validation, deep copies, hashing the data) and building the chart are most of a
+    # slider move's rerun, and all but the data depends only on ``key``
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+    spec = _convert_altair_to_vega_lite_spec(_build())
+    if len(spec.get("datasets") or ()) != 1:
+        raise ValueError("show_chart_with: the chart must hold exactly one data frame")
+    return spec
+
+
+def chart_spec_with(key: tuple, build: Callable[[], Any], data) -> dict:
+    """The Vega-Lite spec of the chart ``build()`` returns, its one data frame replaced
+    by ``data`` (rows of the same columns).
+
+    The chart is built and converted once per ``key``, which must identify everything it
+    shows but its data (labels, colours, sizes, titles). Its dataset keeps its name, so a
+    browser showing it updates the data in place rather than drawing a new chart.
+    """
+    from streamlit import dataframe_util
+
+    spec = _chart_spec(key, build)
+    (name,) = spec["datasets"]
+    return {**spec, "datasets": {name: dataframe_util.convert_anything_to_arrow_bytes(data)}}
+
+
+def show_chart_with(key: tuple, build: Callable[[], Any], data) -> None:
+    """:func:`show_chart` of ``build()`` with ``data`` as its data (:func:`chart_spec_with`)."""
+    st.vega_lite_chart(spec=chart_spec_with(key, build, data), theme=None)
 
 
 def colour_chip(colour: str) -> str:
@@ -80,15 +116,27 @@ def bottom_line(analysis: Analysis) -> str:
 
 
 def posterior_panel(
-    analysis: Analysis, reference: Analysis | None = None, chart: bool = True
+    analysis: Analysis, reference: Analysis | None = None, structure: tuple | None = None
 ) -> None:
-    """Posterior chart, the per-hypothesis lines and the confidence statement."""
+    """Posterior chart, the per-hypothesis lines and the confidence statement.
+
+    ``structure`` identifies what the chart shows but its numbers (the case version and
+    the yardstick: :attr:`View.structure`); with it the chart is built once, and a move
+    only sends its new numbers.
+    """
     from analysis.report.charts import posterior_chart
+    from analysis.report.charts.posterior import posterior_data
 
     st.markdown(bottom_line(analysis))
-    if chart:
+
+    def chart():
         # the lines below give each percentage with its word, so the bars stand alone here
-        show_chart(posterior_chart(analysis, width=250, words=False))
+        return posterior_chart(analysis, width=250, words=False)
+
+    if structure is None or analysis.uncertainty is not None:
+        show_chart(chart())
+    else:
+        show_chart_with(("posterior", 250, structure), chart, posterior_data(analysis))
     posterior_lines(analysis, reference)
     confidence_line(analysis)
 

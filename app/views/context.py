@@ -42,6 +42,12 @@ class View:
         return self.analysis.case
 
     @property
+    def structure(self) -> tuple:
+        """Identifies what the pages show but the numbers: the case version (the file's,
+        or an analyst's view of it) and the yardstick, without the adjustments."""
+        return (self.key[0], self.key[2]) if self.key else ()
+
+    @property
     def adjusted(self) -> bool:
         return bool(self.adjustments)
 

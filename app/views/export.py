@@ -4,6 +4,7 @@ Word or Markdown)."""
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -68,6 +69,17 @@ def one_line(error: BaseException) -> str:
     if not isinstance(error, AchError):
         text = f"{type(error).__name__}: {text}" if text else type(error).__name__
     return text if len(text) <= 300 else text[:297] + "..."
+
+
+def scenario_file(view: View, name: str) -> Callable[[], str]:
+    """What the "Scenario as YAML" button downloads, made only when it is clicked: the
+    whole case's YAML would otherwise be written out on every run of the page."""
+    case, adjustments = view.file_case, view.adjustments
+
+    def made() -> str:
+        return scenario.scenario_yaml(case, adjustments, name)
+
+    return made
 
 
 def _panel(view: View):
@@ -152,7 +164,7 @@ def show(view: View) -> None:
     safe_name = name if is_case_name(name) else default_name(view)
     st.download_button(
         "Scenario as YAML",
-        data=scenario.scenario_yaml(view.file_case, view.adjustments, safe_name),
+        data=scenario_file(view, safe_name),
         file_name=f"{safe_name}.yaml",
         mime="application/x-yaml",
         key="download_yaml",

@@ -212,7 +212,9 @@ def show(view: View) -> None:
     sliders, result = st.columns([3, 2], gap="large")
     with result:
         st.subheader("Posterior")
-        posterior_panel(view.analysis, view.file_analysis if view.adjusted else None)
+        posterior_panel(
+            view.analysis, view.file_analysis if view.adjusted else None, structure=view.structure
+        )
         changes_panel(
             describe(view.file_case, view.adjustments), "reset_weigh", state.reset_sliders, 12
         )
