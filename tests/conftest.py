@@ -49,3 +49,22 @@ def start_app(root: Path, page: str, timeout: float = 180, **state):
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+def weigh_open(*items: str, events: tuple[str, ...] = ()) -> dict[str, bool]:
+    """Session state that opens these items' (and ``events``') expanders on the Weigh
+    page, as a click does: a closed one draws no sliders."""
+    from app.views.weigh import open_key
+
+    return {open_key(item): True for item in items} | {
+        open_key(event, event=True): True for event in events
+    }
+
+
+def open_items(at, *items: str, events: tuple[str, ...] = ()):
+    """Open these expanders on the Weigh page (:func:`weigh_open`) and run."""
+    for key, value in weigh_open(*items, events=events).items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at

@@ -44,6 +44,8 @@ def main(root: str, name: str, values: str, meeting: str) -> None:
     at.session_state["root"] = root
     at.session_state["page"] = "weigh"
     at.session_state["analyst_name"] = name
+    at.session_state["weigh_open:e1"] = True  # the items' expanders open: sliders drawn
+    at.session_state["weigh_open:e2"] = True
     at.run()
     for step, value in enumerate(float(v) for v in values.split(",")):
         meet(Path(meeting), name, step)

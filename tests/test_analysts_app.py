@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, TOY_HYPOTHESES, start_app, write_case
+from conftest import ROOT, TOY_HYPOTHESES, open_items, start_app, weigh_open, write_case
 from streamlit.testing.v1 import AppTest
 
 from analysis.casefile.judgment_save import save_judgments
@@ -45,7 +45,9 @@ def root(tmp_path):
 
 
 def start(root, page: str = "analysts", name: str | None = None) -> AppTest:
-    return start_app(root, page, **({} if name is None else {"analyst_name": name}))
+    """The app on ``page`` (on the Weigh page with e1's expander open)."""
+    state = weigh_open("e1") if page == "weigh" else {}
+    return start_app(root, page, **state, **({} if name is None else {"analyst_name": name}))
 
 
 def case_bytes(root) -> tuple[bytes, bytes]:
@@ -103,6 +105,7 @@ def test_open_as_is_read_only(root):
     assert any("viewing as **kim**" in c.value for c in at.caption)
     text = (root / "judgments" / "toy" / "kim.yaml").read_text()
     at.radio(key="page").set_value("weigh").run()
+    open_items(at, "e1")
     assert at.slider(key="likelihood|e1|a").value == 0.3  # kim's number
     at.slider(key="likelihood|e1|a").set_value(0.9).run()
     assert (root / "judgments" / "toy" / "kim.yaml").read_text() == text

@@ -25,6 +25,7 @@ from analysis.engine.analyzer import UncertaintySummary, analyze
 from analysis.scales import format_percent
 from analysis.scenario.adjustments import Adjustments, apply
 from app.views import PAGE_TITLES
+from app.views.weigh import open_key
 
 APP = ROOT / "app" / "streamlit_app.py"
 PAGES = tuple(PAGE_TITLES)
@@ -40,17 +41,23 @@ def likelihood_of(case) -> float:
 
 
 def start(root=None, page: str | None = None) -> AppTest:
+    """The app on ``page``; on the Weigh page, ITEM's expander is open (its sliders drawn)."""
     at = AppTest.from_file(str(APP), default_timeout=180)
     if root is not None:
         at.session_state["root"] = str(root)
     if page is not None:
         at.session_state["page"] = page
+    if page == "weigh":
+        at.session_state[open_key(ITEM)] = True
     at.run()
     assert not at.exception, at.exception
     return at
 
 
 def go(at: AppTest, page: str) -> AppTest:
+    """Another page (on the Weigh page, ITEM's expander opened again)."""
+    if page == "weigh":
+        at.session_state[open_key(ITEM)] = True
     at.radio(key="page").set_value(page).run()
     assert not at.exception, at.exception
     return at
@@ -124,7 +131,7 @@ def test_a_likelihood_slider_gives_exactly_the_engines_posterior():
     go(at, "weigh")
     assert at.slider(key=SLIDER).value == 0.9
     # reset goes back to the file
-    at.button(key="reset").click().run()
+    at.button(key="reset_weigh").click().run()
     assert at.slider(key=SLIDER).value == pytest.approx(float(FILE_VALUE))
     assert shown_posterior(at, case.hypotheses[0].label) == before.percent(0)
 
@@ -478,6 +485,7 @@ def test_slider_moves_never_import_pymc():
         from streamlit.testing.v1 import AppTest
         at = AppTest.from_file({str(APP)!r}, default_timeout=180)
         at.session_state["page"] = "weigh"
+        at.session_state[{open_key(ITEM)!r}] = True
         at.run()
         for value in (0.2, 0.4, 0.6):
             at.slider(key={SLIDER!r}).set_value(value).run()

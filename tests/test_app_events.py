@@ -6,7 +6,7 @@ import html
 
 import numpy as np
 import pytest
-from conftest import ROOT, TOY_HYPOTHESES, start_app, write_case
+from conftest import ROOT, TOY_HYPOTHESES, open_items, start_app, weigh_open, write_case
 from streamlit.testing.v1 import AppTest
 
 from analysis.casefile.loader import load_case
@@ -50,11 +50,18 @@ def root(tmp_path):
     return tmp_path
 
 
+#: the toy case's expanders on the Weigh page, opened by start() and go()
+TOY_OPEN = weigh_open("lone", "gone", events=("seen",))
+
+
 def start(root, page: str) -> AppTest:
-    return start_app(root, page)
+    return start_app(root, page, **(TOY_OPEN if page == "weigh" else {}))
 
 
 def go(at: AppTest, page: str) -> AppTest:
+    if page == "weigh":
+        for key, value in TOY_OPEN.items():
+            at.session_state[key] = value
     at.radio(key="page").set_value(page).run()
     assert not at.exception, at.exception
     return at
@@ -164,7 +171,8 @@ def test_breaking_an_assumption_gives_the_engines_posterior_if_it_fails(root):
     assert shown(at, case) == fails
     warning = html.unescape(" ".join(w.value for w in at.warning))
     assert "Assumption **genuine** broken" in warning and "(r1, r2, r3)" in warning
-    assert any("1 change**" in m.value for m in at.sidebar.markdown)
+    # the Weigh page lists the changes beside its sliders (its sidebar says so)
+    assert any("**1 change from the file**" in m.value for m in at.main.markdown)
     for page in PAGE_TITLES:
         if page in ("build", "learn"):
             continue
@@ -183,7 +191,7 @@ def test_breaking_an_assumption_gives_the_engines_posterior_if_it_fails(root):
     go(at, "weigh")
     both = Adjustments(broken=frozenset({"genuine", "honest"}))
     assert shown(at, case) == expected(case, both)
-    at.button(key="reset").click().run()
+    at.button(key="reset_weigh").click().run()
     assert shown(at, case) == expected(case, Adjustments())
     assert at.toggle(key="broken|genuine").value is False
 
@@ -218,6 +226,7 @@ def test_the_seed_cases_event_slider_and_assumption_switch_are_the_engines():
     event = next(e for e in case.events if len(case.event_reports[e.id]) > 1)
     at = start(ROOT, "weigh")
     at.selectbox(key="case").set_value("nk-hamas").run()
+    open_items(at, events=(event.id,))
     key = f"likelihood|{event.id}|none"
     at.slider(key=key).set_value(0.6).run()
     assert not at.exception, at.exception
