@@ -68,3 +68,14 @@ def open_items(at, *items: str, events: tuple[str, ...] = ()):
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+def weigh_tab(at, label: str):
+    """Choose the Weigh page's tab ``label`` (only the chosen tab is drawn) and run."""
+    from app.views.weigh import TAB, TABS
+
+    assert label in TABS, label
+    at.session_state[TAB] = label
+    at.run()
+    assert not at.exception, at.exception
+    return at

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, TOY_HYPOTHESES, open_items, start_app, weigh_open, write_case
+from conftest import ROOT, TOY_HYPOTHESES, open_items, start_app, weigh_open, weigh_tab, write_case
 from streamlit.testing.v1 import AppTest
 
 from analysis.casefile.judgment_save import save_judgments
@@ -78,6 +78,7 @@ def test_moves_are_saved_to_the_analysts_own_file(root):
     at = start(root, page="weigh", name="lee")
     at.slider(key="likelihood|e1|a").set_value(0.25).run()
     assert not at.exception, at.exception
+    weigh_tab(at, "Source credibility")
     at.slider(key="credibility|s1").set_value(0.4).run()
     assert not at.exception, at.exception
     case = load_case("toy", root)

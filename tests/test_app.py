@@ -13,7 +13,7 @@ from html import unescape
 
 import numpy as np
 import pytest
-from conftest import ROOT
+from conftest import ROOT, weigh_tab
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
@@ -201,6 +201,7 @@ def test_editing_a_matrix_cell_gives_exactly_the_engines_posterior():
 def test_a_matrix_edit_then_a_slider_move_are_one_scenario():
     case = load_case("nk-hamas", ROOT)
     at = start(page="weigh")
+    weigh_tab(at, "Source credibility")
     at.slider(key="credibility|jcs").set_value(0.3).run()
     go(at, "matrix")
     at.toggle(key="matrix_edit").set_value(True).run()
@@ -286,7 +287,9 @@ def test_ratings_view_says_when_ratings_follow_a_moved_number():
 def test_credibility_and_prior_sliders_drive_the_posterior():
     case = load_case("nk-hamas", ROOT)
     at = start(page="weigh")
-    at.slider(key="credibility|jcs").set_value(0.1)
+    weigh_tab(at, "Source credibility")
+    at.slider(key="credibility|jcs").set_value(0.1).run()
+    weigh_tab(at, "Priors")
     at.slider(key="prior|direct").set_value(0.7).run()
     assert not at.exception
     expected = analyze(apply(case, Adjustments(priors={"direct": 0.7}, credibilities={"jcs": 0.1})))
@@ -488,7 +491,11 @@ def test_slider_moves_never_import_pymc():
         at.session_state[{open_key(ITEM)!r}] = True
         at.run()
         for value in (0.2, 0.4, 0.6):
+            at.session_state["weigh_tab"] = "Likelihoods"
+            at.run()
             at.slider(key={SLIDER!r}).set_value(value).run()
+            at.session_state["weigh_tab"] = "Source credibility"
+            at.run()
             at.slider(key="credibility|jcs").set_value(value).run()
         assert not at.exception, at.exception
         for page in ("matrix", "movement", "sensitivity", "indicators", "uncertainty", "learn"):
@@ -574,6 +581,7 @@ def test_indicators_show_their_claims_and_words():
 def test_the_priors_caption_has_no_stray_space(name):
     at = start(page="weigh")
     at.selectbox(key="case").set_value(name).run()
+    weigh_tab(at, "Priors")
     captions = [c.value for c in at.caption if "normalised to sum to 1" in c.value]
     assert len(captions) == 1
     assert captions[0].endswith("sum to 1.") or "sum to 1 (the file gives no priors" in captions[0]

@@ -26,6 +26,9 @@ STEP = 0.01
 CHANGED = "●"
 #: prefix of an item's or event's expander key; an open one draws its sliders
 OPEN = "weigh_open"
+#: the key of the tabs, and their labels; only the chosen tab is drawn (the tabs are lazy)
+TAB = "weigh_tab"
+TABS = ("Likelihoods", "Source credibility", "Priors")
 
 
 def open_key(holder_id: str, event: bool = False) -> str:
@@ -221,18 +224,19 @@ def show(view: View) -> None:
     with sliders:
         box = st.container(height=760, border=False)
         with box:
-            likelihoods, credibility, priors = st.tabs(
-                ["Likelihoods", "Source credibility", "Priors"]
-            )
-            with likelihoods:
-                st.caption(
-                    "P(this report | hypothesis) for each item. Open an item to move its "
-                    "numbers; a range in the file becomes the point you set. An event's "
-                    "reports share the event's numbers, P(the event | hypothesis): move them "
-                    "once, under the event."
-                )
-                _likelihood_sliders(view)
-            with credibility:
-                _credibility_sliders(view)
-            with priors:
-                _prior_sliders(view)
+            likelihoods, credibility, priors = st.tabs(list(TABS), key=TAB, on_change="rerun")
+            if likelihoods.open:
+                with likelihoods:
+                    st.caption(
+                        "P(this report | hypothesis) for each item. Open an item to move its "
+                        "numbers; a range in the file becomes the point you set. An event's "
+                        "reports share the event's numbers, P(the event | hypothesis): move "
+                        "them once, under the event."
+                    )
+                    _likelihood_sliders(view)
+            if credibility.open:
+                with credibility:
+                    _credibility_sliders(view)
+            if priors.open:
+                with priors:
+                    _prior_sliders(view)
