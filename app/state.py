@@ -203,14 +203,28 @@ def sync_sliders(opened: Opened) -> Adjustments:
     return adjustments
 
 
+def start_value(kind: str, target, file_value: float | bool) -> tuple[str, float | bool]:
+    """The key of a slider and the value it starts from: its own state, else the
+    adjusted, else the file's value.
+
+    Pass the value as the slider's ``value`` rather than writing it to the slider's state:
+    Streamlit scans the whole session state for a keyed slider drawn without a value, once
+    per slider on every run.
+    """
+    key = slider_key(kind, *(target if isinstance(target, tuple) else (target,)))
+    if key in st.session_state:
+        value = st.session_state[key]
+    else:
+        value = (st.session_state.get(ADJUST) or {}).get(kind, {}).get(target, file_value)
+    return key, bool(value) if kind == BROKEN else float(value)
+
+
 def slider_start(kind: str, target, file_value: float | bool) -> str:
     """The key of a slider (or an assumption's switch), its state set to the adjusted
     (else the file's) value."""
-    key = slider_key(kind, *(target if isinstance(target, tuple) else (target,)))
+    key, value = start_value(kind, target, file_value)
     if key not in st.session_state:
-        store = st.session_state.get(ADJUST) or {}
-        value = store.get(kind, {}).get(target, file_value)
-        st.session_state[key] = bool(value) if kind == BROKEN else float(value)
+        st.session_state[key] = value
     return key
 
 

@@ -24,7 +24,6 @@ import streamlit as st  # noqa: E402
 
 from analysis.errors import CaseError  # noqa: E402
 from analysis.scales import YARDSTICKS  # noqa: E402
-from analysis.scenario import count_changes  # noqa: E402
 from analysis.wording import count  # noqa: E402
 from app import identity, state  # noqa: E402
 from app.views import (  # noqa: E402
@@ -132,7 +131,7 @@ def _sidebar_bottom(view: View, page: str) -> None:
             st.caption("Hidden on the Learn page, so it cannot anchor your answers.")
         else:
             posterior_lines(view.analysis, view.file_analysis if view.adjusted else None)
-        n = count_changes(view.file_case, view.adjustments)
+        n = len(view.changes)
         if n:
             st.markdown(f"● **{count(n, 'change')}** from the file")
             st.button("Reset to the file's values", key="reset", on_click=state.reset_sliders)
@@ -202,7 +201,7 @@ def _view(opened: state.Opened, personal: identity.Personal, yardstick: str) -> 
 def _title(view: View, opened: state.Opened, personal: identity.Personal) -> None:
     """The case's title and question, whose view and how far the scenario moved."""
     st.markdown(f"### {esc(opened.case.title)}", unsafe_allow_html=True)
-    n = count_changes(view.file_case, view.adjustments) if view.adjustments else 0
+    n = len(view.changes) if view.adjustments else 0
     st.caption(
         esc(opened.case.question)
         + (" · uploaded case" if opened.uploaded else "")

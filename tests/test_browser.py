@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import ROOT
 
 from analysis.casefile.loader import load_case
@@ -87,6 +88,79 @@ def test_sliding_with_the_keyboard_changes_the_posterior(browser_page):
     settle(page)
     assert float(thumb.input_value()) == pytest.approx(0.65)
     assert _posterior_text(page) == before
+
+
+def _open_item(page, settle, item: str):
+    """Open ``item``'s expander on the Weigh page; its first slider's thumb."""
+    page.get_by_text(re.compile(f"^{item}")).first.click()
+    settle(page)
+    expander = page.locator('[data-testid="stExpander"]').filter(has_text=item).first
+    return expander.locator('[data-testid="stSlider"]').nth(0).locator('input[type="range"]')
+
+
+def test_a_move_on_the_weigh_page_shows_on_the_other_pages(browser_page):
+    """The Weigh page reruns alone on a move (a fragment); the other pages read the same
+    moves: the Overview's posterior and the sidebar's follow it."""
+    from analysis.scenario.adjustments import Adjustments, apply
+
+    page, url, settle, slide_to = browser_page
+    page.goto(f"{url}/?page=weigh")
+    settle(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert "beside the sliders" in sidebar.inner_text()
+    thumb = _open_item(page, settle, ITEM)
+    slide_to(page, thumb, 0.35, "ArrowLeft")
+    settle(page)
+    case = load_case("nk-hamas", ROOT)
+    moved = analyze(apply(case, Adjustments(likelihoods={(ITEM, "direct"): 0.35})))
+    assert "1 change from the file" in page.locator('[data-testid="stMain"]').inner_text()
+    sidebar.get_by_text("Overview").click()
+    settle(page)
+    shown = sidebar.inner_text()
+    for k, h in enumerate(case.hypotheses):
+        assert f"{h.label}: {moved.percent(k)}" in shown, (h.label, shown)
+    assert "1 change from the file" in shown
+
+
+def test_a_case_file_edited_on_disk_shows_at_the_next_move(browser_page, tmp_path):
+    """A move reruns the Weigh page alone, yet a changed case file is read again and the
+    whole app redraws with it (its title here)."""
+    import shutil
+
+    for folder in ("hypotheses", "evidence"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(ROOT / folder / "office-leak.yaml", tmp_path / folder)
+    case = load_case("office-leak", tmp_path)
+    shots = _helpers()
+    page = browser_page[0].context.browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        with shots.serve("office-leak", root=tmp_path) as url:
+            page.goto(f"{url}/?page=weigh")
+            shots.settle(page)
+            thumb = _open_item(page, shots.settle, case.evidence[0].id)
+            hypotheses = tmp_path / "hypotheses" / "office-leak.yaml"
+            hypotheses.write_text(
+                hypotheses.read_text().replace(case.title, case.title + " (edited)")
+            )
+            thumb.focus()
+            page.keyboard.press("End")
+            shots.settle(page)
+            assert f"{case.title} (edited)" in page.locator('[data-testid="stMain"]').inner_text()
+    finally:
+        page.close()
+
+
+def test_the_scenario_yaml_downloads(browser_page):
+    page, url, settle, _ = browser_page
+    page.goto(f"{url}/?page=export")
+    settle(page)
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name="Scenario as YAML").click()
+    assert download.value.suggested_filename == "nk-hamas-scenario.yaml"
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "hypotheses/nk-hamas-scenario.yaml" in text.splitlines()[0]
+    hypotheses, evidence = yaml.safe_load_all(text)
+    assert hypotheses["case"] == "nk-hamas-scenario" and evidence["evidence"]
 
 
 def test_every_page_renders_without_an_exception(browser_page):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from analysis.case import Case
@@ -46,6 +47,14 @@ class View:
         """Identifies what the pages show but the numbers: the case version (the file's,
         or an analyst's view of it) and the yardstick, without the adjustments."""
         return (self.key[0], self.key[2]) if self.key else ()
+
+    @cached_property
+    def changes(self) -> list:
+        """Every adjusted number as a reader sees it (:func:`analysis.scenario.describe`),
+        worked out once per run: the title, the sidebar and the page all list or count them."""
+        from analysis.scenario import describe
+
+        return describe(self.file_case, self.adjustments)
 
     @property
     def adjusted(self) -> bool:

@@ -122,7 +122,7 @@ def _brief(view: View, column, fmt: str, title: str, mime: str, file_name: str) 
 
 def show(view: View) -> None:
     st.header("Save and export")
-    changes = scenario.describe(view.file_case, view.adjustments)
+    changes = view.changes
     if changes:
         st.markdown(f"The scenario differs from the file in **{count(len(changes), 'number')}**:")
         st.markdown("\n".join(f"- {esc(str(c))}" for c in changes), unsafe_allow_html=True)

@@ -17,7 +17,7 @@ import streamlit as st
 
 from analysis.case import Event, Item
 from analysis.report.colours import SATURATION_DB
-from analysis.scenario import describe, dropped_ratings
+from analysis.scenario import dropped_ratings
 from analysis.wording import count
 from app import state
 from app.paging import page_of, page_size
@@ -182,9 +182,7 @@ def _editor(view: View) -> None:
         st.markdown("**Posterior now**")
         posterior_lines(view.analysis, view.file_analysis if view.adjusted else None)
     with changed:
-        changes_panel(
-            describe(view.file_case, view.adjustments), "reset_matrix", state.reset_sliders, 8
-        )
+        changes_panel(view.changes, "reset_matrix", state.reset_sliders, 8)
     frame = editor_frame(view)
     columns = state.editor_columns(view.case)
     claim = max(MIN_CLAIM, FIT_WIDTH - WIDTHS["Item"] - CHANGED_WIDTH - EDIT_WIDTH * len(columns))

@@ -9,10 +9,9 @@ from collections import Counter
 
 import streamlit as st
 
-from analysis.case import Event, Item
+from analysis.case import Case, Event, Item
 from analysis.engine.failing import resting_rows
 from analysis.scenario import (
-    describe,
     file_credibility,
     file_prior,
     scenario_prior,
@@ -52,12 +51,13 @@ def _sliders(view: View, holder: Item | Event, of: str) -> None:
     columns = st.columns(len(case.hypotheses))
     for column, h in zip(columns, case.hypotheses, strict=True):
         prob = holder.likelihoods[h.id]
-        key = state.slider_start(state.LIKELIHOOD, (holder.id, h.id), float(prob.value))
+        key, value = state.start_value(state.LIKELIHOOD, (holder.id, h.id), float(prob.value))
         with column:
             st.slider(
                 esc(h.label),
                 min_value=0.0,
                 max_value=1.0,
+                value=value,
                 step=STEP,
                 format="%.2f",
                 key=key,
@@ -141,18 +141,26 @@ def _file_text(item: Item) -> str:
     return ", ".join(f"{h} {p.describe()}" for h, p in item.likelihoods.items())
 
 
-def _likelihood_sliders(view: View) -> None:
-    case = view.file_case
-    rows = state.likelihood_rows(case)
-    index = {item.id: i for i, item in enumerate(case.evidence)}
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _holders(_case: Case, key: tuple) -> tuple[list[Item | Event], dict[str, int], list[str]]:
+    """The rows of sliders (:func:`state.likelihood_rows`), each item's index, and the
+    text the search looks in, per row: once per case version (``key``), not per move."""
+    rows = state.likelihood_rows(_case)
 
     def text(holder: Item | Event) -> str:
         if isinstance(holder, Event):
-            reports = " ".join(case.evidence[i].id for i in case.event_reports[holder.id])
+            reports = " ".join(_case.evidence[i].id for i in _case.event_reports[holder.id])
             return f"{holder.id} {holder.description} {reports}"
         return f"{holder.id} {holder.claim}"
 
-    for r in page_of([text(h) for h in rows], "weigh_items", page_size(len(case.hypotheses))):
+    index = {item.id: i for i, item in enumerate(_case.evidence)}
+    return rows, index, [text(h) for h in rows]
+
+
+def _likelihood_sliders(view: View) -> None:
+    case = view.file_case
+    rows, index, texts = _holders(case, view.structure[0])
+    for r in page_of(texts, "weigh_items", page_size(len(case.hypotheses))):
         holder = rows[r]
         if isinstance(holder, Event):
             _event(view, holder)
@@ -171,11 +179,13 @@ def _credibility_sliders(view: View) -> None:
     for s in page_of(texts, "weigh_sources", page_size(4), noun="source"):
         source = case.sources[s]
         items = reports[source.id]
-        key = state.slider_start(state.CREDIBILITY, source.id, file_credibility(case, source.id))
+        file_value = file_credibility(case, source.id)
+        key, value = state.start_value(state.CREDIBILITY, source.id, file_value)
         st.slider(
             f"{esc(source.name)} ({items} item{'s' if items != 1 else ''})",
             min_value=0.0,
             max_value=1.0,
+            value=value,
             step=STEP,
             format="%.2f",
             key=key,
@@ -194,11 +204,12 @@ def _prior_sliders(view: View) -> None:
     )
     normalised = scenario_prior(case, view.adjustments)
     for h in case.hypotheses:
-        key = state.slider_start(state.PRIOR, h.id, given[h.id])
+        key, value = state.start_value(state.PRIOR, h.id, given[h.id])
         st.slider(
             esc(h.label),
             min_value=min(0.01, given[h.id]),
             max_value=1.0,
+            value=value,
             step=STEP,
             format="%.2f",
             key=key,
@@ -218,9 +229,7 @@ def show(view: View) -> None:
         posterior_panel(
             view.analysis, view.file_analysis if view.adjusted else None, structure=view.structure
         )
-        changes_panel(
-            describe(view.file_case, view.adjustments), "reset_weigh", state.reset_sliders, 12
-        )
+        changes_panel(view.changes, "reset_weigh", state.reset_sliders, 12)
     with sliders:
         box = st.container(height=760, border=False)
         with box:
