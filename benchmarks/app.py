@@ -20,6 +20,7 @@ Run: .venv/bin/python benchmarks/app.py [--moves 30] [--renders 5] [--sizes 1000
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import statistics
 import sys
@@ -29,6 +30,9 @@ from pathlib import Path
 
 os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
 from streamlit.testing.v1 import AppTest
+
+# setting a session's state before its first run warns that there is no script run yet
+logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))

@@ -106,3 +106,23 @@ def test_the_export_page_writes_no_yaml_until_the_download_is_clicked(tmp_path, 
     item = next(i for i in evidence["evidence"] if i["id"] == ITEM)
     assert item["likelihoods"][HYPOTHESIS] == 0.25
     assert len(made) == 1
+
+
+def test_a_long_cases_movement_page_draws_the_item_grid_when_asked(tmp_path):
+    from analysis.casefile.writer import dump_yaml
+    from analysis.testing.synthetic import synthetic_case
+    from app.views.movement import LONG, WATERFALL_TOP
+
+    case = synthetic_case(3, LONG + 20, seed=1)
+    for sub, text in zip(("hypotheses", "evidence"), dump_yaml(case), strict=True):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / f"{case.name}.yaml").write_text(text, encoding="utf-8")
+    at = start_app(tmp_path, "movement")
+    assert len(at.get("vega_lite_chart")) == 2  # the trajectory and the waterfall
+    assert any(f"the other {LONG + 20 - WATERFALL_TOP}" in c.value for c in at.caption)
+    at.session_state["movement_grid"] = True
+    at.run()
+    assert not at.exception, at.exception
+    assert len(at.get("vega_lite_chart")) == 3
+    seed = start_app(ROOT, "movement")  # a short case: every chart, as always
+    assert len(seed.get("vega_lite_chart")) == 3 and not seed.main.expander

@@ -8,6 +8,12 @@ from analysis.report.charts import contribution_chart, trajectory_chart, waterfa
 from app.views.context import View
 from app.widgets import esc, show_chart
 
+#: Above this many items the contribution grid (a row per item) is drawn when asked for,
+#: and the waterfall shows the heaviest items, the rest pooled: the page's cost then
+#: follows what is on screen, not the case's length.
+LONG = 60
+WATERFALL_TOP = 40
+
 
 def no_weight(view: View) -> dict[int, str]:
     """Item index -> why it carries no weight here (:meth:`View.no_weight`)."""
@@ -42,7 +48,17 @@ def show(view: View) -> None:
         horizontal=True,
         key="movement_sort",
     )
-    show_chart(contribution_chart(analysis, sort=sort or "file", no_weight=no_weight(view)))
+    n = len(case.evidence)
+    grid = None
+    if n > LONG:
+        grid = st.expander(
+            f"The grid of all {n} items, a row each: open it to draw it",
+            key="movement_grid",
+            on_change="rerun",
+        )
+    if grid is None or grid.open:
+        with grid if grid is not None else st.container():
+            show_chart(contribution_chart(analysis, sort=sort or "file", no_weight=no_weight(view)))
 
     st.subheader("The picture over time")
     st.caption("The posterior after each item, by the date of the evidence.")
@@ -55,4 +71,9 @@ def show(view: View) -> None:
         "to 1; Jeffreys' grades: under 5 barely worth mentioning, 5-10 substantial, 10-15 "
         "strong, 15-20 very strong, over 20 decisive."
     )
-    show_chart(waterfall_chart(analysis, width=560))
+    if n > WATERFALL_TOP:
+        st.caption(
+            f"The {WATERFALL_TOP} items that weigh most, in file order; the other "
+            f"{n - WATERFALL_TOP} are pooled into one step."
+        )
+    show_chart(waterfall_chart(analysis, width=560, top=WATERFALL_TOP))
