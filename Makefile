@@ -12,7 +12,7 @@ CASE   ?= nk-hamas
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test lint bench lock lock-check clean bytecode
+.PHONY: run test lint bench lock lock-check clean bytecode precompile
 
 # uv itself, pinned, in a venv of its own (so `uv sync` never removes it).
 $(UV):
@@ -35,10 +35,19 @@ $(VENV)/.installed-dev: pyproject.toml uv.lock | $(UV)
 bytecode:
 	$(BIN)/python -m compileall -q analysis app
 
-run: $(VENV)/.installed bytecode
+# The seed case's uncertainty model compiled once per install into .venv/ach-models
+# (analysis/uncertainty/native.py), so no uncertainty run waits for numba's compiler.
+# Recompiled when the model's source changes (the stored file's name changes with it).
+$(VENV)/.precompiled: $(VENV)/.installed analysis/uncertainty/model.py analysis/uncertainty/native.py analysis/uncertainty/pool.py
+	$(BIN)/python -m analysis.uncertainty.precompile $(CASE)
+	touch $@
+
+precompile: $(VENV)/.precompiled
+
+run: $(VENV)/.installed bytecode $(VENV)/.precompiled
 	$(BIN)/ach app $(CASE) $(if $(PORT),--port $(PORT))
 
-test: $(VENV)/.installed-dev lock-check bytecode
+test: $(VENV)/.installed-dev lock-check bytecode $(VENV)/.precompiled
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n 2 --dist loadgroup

@@ -5,8 +5,10 @@ samples it (chosen by measurement against ``pm.sample``; see the README). The mo
 structure is data, so one compiled model per *size* (:func:`~analysis.uncertainty.model.bucket`,
 a power of two of uncertain numbers) serves every case that fits it for the life of the
 process: a slider change, an added item, hypothesis or event re-samples without a new
-compile. :func:`sample_compiled` and :func:`compiled` are shared with the analysts'
-``bayes`` pool (:mod:`analysis.uncertainty.pool`).
+compile. Compiled models are also kept on disk (:mod:`analysis.uncertainty.native`), so
+a new process loads the machine code in a fraction of a second without importing PyMC.
+:func:`sample_compiled` and :func:`compiled` are shared with the analysts' ``bayes``
+pool (:mod:`analysis.uncertainty.pool`).
 
 This module is imported only for an uncertainty run: ``import analysis`` and the
 closed-form path never load PyMC, PyTensor or nutpie.
@@ -24,7 +26,7 @@ import numpy as np
 
 from analysis.case import Case
 from analysis.engine.analyzer import UncertaintySummary, analyze
-from analysis.uncertainty import ESS_LIMIT, R_HAT_LIMIT
+from analysis.uncertainty import ESS_LIMIT, R_HAT_LIMIT, native
 from analysis.uncertainty.model import (
     LOGIT_VAR,
     POSTERIOR_VAR,
@@ -36,6 +38,7 @@ from analysis.uncertainty.model import (
     posterior_given,
     theta_of,
 )
+from analysis.uncertainty.native import NativeModel
 
 #: Draws per chain when the caller gives none: R-hat is a maximum over every
 #: parameter, so larger models need more draws to keep chance excursions below 1.01.
@@ -52,11 +55,13 @@ Progress = Callable[[float, str], None]
 
 @dataclass(frozen=True)
 class CompiledModel:
-    """A compiled nutpie model and the seconds spent building and compiling it."""
+    """A compiled model, the seconds it took to get, and from where: ``"compiled"``
+    (PyMC built it, nutpie compiled it) or ``"stored"`` (loaded from the disk store)."""
 
     key: Hashable
-    compiled: Any  # nutpie CompiledPyMCModel
+    compiled: NativeModel
     seconds: float
+    origin: str = "compiled"
 
 
 _CACHE: dict[Hashable, CompiledModel] = {}
@@ -64,16 +69,22 @@ _LOCK = threading.Lock()
 
 
 def compiled(key: Hashable, build: Callable[[], Any], names: tuple[str, ...]) -> CompiledModel:
-    """The model ``build()`` (a ``pm.Model``) compiled by nutpie, once per ``key`` per
-    process; only the variables ``names`` are stored in its traces."""
+    """The model ``build()`` (a ``pm.Model``) compiled, storing the variables ``names``:
+    once per ``key`` per process, and once per machine while the store
+    (:mod:`analysis.uncertainty.native`) keeps it: a new process loads it without
+    importing PyMC."""
     with _LOCK:
         found = _CACHE.get(key)
         if found is None:
-            import nutpie  # PyMC 5.28 / nutpie 0.16 emit no warnings here (checked under -W error)
-
             start = time.perf_counter()
-            model = nutpie.compile_pymc_model(build(), var_names=list(names))
-            found = CompiledModel(key, model, time.perf_counter() - start)
+            path = native.path_for((key, names))
+            loaded = native.load(path)
+            if loaded is not None:
+                found = CompiledModel(key, loaded, time.perf_counter() - start, "stored")
+            else:
+                model = native.from_pymc(build(), names)
+                native.save(model, path)
+                found = CompiledModel(key, model, time.perf_counter() - start)
             _CACHE[key] = found
     return found
 
@@ -121,18 +132,8 @@ def sample_compiled(
     seed: int,
 ) -> dict[str, np.ndarray]:
     """Sample ``model`` fed ``inputs``; the draws ``(chains, draws, ...)`` of ``names``."""
-    import nutpie
-
-    trace = nutpie.sample(
-        model.compiled.with_data(**inputs),
-        draws=draws,
-        tune=tune,
-        chains=chains,
-        seed=seed,
-        progress_bar=False,
-        save_warmup=False,
-    )
-    return {name: trace.posterior[name].values for name in names if name in trace.posterior}
+    found = native.sample(model.compiled, inputs, draws=draws, chains=chains, tune=tune, seed=seed)
+    return {name: found[name] for name in names if name in found}
 
 
 def worst_convergence(draws: dict[str, np.ndarray]) -> tuple[float, float]:

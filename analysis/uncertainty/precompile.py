@@ -1,0 +1,53 @@
+"""Compile a case's uncertainty model into the store before anyone waits for it.
+
+``make run`` and ``make test`` run this once per install for the seed case
+(``python -m analysis.uncertainty.precompile nk-hamas``), so the first uncertainty run
+of a new process loads machine code from ``.venv/ach-models`` instead of importing PyMC
+and compiling for most of a minute (see :mod:`analysis.uncertainty.native`). A model
+already stored is only loaded; a stale one (changed model source or libraries) is
+compiled again under its new name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from analysis.errors import AchError, CaseError
+
+
+def precompile(name: str, root: Path) -> str:
+    """Compile (or find stored) the model of case ``name`` under ``root``; what was done."""
+    from analysis.casefile.loader import load_case
+    from analysis.uncertainty.model import bucket, describe
+    from analysis.uncertainty.sampler import compiled_for_size
+
+    case = load_case(name, root)
+    n_parameters = describe(case)[0].n_parameters
+    if n_parameters == 0:
+        return f"{name}: every number is fixed, no model to compile"
+    size = bucket(n_parameters)
+    model = compiled_for_size(size, case)
+    return f"{name}: model of size {size} {model.origin} in {model.seconds:.1f} s"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("cases", nargs="+", help="case names (folders under cases/)")
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="the project folder")
+    args = parser.parse_args(argv)
+    for name in args.cases:
+        try:
+            print(precompile(name, args.root), flush=True)
+        except CaseError as error:
+            print("\n".join(error.lines()), file=sys.stderr)
+            return 2
+        except AchError as error:
+            print(f"{name}: {error}", file=sys.stderr)
+            return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
