@@ -401,11 +401,42 @@ def test_diagnostics_equal_arviz():
     x[..., 1] = np.cumsum(x[..., 1], axis=1)  # strongly autocorrelated
     x[1, :, 2] += 0.3  # chains disagree
     x[..., 3] = rng.beta(0.5, 5.0, size=(2, 400))  # skewed, like a small probability
+    x = np.concatenate([x, np.round(x[..., :1], 1)], axis=2)  # many ties
     r_hat, ess = convergence(x)
-    expected_r = [float(az.rhat(x[:, :, j])) for j in range(4)]
-    expected_e = [float(az.ess(x[:, :, j])) for j in range(4)]
+    expected_r = [float(az.rhat(x[:, :, j])) for j in range(5)]
+    expected_e = [float(az.ess(x[:, :, j])) for j in range(5)]
     np.testing.assert_allclose(r_hat, expected_r, rtol=1e-10)
     np.testing.assert_allclose(ess, expected_e, rtol=1e-10)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(st.integers(-3, 3) | st.floats(-1e6, 1e6), min_size=1, max_size=40),
+    columns=st.integers(1, 3),
+)
+def test_average_ranks_equal_scipy(values, columns):
+    from scipy import stats
+
+    from analysis.uncertainty.diagnostics import average_ranks
+
+    x = np.resize(np.array(values, dtype=float), (len(values), columns))
+    x[:, -1] = x[::-1, 0]  # a second order of the same ties
+    np.testing.assert_array_equal(average_ranks(x), stats.rankdata(x, method="average", axis=0))
+    x[0, 0] = np.nan  # SciPy's default: a column with NaN ranks as NaN
+    expected = stats.rankdata(x, method="average", axis=0)
+    np.testing.assert_array_equal(average_ranks(x), expected)
+
+
+def test_normal_quantile_and_logistic_equal_scipy():
+    from analysis.uncertainty.diagnostics import normal_quantile
+    from analysis.uncertainty.model import theta_of
+
+    p = np.concatenate(
+        [np.linspace(0, 1, 20_001)[1:-1], np.logspace(-300, -1, 500), 1 - np.logspace(-16, -1, 500)]
+    )
+    np.testing.assert_allclose(normal_quantile(p), special.ndtri(p), rtol=1e-14, atol=1e-300)
+    z = np.linspace(-700, 700, 20_001)
+    np.testing.assert_allclose(theta_of(z), special.expit(z), rtol=1e-14, atol=0)
 
 
 def test_warnings_say_what_is_wrong_and_what_to_do():

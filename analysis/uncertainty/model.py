@@ -238,10 +238,9 @@ def build_model(size: int, inputs: dict[str, np.ndarray]):
 
 
 def theta_of(z: np.ndarray) -> np.ndarray:
-    """The uncertain numbers from their logits (what the sampler stores)."""
-    from scipy.special import expit
-
-    return expit(z)
+    """The uncertain numbers from their logits (what the sampler stores): the logistic
+    function, as ``exp(-log(1 + exp(-z)))`` so that it keeps full precision in both tails."""
+    return np.exp(-np.logaddexp(0.0, -np.asarray(z, dtype=float)))
 
 
 def log_joint(q, c, x: dict):

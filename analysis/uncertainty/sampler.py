@@ -27,6 +27,7 @@ import numpy as np
 from analysis.case import Case
 from analysis.engine.analyzer import UncertaintySummary, analyze
 from analysis.uncertainty import ESS_LIMIT, R_HAT_LIMIT, native
+from analysis.uncertainty.diagnostics import convergence
 from analysis.uncertainty.model import (
     LOGIT_VAR,
     POSTERIOR_VAR,
@@ -251,71 +252,3 @@ def _fixed_summary(case: Case, draws: int, chains: int, seconds: float) -> Uncer
         sampler="none (every number is fixed)",
         seconds=seconds,
     )
-
-
-# -- convergence diagnostics ------------------------------------------------------------
-# ArviZ's rank-normalised split R-hat and bulk ESS (Vehtari et al. 2021), vectorised
-# over the last axis: ``az.rhat``/``az.ess`` loop over variables in Python, which
-# costs 0.5 s for the 380 parameters of a K=6, N=60 case. tests/test_uncertainty.py
-# checks these agree with ArviZ.
-
-
-def _split(x: np.ndarray) -> np.ndarray:
-    """``(chains, draws, P)`` -> ``(2 chains, draws // 2, P)``."""
-    half = x.shape[1] // 2
-    return np.concatenate([x[:, :half], x[:, -half:]], axis=0)
-
-
-def _z_scale(x: np.ndarray) -> np.ndarray:
-    from scipy import special, stats
-
-    n = x.shape[0] * x.shape[1]
-    rank = stats.rankdata(x.reshape(n, -1), method="average", axis=0)
-    return special.ndtri((rank - 0.375) / (n + 0.25)).reshape(x.shape)
-
-
-def _rhat(x: np.ndarray) -> np.ndarray:
-    n = x.shape[1]
-    between = n * np.var(x.mean(axis=1), axis=0, ddof=1)
-    within = np.var(x, axis=1, ddof=1).mean(axis=0)
-    return np.sqrt((between / within + n - 1) / n)
-
-
-def convergence(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rank-normalised split R-hat and bulk ESS of each column of ``(chains, draws, P)``."""
-    split = _split(np.asarray(x, dtype=float))
-    z = _z_scale(split)
-    folded = np.abs(split - np.median(split.reshape(-1, split.shape[-1]), axis=0))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        r_hat = np.maximum(_rhat(z), _rhat(_z_scale(folded)))
-        ess = _ess(z)
-    return r_hat, ess
-
-
-def _ess(z: np.ndarray) -> np.ndarray:
-    """Effective sample size of split, z-scaled draws ``(chains, draws, P)``."""
-    m, n, _ = z.shape
-    centred = z - z.mean(axis=1, keepdims=True)
-    size = 1 << (2 * n - 1).bit_length()
-    spectrum = np.fft.rfft(centred, n=size, axis=1)
-    acov = np.fft.irfft(spectrum * np.conjugate(spectrum), n=size, axis=1)[:, :n] / n
-    mean_var = acov[:, 0].mean(axis=0) * n / (n - 1.0)
-    var_plus = mean_var * (n - 1.0) / n + np.var(z.mean(axis=1), axis=0, ddof=1)
-    rho = 1.0 - (mean_var - acov.mean(axis=0)) / var_plus
-    rho[0] = 1.0
-    # Geyer's initial positive then monotone sequence over pairs (rho[2k], rho[2k+1]);
-    # the sum stops before the first pair that is not positive.
-    n_pairs = (n - 1) // 2
-    pairs = rho[: 2 * n_pairs].reshape(n_pairs, 2, -1).sum(axis=1)
-    ends = np.vstack([pairs[1:] <= 0, np.ones((1, pairs.shape[1]), bool)])
-    first = np.argmax(ends, axis=0) + 1
-    ran_out = first >= n_pairs
-    stop = np.where(ran_out, n_pairs - 1, first)
-    kept = np.arange(n_pairs)[:, None] < stop[None, :]
-    monotone = np.minimum.accumulate(pairs, axis=0)
-    tail = rho[2 * stop, np.arange(rho.shape[1])]
-    tail = np.where(ran_out, tail, np.maximum(tail, 0.0))
-    tau = -1.0 + 2.0 * np.where(kept, monotone, 0.0).sum(axis=0) + tail
-    total = m * n
-    tau = np.maximum(tau, 1.0 / np.log10(total))
-    return np.where(np.isfinite(tau), total / tau, np.nan)
