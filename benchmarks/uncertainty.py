@@ -41,7 +41,6 @@ sys.path.insert(0, str(ROOT))
 
 from analysis.case import Case, Prob  # noqa: E402
 from analysis.casefile.loader import load_case  # noqa: E402
-from analysis.testing.conjugate import exact_posterior, sample_exact  # noqa: E402
 from analysis.testing.synthetic import synthetic_case  # noqa: E402
 
 CASES = ("nk-hamas", "k6-n60")
@@ -121,6 +120,8 @@ def resample(case: Case, repeat: int = 5) -> tuple[float, float, float]:
 
 def exact(case: Case, draws: int) -> float:
     """Seconds the exact conjugate sampler takes for ``draws`` i.i.d. draws."""
+    from analysis.testing.conjugate import sample_exact
+
     start = time.perf_counter()
     sample_exact(case, draws, seed=0)
     return time.perf_counter() - start
@@ -261,6 +262,7 @@ def ratio(value: float, target: float) -> str:
 
 
 def main(routes: bool) -> None:
+    from analysis.testing.conjugate import exact_posterior
     from analysis.uncertainty.model import bucket, describe
     from analysis.uncertainty.sampler import default_draws, posterior_draws
 

@@ -179,9 +179,10 @@ def load(path: Path) -> NativeModel | None:
         if meta.get("format") != FORMAT:
             return None
         from numba.core.registry import cpu_target
+        from numba.core.runtime import rtsys
 
         context = cpu_target.target_context
-        context.refresh()  # numba's runtime (NRT), as numba's own cache does before a load
+        rtsys.initialize(context)  # numba's runtime (NRT), which the compiled code calls
         codegen = context.codegen()
         callbacks = {}
         for part in ("logp", "expand"):
@@ -312,15 +313,18 @@ def sample(
 
 def _draws(native: NativeModel, draw_batches, stat_batches) -> dict[str, np.ndarray]:
     """The draws after tuning, ``(chains, draws, *shape)``, from nutpie's Arrow batches
-    (one per chain; each variable a list column)."""
+    (one per chain; each variable a list column of float64)."""
     import pyarrow
 
     found: dict[str, list[np.ndarray]] = {name: [] for name in native.names}
     for batch, stats in zip(draw_batches, stat_batches, strict=True):
-        tuning = int(pyarrow.array(stats.column("tuning")).to_numpy(zero_copy_only=False).sum())
+        tuning = sum(stats.column("tuning").to_pylist())
         for name, shape in zip(native.names, native.shapes, strict=True):
-            column = pyarrow.array(batch.column(name))
-            values = column.flatten() if hasattr(column, "flatten") else column
-            per_draw = values.to_numpy(zero_copy_only=False).reshape(-1, *shape)
-            found[name].append(per_draw[tuning:])
+            values = pyarrow.array(batch.column(name)).flatten()
+            if values.null_count or values.type != pyarrow.float64():
+                raise ValueError(f"nutpie returned unexpected draws of {name}: {values.type}")
+            # read the buffer directly: pyarrow's to_numpy imports pandas (half a second)
+            flat = np.frombuffer(values.buffers()[1], dtype=np.float64)
+            flat = flat[values.offset : values.offset + len(values)]
+            found[name].append(flat.reshape(-1, *shape)[tuning:].copy())
     return {name: np.stack(per_chain) for name, per_chain in found.items()}
