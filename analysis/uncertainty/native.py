@@ -27,6 +27,7 @@ import json
 import os
 import platform
 import sys
+import threading
 import zipfile
 from collections.abc import Hashable
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ STORE_VARIABLE = "ACH_MODEL_STORE"
 #: The files whose text defines the models (a change to any makes every stored model stale).
 SOURCES = ("model.py", "pool.py", "native.py")
 LIBRARIES = ("nutpie", "numba", "llvmlite", "pymc", "pytensor", "numpy")
+_CORE_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -218,9 +220,14 @@ def nutpie_core():
     """nutpie's compiled extension ``nutpie._lib``, imported without running the package's
     ``__init__`` (which imports ArviZ, pandas and PyArrow: seconds this path never needs);
     a later ``import nutpie`` finds and reuses it."""
-    found = sys.modules.get("nutpie._lib")
-    if found is not None:
-        return found
+    with _CORE_LOCK:  # an extension module may be initialised once per process
+        found = sys.modules.get("nutpie._lib")
+        if found is None:
+            found = sys.modules["nutpie._lib"] = _load_core()
+    return found
+
+
+def _load_core():
     package = importlib.util.find_spec("nutpie")
     if package is None or not package.submodule_search_locations:
         raise ImportError("nutpie is not installed")
@@ -235,7 +242,6 @@ def nutpie_core():
     spec = importlib.util.spec_from_loader("nutpie._lib", loader)
     module = importlib.util.module_from_spec(spec)
     loader.exec_module(module)
-    sys.modules["nutpie._lib"] = module
     return module
 
 
