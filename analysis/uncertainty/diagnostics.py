@@ -27,20 +27,25 @@ def _z_scale(x: np.ndarray) -> np.ndarray:
 def average_ranks(x: np.ndarray) -> np.ndarray:
     """Ranks 1..n of each column of ``(n, P)``, ties given their average rank
     (``scipy.stats.rankdata(method="average", axis=0)``); a column holding NaN is all NaN."""
-    n = x.shape[0]
-    order = np.argsort(x, axis=0, kind="stable")
-    ordered = np.take_along_axis(x, order, axis=0)
-    position = np.arange(n)[:, None]
+    rows = np.ascontiguousarray(np.asarray(x, dtype=float).T)  # sorting along rows is faster
+    n = rows.shape[1]
+    order = np.argsort(rows, axis=1)  # tied values share one rank: any order of them will do
+    ordered = np.take_along_axis(rows, order, axis=1)
+    position = np.arange(n)
     starts = np.ones(ordered.shape, dtype=bool)
-    starts[1:] = ordered[1:] != ordered[:-1]
-    ends = np.ones(ordered.shape, dtype=bool)
-    ends[:-1] = starts[1:]
-    first = np.maximum.accumulate(np.where(starts, position, 0), axis=0)
-    last = np.minimum.accumulate(np.where(ends, position, n)[::-1], axis=0)[::-1]
-    ranks = np.empty(x.shape, dtype=float)
-    np.put_along_axis(ranks, order, (first + last) / 2.0 + 1.0, axis=0)
-    ranks[:, np.isnan(x).any(axis=0)] = np.nan
-    return ranks
+    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    if starts.all():  # no ties: the rank is the position in the sorted order
+        average = np.broadcast_to(position + 1.0, rows.shape)
+    else:
+        ends = np.ones(ordered.shape, dtype=bool)
+        ends[:, :-1] = starts[:, 1:]
+        first = np.maximum.accumulate(np.where(starts, position, 0), axis=1)
+        last = np.minimum.accumulate(np.where(ends, position, n)[:, ::-1], axis=1)[:, ::-1]
+        average = (first + last) / 2.0 + 1.0
+    ranks = np.empty(rows.shape, dtype=float)
+    np.put_along_axis(ranks, order, average, axis=1)
+    ranks[np.isnan(rows).any(axis=1)] = np.nan
+    return ranks.T
 
 
 # Wichura's AS241 (PPND16, Applied Statistics 37, 1988), as Python's
@@ -72,19 +77,35 @@ _FAR = (
 
 
 def _ratio(coefficients: tuple, r: np.ndarray) -> np.ndarray:
-    top, bottom = (np.polynomial.polynomial.polyval(r, c) for c in coefficients)
-    return top / bottom
+    """``top(r) / bottom(r)``, each polynomial evaluated by Horner's rule."""
+    top, bottom = coefficients
+    num, den = np.full_like(r, top[-1]), np.full_like(r, bottom[-1])
+    for a, b in zip(top[-2::-1], bottom[-2::-1], strict=True):
+        num *= r
+        num += a
+        den *= r
+        den += b
+    return np.divide(num, den, out=num)
 
 
 def normal_quantile(p: np.ndarray) -> np.ndarray:
     """The standard normal quantile of each ``p`` in (0, 1) (``scipy.special.ndtri``)."""
     p = np.asarray(p, dtype=float)
     q = p - 0.5
+    out = np.empty_like(q)
+    central = np.abs(q) <= 0.425
+    qc = q[central]
+    out[central] = qc * _ratio(_CENTRAL, 0.180625 - qc * qc)
+    tails = ~central
+    qt = q[tails]
     with np.errstate(invalid="ignore", divide="ignore"):
-        tail = np.sqrt(-np.log(np.where(q <= 0.0, p, 1.0 - p)))
-        central = q * _ratio(_CENTRAL, 0.180625 - q * q)
-        outer = np.where(tail <= 5.0, _ratio(_NEAR, tail - 1.6), _ratio(_FAR, tail - 5.0))
-    return np.where(np.abs(q) <= 0.425, central, np.where(q < 0.0, -outer, outer))
+        r = np.sqrt(-np.log(np.where(qt <= 0.0, p[tails], 1.0 - p[tails])))
+    near = r <= 5.0
+    x = np.empty_like(r)
+    x[near] = _ratio(_NEAR, r[near] - 1.6)
+    x[~near] = _ratio(_FAR, r[~near] - 5.0)
+    out[tails] = np.where(qt < 0.0, -x, x)
+    return out
 
 
 def _rhat(x: np.ndarray) -> np.ndarray:
