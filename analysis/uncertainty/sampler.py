@@ -173,7 +173,7 @@ def run_uncertainty(
         report(1.0, "No uncertain numbers: the closed form is exact")
         return _fixed_summary(case, draws, chains, time.perf_counter() - start)
 
-    report(0.0, "Compiling the model (first run of this size only)")
+    report(0.0, "Loading the compiled model (compiling it if this size is new)")
     compiled_model_for(case)
     report(0.5, f"Sampling {chains} chains x {draws} draws")
     posterior = posterior_draws(case, draws=draws, chains=chains, tune=tune, seed=seed)
