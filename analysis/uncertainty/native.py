@@ -273,9 +273,11 @@ def sample(
     chains: int,
     tune: int,
     seed: int,
+    target_accept: float | None = None,
 ) -> dict[str, np.ndarray]:
     """Sample ``native`` fed ``inputs`` with nutpie's NUTS (diagonal mass matrix, one
-    chain per core); the draws ``(chains, draws, *shape)`` of every stored variable."""
+    chain per core; ``target_accept`` the step size adaptation's goal, nutpie's 0.8 if
+    None); the draws ``(chains, draws, *shape)`` of every stored variable."""
     lib = nutpie_core()
     data, record = bind(native, inputs)
     keep = (native, data, record)  # alive while the sampler reads them
@@ -304,6 +306,8 @@ def sample(
     model = lib.PyMcModel(logp, expand, variables, native.n_dim, sizes, {}, start, no_adapter)
     settings = lib.PyNutsSettings.Diag(seed)
     settings.num_tune, settings.num_draws, settings.num_chains = tune, draws, chains
+    if target_accept is not None:
+        settings.target_accept = target_accept
     cores = max(1, min(chains, os.cpu_count() or 1))
     sampler = lib.PySampler.from_pymc(
         settings, cores, model, lib.ProgressType.none(), lib.PyStorage.arrow()
