@@ -75,7 +75,8 @@ def heat_style(decibans: float) -> str:
 
 
 def posterior_lines(analysis: Analysis, reference: Analysis | None = None) -> None:
-    """One line per hypothesis: colour, label, percentage and ICD 203 words.
+    """One line per hypothesis: colour, label, percentage and ICD 203 words (one element
+    of a paragraph each, so a move sends one element, not one per hypothesis).
 
     With ``reference`` (the file's analysis), a changed percentage also shows the file's.
     """
@@ -84,6 +85,7 @@ def posterior_lines(analysis: Analysis, reference: Analysis | None = None) -> No
     case = analysis.case
     colours = hypothesis_colours(case)
     words = analysis.words()
+    lines = []
     for k in analysis.ranking:
         h = case.hypotheses[k]
         line = (
@@ -91,7 +93,8 @@ def posterior_lines(analysis: Analysis, reference: Analysis | None = None) -> No
         )
         if reference is not None and reference.percent(k) != analysis.percent(k):
             line += f" <small>(file: {reference.percent(k)})</small>"
-        st.markdown(line, unsafe_allow_html=True)
+        lines.append(line)
+    st.markdown("\n\n".join(lines), unsafe_allow_html=True)
 
 
 def confidence_line(analysis: Analysis) -> None:
