@@ -198,15 +198,17 @@ def _view(opened: state.Opened, personal: identity.Personal, yardstick: str) -> 
     )
 
 
-def _title(view: View, opened: state.Opened, personal: identity.Personal) -> None:
-    """The case's title and question, whose view and how far the scenario moved."""
+def _title(view: View, opened: state.Opened, personal: identity.Personal, page: str) -> None:
+    """The case's title and question, whose view and how far the scenario moved (not on
+    the Weigh page, which draws this once per full run and lists the changes itself)."""
     st.markdown(f"### {esc(opened.case.title)}", unsafe_allow_html=True)
-    n = len(view.changes) if view.adjustments else 0
+    moved = bool(view.adjustments) and page != "weigh"
+    n = len(view.changes) if moved else 0
     st.caption(
         esc(opened.case.question)
         + (" · uploaded case" if opened.uploaded else "")
         + (f" · {personal.status}" if personal.status else "")
-        + (f" · **scenario: {count(n, 'change')} from the file**" if view.adjustments else "")
+        + (f" · **scenario: {count(n, 'change')} from the file**" if moved else "")
     )
     _broken_note(view)
 
@@ -215,8 +217,8 @@ def _page(opened: state.Opened, personal: identity.Personal, page: str, yardstic
     """The main area: the view of the open case with the sliders' moves, then the page
     (and the sidebar's foot, except on the Weigh page, whose fragment cannot draw there)."""
     view = _view(opened, personal, yardstick)
-    if page != "learn":  # the lessons use their own bundled cases, not the open one
-        _title(view, opened, personal)
+    if page not in ("learn", "weigh"):  # the lessons use their own bundled cases; the Weigh
+        _title(view, opened, personal, page)  # page's title stands outside its fragment
     if page != "weigh":
         _sidebar_bottom(view, page)
     PAGES[page][1](view)
@@ -274,6 +276,7 @@ def main() -> None:
     st.session_state.pop(state.RESET, None)  # this run draws everything afresh
     if page == "weigh":
         _sidebar_weigh()
+        _title(_view(opened, personal, yardstick), opened, personal, page)
         st.session_state[FULL_RUN] = personal
         _weigh(selection, yardstick, name, opened.key)
     else:
