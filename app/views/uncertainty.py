@@ -65,7 +65,7 @@ def show(view: View) -> None:
     with st.form("uncertainty_settings", border=False):
         a, b, c = st.columns(3)
         draws = a.number_input(
-            "Draws per chain",
+            "Draws per chain (0: automatic)",
             0,
             20000,
             step=100,
@@ -88,8 +88,10 @@ def show(view: View) -> None:
     summary = store.get(key)
     if summary is None:
         st.info(
-            "Press the button to sample. The run takes a while the first time (the model is "
-            "compiled); its result is kept for these inputs, so coming back costs nothing."
+            "Press the button to sample: about a second for a case of this size, whose model "
+            "was compiled at install. A case with many more uncertain numbers compiles its "
+            "model once first (up to a minute). The result is kept for these inputs, so "
+            "coming back costs nothing."
         )
         return
     if cached:
