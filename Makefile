@@ -39,6 +39,7 @@ bytecode:
 # (analysis/uncertainty/native.py), so no uncertainty run waits for numba's compiler.
 # Recompiled when the model's source changes (the stored file's name changes with it).
 $(VENV)/.precompiled: $(VENV)/.installed analysis/uncertainty/model.py analysis/uncertainty/native.py analysis/uncertainty/pool.py
+	@echo "Compiling the $(CASE) case's uncertainty model, once per install (about a minute)..."
 	$(BIN)/python -m analysis.uncertainty.precompile $(CASE)
 	touch $@
 
