@@ -181,8 +181,6 @@ def check_range(value: list) -> tuple[float, float]:
 
 def check_uncertain(value: Any) -> float | tuple[float, float]:
     """A probability or a range."""
-    if type(value) is float and 0.0 <= value <= 1.0:  # most values: no conversion needed
-        return value
     if isinstance(value, list):
         return check_range(value)
     if isinstance(value, bool) or not isinstance(value, int | float):

@@ -308,28 +308,24 @@ class EventBuilder:
         if tag == _STR_TAG:
             return value
         if tag == _FLOAT_TAG:
-            try:
-                return float(value)  # see scalar() for the spellings this refuses
-            except ValueError:
-                return _SLOW
-        if tag == _INT_TAG and value.isdigit() and (value[0] != "0" or len(value) == 1):
-            return int(value)
-        return _SLOW
-
-    def scalar(self, event: Any, path: Path_, line: int) -> Any:
-        tag = self.tag(event)
-        if tag in _TEXT_TAGS or tag in (_STR_TAG, _TIMESTAMP_TAG):
-            return event.value  # dates display exactly as written
-        value = event.value
-        # the common numbers directly; Python reads every float text the resolver
-        # accepts as PyYAML does, or refuses it (".inf", "1:30.5", "1._5": see below)
-        if tag == _FLOAT_TAG:
+            # Python reads every float text the resolver accepts as PyYAML does, or
+            # refuses it (".inf", "1:30.5", "1._5"): those go the constructor's way
             try:
                 return float(value)
             except ValueError:
-                pass
-        elif tag == _INT_TAG and value.isdigit() and (value[0] != "0" or len(value) == 1):
-            return int(value)  # YAML 1.1 reads a leading 0 as octal: that goes below
+                return _SLOW
+        if tag == _INT_TAG and value.isdigit() and (value[0] != "0" or len(value) == 1):
+            return int(value)  # YAML 1.1 reads a leading 0 as octal: the constructor's way
+        return _SLOW
+
+    def scalar(self, event: Any, path: Path_, line: int) -> Any:
+        value = self.quick(event)
+        if value is not _SLOW:
+            return value
+        tag = self.tag(event)
+        value = event.value
+        if tag in _TEXT_TAGS or tag in (_STR_TAG, _TIMESTAMP_TAG):
+            return value  # dates display exactly as written
         if tag not in _SCALAR_TAGS:
             self.reject(tag, path, line)
             return INVALID
