@@ -44,6 +44,22 @@ def _changed_note(file_text: str) -> None:
     st.caption(f"{CHANGED} changed · file: {file_text}")
 
 
+def _slider(kind: str, target, file_value: float, label: str, hint: str, low: float = 0.0):
+    """One of the page's number sliders (0..1 in steps of :data:`STEP`), starting from
+    its own state, else the adjusted, else the file's value."""
+    key, value = state.start_value(kind, target, file_value)
+    st.slider(
+        label,
+        min_value=low,
+        max_value=1.0,
+        value=value,
+        step=STEP,
+        format="%.2f",
+        key=key,
+        help=hint,
+    )
+
+
 def _sliders(view: View, holder: Item | Event, of: str) -> None:
     """One slider per hypothesis for the likelihoods ``holder`` (an item or event) holds."""
     case = view.file_case
@@ -51,17 +67,13 @@ def _sliders(view: View, holder: Item | Event, of: str) -> None:
     columns = st.columns(len(case.hypotheses))
     for column, h in zip(columns, case.hypotheses, strict=True):
         prob = holder.likelihoods[h.id]
-        key, value = state.start_value(state.LIKELIHOOD, (holder.id, h.id), float(prob.value))
         with column:
-            st.slider(
+            _slider(
+                state.LIKELIHOOD,
+                (holder.id, h.id),
+                float(prob.value),
                 esc(h.label),
-                min_value=0.0,
-                max_value=1.0,
-                value=value,
-                step=STEP,
-                format="%.2f",
-                key=key,
-                help=f"P({of} &#124; {esc(h.label)}); file: {esc(prob.describe())}",
+                f"P({of} &#124; {esc(h.label)}); file: {esc(prob.describe())}",
             )
             if (holder.id, h.id) in adjusted:
                 _changed_note(prob.describe())
@@ -179,17 +191,12 @@ def _credibility_sliders(view: View) -> None:
     for s in page_of(texts, "weigh_sources", page_size(4), noun="source"):
         source = case.sources[s]
         items = reports[source.id]
-        file_value = file_credibility(case, source.id)
-        key, value = state.start_value(state.CREDIBILITY, source.id, file_value)
-        st.slider(
+        _slider(
+            state.CREDIBILITY,
+            source.id,
+            file_credibility(case, source.id),
             f"{esc(source.name)} ({items} item{'s' if items != 1 else ''})",
-            min_value=0.0,
-            max_value=1.0,
-            value=value,
-            step=STEP,
-            format="%.2f",
-            key=key,
-            help=f"file: {source.credibility.describe()}",
+            f"file: {source.credibility.describe()}",
         )
         if source.id in view.adjustments.credibilities:
             _changed_note(source.credibility.describe())
@@ -204,16 +211,13 @@ def _prior_sliders(view: View) -> None:
     )
     normalised = scenario_prior(case, view.adjustments)
     for h in case.hypotheses:
-        key, value = state.start_value(state.PRIOR, h.id, given[h.id])
-        st.slider(
+        _slider(
+            state.PRIOR,
+            h.id,
+            given[h.id],
             esc(h.label),
-            min_value=min(0.01, given[h.id]),
-            max_value=1.0,
-            value=value,
-            step=STEP,
-            format="%.2f",
-            key=key,
-            help="Weight before the evidence; normalised with the others",
+            "Weight before the evidence; normalised with the others",
+            low=min(0.01, given[h.id]),
         )
         note = f"prior used: {100 * normalised[h.id]:.1f}%"
         if h.id in view.adjustments.priors:
