@@ -10,7 +10,11 @@ import json
 from typing import Any
 
 import numpy as np
-import orjson
+
+try:
+    import orjson
+except ImportError:  # a virtual environment made before the lock added it: the slow way
+    orjson = None
 
 from analysis import __version__
 from analysis.engine.analyzer import Analysis
@@ -22,9 +26,10 @@ def _dist(ids: tuple[str, ...], values: np.ndarray | list[float]) -> dict[str, f
     return dict(zip(ids, row, strict=True))
 
 
-def _rows(matrix: np.ndarray) -> list[list[float]]:
-    """A matrix as nested Python floats (one conversion, not one per number)."""
-    return np.asarray(matrix, dtype=float).tolist()
+def _plain(array: np.ndarray) -> list:
+    """An array (a row per item, or one number per item) as Python floats, converted in
+    one ``tolist``, not one number at a time."""
+    return np.asarray(array, dtype=float).tolist()
 
 
 def to_json(analysis: Analysis) -> dict[str, Any]:
@@ -33,10 +38,10 @@ def to_json(analysis: Analysis) -> dict[str, Any]:
     ids = case.hypothesis_ids
     leader, runner = analysis.leader, analysis.runner_up
     woe = np.asarray(analysis.weight_of_evidence(leader, runner), dtype=float).tolist()
-    effective, contribution = _rows(analysis.effective), _rows(analysis.contribution)
-    without, trajectory = _rows(analysis.posterior_without), _rows(analysis.trajectory)
-    credibility = _rows(analysis.credibility)
-    diagnosticity, linchpin = _rows(analysis.diagnosticity), analysis.linchpin.tolist()
+    effective, contribution = _plain(analysis.effective), _plain(analysis.contribution)
+    without, trajectory = _plain(analysis.posterior_without), _plain(analysis.trajectory)
+    credibility = _plain(analysis.credibility)
+    diagnosticity, linchpin = _plain(analysis.diagnosticity), analysis.linchpin.tolist()
     out: dict[str, Any] = {
         "case": case.name,
         "title": case.title,
@@ -144,10 +149,13 @@ def dumps(data: dict[str, Any]) -> str:
     takes 1.1 s (``benchmarks/cli.py``). Every number the engine reports is finite (its
     probabilities are floored at 1e-300), so no NaN or infinity needs JSON's workaround.
     """
-    try:
-        return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY).decode()
-    except TypeError:  # orjson.JSONEncodeError: e.g. an integer past 64 bits
-        return json.dumps(data, indent=2, ensure_ascii=False)
+    if orjson is not None:
+        try:
+            options = orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY
+            return orjson.dumps(data, option=options).decode()
+        except TypeError:  # orjson.JSONEncodeError: e.g. an integer past 64 bits
+            pass
+    return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 def _events(analysis: Analysis) -> list[dict[str, Any]]:
