@@ -196,21 +196,23 @@ def _check_unique(doc: Document, keys: tuple[str, ...], what: str) -> list[Probl
 def _check_items(doc: Document, hypothesis_ids: list[str] | None) -> list[Problem]:
     problems = []
     source_ids = listed_ids(doc, "sources")
+    known = None if source_ids is None else set(source_ids)  # thousands of sources: a set
     for key in ("evidence", "indicators", "events"):
         for index, entry in entries(doc, key):
             loc = (key, index)
             if key != "events":
-                problems += _check_source(doc, loc, entry, source_ids)
+                problems += _check_source(doc, loc, entry, source_ids, known)
             if hypothesis_ids is not None and "event" not in entry:
                 problems += _check_maps(doc, loc, entry, hypothesis_ids)
     return problems
 
 
 def _check_source(
-    doc: Document, loc: tuple, entry: dict, source_ids: list[str] | None
+    doc: Document, loc: tuple, entry: dict, source_ids: list[str] | None, known: set[str] | None
 ) -> list[Problem]:
+    """An entry's ``source`` is one of ``source_ids`` (``known``: the same ids as a set)."""
     source = entry.get("source")
-    if source_ids is None or not passes(check_id, source) or source in source_ids:
+    if known is None or not passes(check_id, source) or source in known:
         return []
     fix = (
         f"must be one of the sources ({options(source_ids)}){closest(source, source_ids)}"
@@ -289,7 +291,11 @@ def _check_ranges(doc: Document) -> list[Problem]:
         for index, entry in entries(doc, key):
             given = entry.get("likelihoods")
             if isinstance(given, dict):
-                places += [((key, index, "likelihoods", h), v) for h, v in given.items()]
+                places += [
+                    ((key, index, "likelihoods", h), v)
+                    for h, v in given.items()
+                    if isinstance(v, list)
+                ]
     problems = []
     for where, value in places:
         if not (isinstance(value, list) and passes(check_range, value)):

@@ -63,6 +63,7 @@ def check_references(doc: Document) -> list[Problem]:
 def _check_reports(doc: Document, event_ids: list[str]) -> list[Problem]:
     """An item with ``event:`` names a known event and gives no numbers of its own."""
     problems = []
+    known = set(event_ids)
     for index, entry in entries(doc, "evidence"):
         event = entry.get("event")
         if not passes(check_id, event):
@@ -78,7 +79,7 @@ def _check_reports(doc: Document, event_ids: list[str]) -> list[Problem]:
                         "an item that reports an event takes the event's likelihoods",
                     )
                 )
-        if event not in event_ids:
+        if event not in known:
             fix = (
                 f"must be one of the events ({options(event_ids)}){closest(event, event_ids)}"
                 if event_ids
@@ -96,7 +97,8 @@ def _check_reports(doc: Document, event_ids: list[str]) -> list[Problem]:
 
 def _check_rests_on(doc: Document, event_ids: list[str]) -> list[Problem]:
     """Every id an assumption rests on is an evidence item or an event."""
-    known = (listed_ids(doc, "evidence") or []) + event_ids
+    listed = (listed_ids(doc, "evidence") or []) + event_ids
+    known = set(listed)
     indicators = set(listed_ids(doc, "indicators") or [])
     problems = []
     for index, entry in entries(doc, "assumptions"):
@@ -110,7 +112,7 @@ def _check_rests_on(doc: Document, event_ids: list[str]) -> list[Problem]:
             if ref in indicators:
                 why = "is an indicator, not yet observed; an assumption rests on evidence"
             else:
-                why = f"names no evidence item or event{closest(ref, known)}"
+                why = f"names no evidence item or event{closest(ref, listed)}"
             problems.append(
                 Problem(
                     doc.path,
