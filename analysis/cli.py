@@ -7,12 +7,14 @@ stderr and exit with status 2.
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from analysis.errors import AchError, CaseError
+from analysis.nogc import paused_gc
 from analysis.wording import count
 
 app = typer.Typer(
@@ -143,6 +145,26 @@ def analyze(
     pool: PoolOption = None,
 ) -> None:
     """Analyse a case: posterior, how each item moved it, Heuer's scores, indicators."""
+    # The command ends once it has printed, and the exact path allocates no reference
+    # cycles: the cyclic collector would walk the whole case again and again to find
+    # nothing (a tenth of the run at 5,000 items, benchmarks/cli.py). PyMC's graphs
+    # (--uncertainty, --pool bayes) are full of cycles, so those runs keep it.
+    sampled = uncertainty or pool == "bayes"
+    with nullcontext() if sampled else paused_gc():
+        _analyze_command(case, root, as_json, uncertainty, seed, yardstick, draws, analysts, pool)
+
+
+def _analyze_command(
+    case: str,
+    root: Path,
+    as_json: bool,
+    uncertainty: bool,
+    seed: int,
+    yardstick: str,
+    draws: int | None,
+    analysts: bool,
+    pool: str | None,
+) -> None:
     panel_wanted = analysts or pool is not None
     result = _analyze(case, root, uncertainty, seed, yardstick, draws)
     panel = _panel(result.case, root, pool or "linear", seed, draws) if panel_wanted else None

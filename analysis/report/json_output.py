@@ -42,6 +42,7 @@ def to_json(analysis: Analysis) -> dict[str, Any]:
     without, trajectory = _plain(analysis.posterior_without), _plain(analysis.trajectory)
     credibility = _plain(analysis.credibility)
     diagnosticity, linchpin = _plain(analysis.diagnosticity), analysis.linchpin.tolist()
+    ratings = analysis.heuer.ratings.tolist()  # Python strings, not one NumPy scalar each
     out: dict[str, Any] = {
         "case": case.name,
         "title": case.title,
@@ -72,7 +73,7 @@ def to_json(analysis: Analysis) -> dict[str, Any]:
                 "leader_vs_runner_up_db": woe[i],
                 "grade": analysis.grade(woe[i]),
                 "linchpin": bool(linchpin[i]),
-                "ratings": dict(zip(ids, analysis.heuer.ratings[i], strict=True)),
+                "ratings": dict(zip(ids, ratings[i], strict=True)),
                 "event": item.event,
                 "tags": list(item.tags),
                 "retracted": item.retracted,
