@@ -24,11 +24,15 @@ SPELLINGS = [
     "0.5", "-0.0", "+.5", ".5", "1.", "1_0.5", "1._5", "1.5_", "1.0e+5", "1.0e5", "1e5",
     "1e-3", "190:20:30.15", ".inf", "-.inf", ".NaN", "true", "No", "on", "OFF", "~",
     "null", "Null", "word", "two words", "a-id_1", "0.1.2", "0o17", "1__0.5",
+    "00.5", "+0.", "-1.", "1.5e-05", "1.0e-5", "2023.5", "1.2.3", "Yes", "e0",
 ]  # fmt: skip
 scalars = st.one_of(
     st.sampled_from(SPELLINGS),
     st.floats(allow_nan=False, allow_infinity=False).map(repr),
     st.integers(-(10**20), 10**20).map(str),
+    # plain decimals (the reader's fast path) and words of any first letter
+    st.from_regex(r"[-+]?[0-9]{1,4}\.[0-9]{0,8}", fullmatch=True),
+    st.from_regex(r"[A-Za-z][A-Za-z0-9 _.-]{0,8}[A-Za-z0-9]", fullmatch=True),
 )
 #: Keys that resolve to text in YAML 1.1 too (the reader keeps every key as written,
 #: where PyYAML would make ``no:`` the boolean False).

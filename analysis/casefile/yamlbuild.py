@@ -9,6 +9,7 @@ standard tags, reports duplicate keys, and enforces the limits of
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -32,6 +33,12 @@ _INT_TAG = f"{_YAML}int"
 _KEY_TAGS = _SCALAR_TAGS | (_TEXT_TAGS - {f"{_YAML}merge"})
 #: ``EventBuilder.quick``'s answer when a scalar needs the full reading.
 _SLOW = object()
+#: The first characters of every text PyYAML's resolver may read as other than text
+#: (from its own table): a plain scalar starting otherwise is text, with no regex run.
+_RESOLVED_FIRST = frozenset(yaml.resolver.Resolver.yaml_implicit_resolvers)
+#: Plain decimals (``0.25``, ``-1.``): a subset of YAML 1.1's float form (which the
+#: resolver tries before int and timestamp) that Python's ``float`` reads alike.
+_DECIMAL = re.compile(r"[-+]?[0-9]+\.[0-9]*")
 _START_EVENTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _END_EVENTS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 _IGNORED_EVENTS = (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)
@@ -304,6 +311,10 @@ class EventBuilder:
             return _SLOW
         if not event.implicit[0]:
             return value  # quoted: text
+        if value[:1] not in _RESOLVED_FIRST:
+            return value
+        if _DECIMAL.fullmatch(value):
+            return float(value)
         tag = self.resolved.get(value) or self.tag(event)
         if tag == _STR_TAG:
             return value
