@@ -37,6 +37,14 @@ class Prob:
     high: float | None = None
     word: str | None = None
 
+    @classmethod
+    def point(cls, value: float) -> Prob:
+        """``Prob(value)``, the common case, built without the frozen dataclass's five
+        ``object.__setattr__`` calls (a 5,000-item case file holds 50,000 of them)."""
+        made = object.__new__(cls)
+        made.__dict__.update(value=value, origin="point", low=None, high=None, word=None)
+        return made
+
     @property
     def is_range(self) -> bool:
         return self.origin == "range"

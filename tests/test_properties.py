@@ -126,3 +126,14 @@ def test_tiny_likelihoods_with_full_credibility_stay_finite():
     assert np.all(np.isfinite(result.posterior))
     assert np.all(np.isfinite(result.contribution))
     assert abs(result.posterior.sum() - 1) < 1e-12
+
+
+@SETTINGS
+@given(st.floats(0, 1))
+def test_the_quick_point_constructor_builds_the_same_prob(value):
+    from analysis.case import Prob
+
+    quick, plain = Prob.point(value), Prob(value)
+    # the instance's own fields, so a field added to Prob but not to point() fails here
+    assert vars(quick) == vars(plain)
+    assert quick == plain and hash(quick) == hash(plain) and repr(quick) == repr(plain)

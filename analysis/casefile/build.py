@@ -21,6 +21,9 @@ from analysis.scales import CREDIBILITY_WORDS, RATING_LIKELIHOOD
 
 
 def prob(value: float | tuple[float, float] | str) -> Prob:
+    """The :class:`Prob` of a checked value: a number, a range or a credibility word."""
+    if type(value) is float:
+        return Prob.point(value)
     if isinstance(value, str):
         return Prob(CREDIBILITY_WORDS[value], "word", word=value)
     if isinstance(value, tuple):
