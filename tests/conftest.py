@@ -36,14 +36,17 @@ def write_case(root: Path, hypotheses: str, evidence: str, name: str = "toy") ->
     return root
 
 
-def start_app(root: Path, page: str, timeout: float = 180, **state):
-    """The dashboard in AppTest on ``root``'s cases, opened on ``page`` and run once
-    (``state``: more session-state keys to set first); it must not raise."""
+def start_app(root: Path | None, page: str | None, timeout: float = 180, **state):
+    """The dashboard in AppTest on ``root``'s cases (None: the app's default), opened on
+    ``page`` (None: its first page) and run once (``state``: more session-state keys to
+    set first); it must not raise."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "app" / "streamlit_app.py"), default_timeout=timeout)
-    at.session_state["root"] = str(root)
-    at.session_state["page"] = page
+    if root is not None:
+        at.session_state["root"] = str(root)
+    if page is not None:
+        at.session_state["page"] = page
     for key, value in state.items():
         at.session_state[key] = value
     at.run()

@@ -13,7 +13,7 @@ from html import unescape
 
 import numpy as np
 import pytest
-from conftest import ROOT, weigh_tab
+from conftest import ROOT, start_app, weigh_tab
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
@@ -42,16 +42,7 @@ def likelihood_of(case) -> float:
 
 def start(root=None, page: str | None = None) -> AppTest:
     """The app on ``page``; on the Weigh page, ITEM's expander is open (its sliders drawn)."""
-    at = AppTest.from_file(str(APP), default_timeout=180)
-    if root is not None:
-        at.session_state["root"] = str(root)
-    if page is not None:
-        at.session_state["page"] = page
-    if page == "weigh":
-        at.session_state[open_key(ITEM)] = True
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return start_app(root, page, **({open_key(ITEM): True} if page == "weigh" else {}))
 
 
 def go(at: AppTest, page: str) -> AppTest:

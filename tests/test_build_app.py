@@ -5,25 +5,19 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, start_app
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
 from analysis.casefile.loader import load_case
 from analysis.cli import app as cli
 
-APP = ROOT / "app" / "streamlit_app.py"
 pytestmark = pytest.mark.xdist_group("app")
 runner = CliRunner()
 
 
 def start(root) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=180)
-    at.session_state["root"] = str(root)
-    at.session_state["page"] = "build"
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return start_app(root, "build")
 
 
 def run(at: AppTest) -> AppTest:

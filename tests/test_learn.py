@@ -8,7 +8,7 @@ import json
 import shutil
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, start_app
 from streamlit.testing.v1 import AppTest
 
 from analysis import analyze
@@ -16,7 +16,6 @@ from analysis.casefile.loader import load_case
 from analysis.course.exercises import exercise
 from analysis.course.lessons import LESSONS, lesson
 
-APP = ROOT / "app" / "streamlit_app.py"
 pytestmark = pytest.mark.xdist_group("app")
 
 
@@ -29,11 +28,7 @@ def root(tmp_path):
 
 
 def start(root, student: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=120)
-    at.session_state["root"] = str(root)
-    at.session_state["page"] = "learn"
-    at.run()
-    assert not at.exception, at.exception
+    at = start_app(root, "learn", timeout=120)
     if student:
         at.text_input(key="learn_student").input(student).run()
     return at
