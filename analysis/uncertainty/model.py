@@ -239,8 +239,10 @@ def build_model(size: int, inputs: dict[str, np.ndarray]):
 
 def theta_of(z: np.ndarray) -> np.ndarray:
     """The uncertain numbers from their logits (what the sampler stores): the logistic
-    function, as ``exp(-log(1 + exp(-z)))`` so that it keeps full precision in both tails."""
-    return np.exp(-np.logaddexp(0.0, -np.asarray(z, dtype=float)))
+    function ``1 / (1 + exp(-z))``, to a few units in the last place in both tails (a
+    logit below -709 gives 0)."""
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
 
 
 def log_joint(q, c, x: dict):
@@ -266,8 +268,9 @@ def log_joint(q, c, x: dict):
 
 
 def posterior_given(theta: np.ndarray, inputs: dict[str, np.ndarray]) -> np.ndarray:
-    """``(S, K)``: ``P(H | E, theta)`` for each row of ``theta`` ``(S, size)``, the
-    model's own sum in NumPy (the sampler stores only ``theta``)."""
+    """``(S, K)``: ``P(H | E, theta)`` for each row of ``theta`` ``(S, n)``, the
+    model's own sum in NumPy (the sampler stores only ``theta``); ``n`` is the model's
+    size or, the padding left out, the number of uncertain numbers."""
     theta = np.atleast_2d(theta)
     chunk = max(1, 2_000_000 // max(1, inputs["q_index"].size))
     return np.concatenate(
@@ -286,9 +289,11 @@ def _posterior(theta: np.ndarray, inputs: dict[str, np.ndarray]) -> np.ndarray:
     starts = np.flatnonzero(np.r_[True, np.diff(inputs["report_group"]) != 0])
     log_hit = np.add.reduceat(np.log(np.maximum(c + (1.0 - c) * b, LIKELIHOOD_FLOOR)), starts, 1)
     log_false = np.add.reduceat(np.log(np.maximum((1.0 - c) * b, LIKELIHOOD_FLOOR)), starts, 1)
-    yes = np.log(np.maximum(q, LIKELIHOOD_FLOOR)) + log_hit[:, :, None]
-    no = np.log(np.maximum(1.0 - q, LIKELIHOOD_FLOOR)) + log_false[:, :, None]
-    group = np.maximum(np.logaddexp(yes, no), inputs["group_floor"][None, :, None])
+    # log(q e^hit + (1 - q) e^false), scaled by the larger of the two (as log_joint)
+    top = np.maximum(log_hit, log_false)
+    hit, false = np.exp(log_hit - top)[:, :, None], np.exp(log_false - top)[:, :, None]
+    mixed = np.maximum(q, LIKELIHOOD_FLOOR) * hit + np.maximum(1.0 - q, LIKELIHOOD_FLOOR) * false
+    group = np.maximum(top[:, :, None] + np.log(mixed), inputs["group_floor"][None, :, None])
     joint = inputs["log_prior"] + group.sum(axis=1)
     joint -= joint.max(axis=1, keepdims=True)
     p = np.exp(joint)

@@ -208,12 +208,10 @@ def posterior_draws(
     inputs = model_inputs(structure, data, size)
     settings = dict(draws=draws, chains=chains, tune=tune, seed=seed)
     found = sample_compiled(model, inputs, (LOGIT_VAR,), **settings, target_accept=TARGET_ACCEPT)
-    theta = theta_of(found[LOGIT_VAR])
-    p = posterior_given(theta.reshape(-1, size), inputs)
-    return {
-        THETA_VAR: theta[..., : structure.n_parameters],
-        POSTERIOR_VAR: p.reshape(*theta.shape[:2], -1),
-    }
+    n = structure.n_parameters  # the padding is read by nothing
+    theta = theta_of(found[LOGIT_VAR][..., :n])
+    p = posterior_given(theta.reshape(-1, n), inputs)
+    return {THETA_VAR: theta, POSTERIOR_VAR: p.reshape(*theta.shape[:2], -1)}
 
 
 def summarise(posterior: dict[str, np.ndarray], *, draws: int, chains: int) -> UncertaintySummary:
