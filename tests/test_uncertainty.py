@@ -409,6 +409,22 @@ def test_diagnostics_equal_arviz():
     np.testing.assert_allclose(ess, expected_e, rtol=1e-10)
 
 
+def test_diagnostics_of_many_columns_are_those_of_each_column():
+    # Past SPLIT_COLUMNS a second thread takes half the columns: the same numbers (the
+    # transforms of the ESS to rounding: batches of columns vectorise differently).
+    from analysis.uncertainty.diagnostics import SPLIT_COLUMNS, convergence
+
+    rng = np.random.default_rng(12)
+    x = np.cumsum(rng.normal(size=(2, 300, 2 * SPLIT_COLUMNS + 3)), axis=1) * 0.1
+    x += rng.normal(size=x.shape)
+    x[..., 4] = np.round(x[..., 4], 1)  # ties
+    x[0, 7, 5] = np.nan
+    r_hat, ess = convergence(x)
+    alone = [convergence(x[..., j : j + 1]) for j in range(x.shape[2])]
+    np.testing.assert_array_equal(r_hat, np.concatenate([r for r, _ in alone]))
+    np.testing.assert_allclose(ess, np.concatenate([e for _, e in alone]), rtol=1e-13)
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     values=st.lists(st.integers(-3, 3) | st.floats(-1e6, 1e6), min_size=1, max_size=40),
