@@ -195,6 +195,7 @@ def model_inputs(structure: Structure, data: ModelData, size: int) -> dict[str, 
     return {
         "n_free": np.array(n_free, dtype=np.int64),
         "log_prior": np.asarray(data.log_prior, dtype=float),
+        "prior": np.exp(data.log_prior),
         "fixed": np.concatenate([data.q_fixed.ravel(), data.c_fixed[reports]]),
         "alpha": np.concatenate([data.q_alpha, data.c_alpha, pad]),
         "beta": np.concatenate([data.q_beta, data.c_beta, pad]),
@@ -221,6 +222,7 @@ def build_model(size: int, inputs: dict[str, np.ndarray]):
     held in ``pm.Data`` containers (any case that fits ``size`` can be fed to it)."""
     import pymc as pm
     import pytensor.tensor as pt
+    from pytensor.gradient import disconnected_grad
 
     with pm.Model() as model:
         x = {name: pm.Data(name, value) for name, value in inputs.items()}
@@ -241,8 +243,13 @@ def build_model(size: int, inputs: dict[str, np.ndarray]):
         numbers = pt.concatenate([x["fixed"], theta])
         n_groups = x["group_floor"].shape[0]
         q = numbers[x["q_index"]].reshape((n_groups, x["log_prior"].shape[0]))
-        joint = log_joint(q, numbers[x["c_index"]], x)
-        pm.Potential("evidence", pt.logsumexp(joint))
+        # log P(E) = log sum_h pi_h P(E | h), scaled by the largest joint term: written
+        # with the prior as a factor, PyTensor keeps the sum as it is (a log of a sum of
+        # exps it rewrites with an infinity check and a second maximum, 8% of the
+        # gradient's time); the scale cancels, so its gradient is left out.
+        likelihood = log_likelihood(q, numbers[x["c_index"]], x)
+        top = disconnected_grad((x["log_prior"] + likelihood).max())
+        pm.Potential("evidence", top + pt.log((x["prior"] * pt.exp(likelihood - top)).sum()))
     return model
 
 
@@ -255,11 +262,17 @@ def theta_of(z: np.ndarray) -> np.ndarray:
 
 
 def log_joint(q, c, x: dict, *, scaled: bool = True):
-    """PyTensor ``(K,)``: ``log pi + sum_g log P(R_g | h)`` for group likelihoods ``q``
-    ``(G, K)`` and report credibilities ``c`` ``(R,)``; ``x`` holds ``report_b``,
-    ``report_group``, ``group_floor`` and ``log_prior`` (the bayes pool reads it too).
-    ``scaled=False`` sums each cell's two terms by a log-add-exp instead: the same
-    numbers to rounding, the form the bayes pool's seeded runs were checked with."""
+    """PyTensor ``(K,)``: ``log pi + sum_g log P(R_g | h)`` (the bayes pool's), with ``x``
+    also holding ``log_prior``; see :func:`log_likelihood`."""
+    return x["log_prior"] + log_likelihood(q, c, x, scaled=scaled)
+
+
+def log_likelihood(q, c, x: dict, *, scaled: bool = True):
+    """PyTensor ``(K,)``: ``sum_g log P(R_g | h)`` for group likelihoods ``q`` ``(G, K)``
+    and report credibilities ``c`` ``(R,)``; ``x`` holds ``report_b``, ``report_group``
+    and ``group_floor``. ``scaled=False`` sums each cell's two terms by a log-add-exp
+    instead: the same numbers to rounding, the form the bayes pool's seeded runs were
+    checked with."""
     import pytensor.tensor as pt
     from pytensor.gradient import disconnected_grad
 
@@ -283,8 +296,7 @@ def log_joint(q, c, x: dict, *, scaled: bool = True):
         no = pt.log(pt.maximum(1.0 - q, tiny)) + log_false[:, None]
         top = pt.maximum(yes, no)
         group = top + pt.log(pt.exp(yes - top) + pt.exp(no - top))
-    group = pt.maximum(group, x["group_floor"][:, None])
-    return x["log_prior"] + group.sum(axis=0)
+    return pt.maximum(group, x["group_floor"][:, None]).sum(axis=0)
 
 
 def posterior_given(theta: np.ndarray, inputs: dict[str, np.ndarray]) -> np.ndarray:
