@@ -222,7 +222,6 @@ def build_model(size: int, inputs: dict[str, np.ndarray]):
     held in ``pm.Data`` containers (any case that fits ``size`` can be fed to it)."""
     import pymc as pm
     import pytensor.tensor as pt
-    from pytensor.gradient import disconnected_grad
 
     with pm.Model() as model:
         x = {name: pm.Data(name, value) for name, value in inputs.items()}
@@ -246,9 +245,9 @@ def build_model(size: int, inputs: dict[str, np.ndarray]):
         # log P(E) = log sum_h pi_h P(E | h), scaled by the largest joint term: written
         # with the prior as a factor, PyTensor keeps the sum as it is (a log of a sum of
         # exps it rewrites with an infinity check and a second maximum, 8% of the
-        # gradient's time); the scale cancels, so its gradient is left out.
+        # gradient's time). The scale cancels; see log_likelihood for why it is floored.
         likelihood = log_likelihood(q, numbers[x["c_index"]], x)
-        top = disconnected_grad((x["log_prior"] + likelihood).max())
+        top = pt.floor((x["log_prior"] + likelihood).max())
         pm.Potential("evidence", top + pt.log((x["prior"] * pt.exp(likelihood - top)).sum()))
     return model
 
@@ -274,7 +273,6 @@ def log_likelihood(q, c, x: dict, *, scaled: bool = True):
     instead: the same numbers to rounding, the form the bayes pool's seeded runs were
     checked with."""
     import pytensor.tensor as pt
-    from pytensor.gradient import disconnected_grad
 
     b, tiny = x["report_b"], LIKELIHOOD_FLOOR
     n_groups = x["group_floor"].shape[0]
@@ -285,10 +283,12 @@ def log_likelihood(q, c, x: dict, *, scaled: bool = True):
     log_hit = per_group(pt.log(pt.maximum(c + (1.0 - c) * b, tiny)))
     log_false = per_group(pt.log(pt.maximum((1.0 - c) * b, tiny)))
     if scaled:
-        # log(q e^hit + (1 - q) e^false), each group's two terms scaled by the larger: one
-        # log per cell (a log-add-exp per cell took a fifth of the gradient's time). The
-        # scale cancels, so its gradient is left out (disconnected_grad).
-        top = disconnected_grad(pt.maximum(log_hit, log_false))
+        # log(q e^hit + (1 - q) e^false), each group's two terms scaled by about the
+        # larger: one log per cell (a log-add-exp per cell took a fifth of the gradient's
+        # time). The scale cancels, so it is rounded down to a whole number, whose
+        # gradient is zero: the gradient graph leaves out the maximum's (nutpie's
+        # rewrites before the gradient strip a disconnected_grad), 5% fewer operations.
+        top = pt.floor(pt.maximum(log_hit, log_false))
         hit, false = pt.exp(log_hit - top)[:, None], pt.exp(log_false - top)[:, None]
         group = top[:, None] + pt.log(pt.maximum(q, tiny) * hit + pt.maximum(1.0 - q, tiny) * false)
     else:
