@@ -241,6 +241,24 @@ def test_model_sum_is_the_engine_at_central_values():
     assert 4 not in describe(event_case())[0].reports  # the retracted item is no report
 
 
+def test_posterior_of_many_draws_is_that_of_each_draw():
+    # Past 2 x PARALLEL_ROWS draws, two threads take half each: the same numbers.
+    from analysis.uncertainty.model import (
+        PARALLEL_ROWS,
+        _posterior,
+        bucket,
+        model_inputs,
+        posterior_given,
+    )
+
+    case = event_case(sources=[0, 1, 0, 0, 2], credibility=(0.8, 0.7, 0.9))
+    structure, data = describe(case)
+    inputs = model_inputs(structure, data, bucket(structure.n_parameters))
+    rng = np.random.default_rng(13)
+    theta = rng.uniform(0.01, 0.99, size=(2 * PARALLEL_ROWS + 7, structure.n_parameters))
+    np.testing.assert_array_equal(posterior_given(theta, inputs), _posterior(theta, inputs))
+
+
 def test_exact_sampler_with_events_against_prior_monte_carlo():
     # No PyMC: the conjugate oracle's exact mean, with events and a source shared by
     # an event report and a lone item, against plain Monte Carlo over the prior.
