@@ -47,10 +47,12 @@ DRAWS = 1500
 DRAWS_LARGE = 2000
 LARGE_MODEL = 150  # parameters
 #: Tuning draws per chain: 150 took a tenth fewer gradient evaluations than 300 on the
-#: seed case (12 100 against 13 400 per chain) and 6% fewer at K=6, N=60; the worst
-#: R-hat and ESS over fifteen seeds were 1.0061 and 1433 (300: 1.0081 and 1405), and
-#: 1.0090 and 2760 at K=6, N=60 (300: 1.0084 and 2369).
+#: seed case (12 100 against 13 400 per chain), with the worst R-hat and ESS over
+#: fifteen seeds 1.0061 and 1433 (300: 1.0081 and 1405). Larger models keep 300: at
+#: K=6, N=60 150 saved 6% but one of ten seeds reached R-hat 1.0107 (300: 1.0096 on
+#: the same seeds; the mean 1.006 either way), no margin below 1.01.
 TUNE = 150
+TUNE_LARGE = 300
 #: The step size adaptation's goal for the uncertainty run: nutpie's default, 0.8, took
 #: a fifth more gradient evaluations on the seed case for the same R-hat and ESS (the
 #: logit-Beta posterior is smooth); the analysts' pool keeps nutpie's default.
@@ -167,19 +169,25 @@ def default_draws(n_parameters: int) -> int:
     return DRAWS_LARGE if n_parameters > LARGE_MODEL else DRAWS
 
 
+def default_tune(n_parameters: int) -> int:
+    """Tuning draws per chain for a model of this many uncertain numbers (see :data:`TUNE`)."""
+    return TUNE_LARGE if n_parameters > LARGE_MODEL else TUNE
+
+
 def run_uncertainty(
     case: Case,
     *,
     draws: int | None = None,
     chains: int = 2,
     seed: int = 0,
-    tune: int = TUNE,
+    tune: int | None = None,
     progress: Progress | None = None,
 ) -> UncertaintySummary:
     """Sample the analyst's imprecision and summarise ``P(H | E, theta)``.
 
     ``draws`` per chain defaults to :func:`default_draws` (1500, or 2000 for models
-    of more than 150 uncertain numbers). ``progress``, if given, is called as
+    of more than 150 uncertain numbers), ``tune`` to :func:`default_tune` (150, or
+    300). ``progress``, if given, is called as
     ``progress(fraction, message)`` between stages (the dashboard's progress bar).
     The same ``seed`` gives the same numbers.
     """
@@ -202,11 +210,13 @@ def run_uncertainty(
 
 
 def posterior_draws(
-    case: Case, *, draws: int = DRAWS, chains: int = 2, seed: int = 0, tune: int = TUNE
+    case: Case, *, draws: int = DRAWS, chains: int = 2, seed: int = 0, tune: int | None = None
 ) -> dict[str, np.ndarray]:
     """Draws ``(chains, draws, ...)`` of the uncertain numbers ``theta`` (padding left
-    out) and of ``p_h`` = P(H | E, theta): what the summary reads."""
+    out) and of ``p_h`` = P(H | E, theta): what the summary reads (``tune``: see
+    :func:`default_tune`)."""
     structure, data = describe(case)
+    tune = default_tune(structure.n_parameters) if tune is None else tune
     model = compiled_model_for(case)
     size = model.key[1]
     inputs = model_inputs(structure, data, size)
