@@ -110,3 +110,23 @@ def test_data_of_the_wrong_rank_is_refused(small_model):
     _, inputs = small_inputs()
     with pytest.raises(ValueError, match="rank"):
         native.bind(small_model.compiled, {**inputs, "alpha": inputs["alpha"][None, :]})
+
+
+def test_precompile_stores_the_seed_size_and_the_next_one_up(capsys):
+    # What `make` runs once per install: both sizes the dashboard's warm-up wants, so
+    # its first uncertainty run shares the cores with no compile.
+    from pathlib import Path
+
+    from analysis.casefile.loader import load_case
+    from analysis.uncertainty.precompile import main
+    from analysis.uncertainty.sampler import sizes_at_hand
+
+    root = Path(__file__).resolve().parent.parent
+    assert main(["nk-hamas", "--root", str(root)]) == 0
+    line = capsys.readouterr().out.strip()
+    n = describe(load_case("nk-hamas", root))[0].n_parameters
+    size = bucket(n)
+    assert sizes_at_hand(n) == (size, 2 * size) and sizes_at_hand(0) == ()
+    assert f"size {size} " in line and f"size {2 * size} " in line, line
+    assert main(["no-such-case", "--root", str(root)]) == 2
+    assert "no-such-case" in capsys.readouterr().err

@@ -18,18 +18,22 @@ from analysis.errors import AchError, CaseError
 
 
 def precompile(name: str, root: Path) -> str:
-    """Compile (or find stored) the model of case ``name`` under ``root``; what was done."""
+    """Compile (or find stored) the models of case ``name`` under ``root``: its size and
+    the next one up, the sizes the dashboard's warm-up wants (so the first uncertainty
+    run of a new dashboard does not share the cores with a compile); what was done."""
     from analysis.casefile.loader import load_case
-    from analysis.uncertainty.model import bucket, describe
-    from analysis.uncertainty.sampler import compiled_for_size
+    from analysis.uncertainty.model import describe
+    from analysis.uncertainty.sampler import compiled_for_size, sizes_at_hand
 
     case = load_case(name, root)
-    n_parameters = describe(case)[0].n_parameters
-    if n_parameters == 0:
+    sizes = sizes_at_hand(describe(case)[0].n_parameters)
+    if not sizes:
         return f"{name}: every number is fixed, no model to compile"
-    size = bucket(n_parameters)
-    model = compiled_for_size(size, case)
-    return f"{name}: model of size {size} {model.origin} in {model.seconds:.1f} s"
+    done = []
+    for size in sizes:
+        model = compiled_for_size(size, case)
+        done.append(f"size {size} {model.origin} in {model.seconds:.1f} s")
+    return f"{name}: models of " + ", ".join(done)
 
 
 def main(argv: list[str] | None = None) -> int:

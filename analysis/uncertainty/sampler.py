@@ -121,15 +121,27 @@ def compiled_for_size(size: int, case: Case) -> CompiledModel:
     return compiled(("uncertainty", size), build, (LOGIT_VAR,))
 
 
+def sizes_at_hand(n_parameters: int) -> tuple[int, ...]:
+    """The compiled sizes a case of ``n_parameters`` uncertain numbers keeps at hand: its
+    own and the next one up, which an edit that grows the case needs (none if nothing
+    is uncertain)."""
+    if n_parameters == 0:
+        return ()
+    size = bucket(n_parameters)
+    return (size, 2 * size)
+
+
 def warm_up(case: Case) -> None:
-    """Compile and run once everything ``case``'s uncertainty run needs, then the next
-    size up, so that the run, and any edit that grows the case, waits for no compiler
-    (the dashboard calls this in a background thread at start)."""
-    structure, _ = describe(case)
-    if structure.n_parameters == 0:
+    """Compile and run once everything ``case``'s uncertainty run needs, then compile the
+    other sizes at hand, so that the run, and any edit that grows the case, waits for no
+    compiler (the dashboard calls this in a background thread at start; ``make`` stores
+    the seed case's sizes at install, so there it only loads them)."""
+    sizes = sizes_at_hand(describe(case)[0].n_parameters)
+    if not sizes:
         return
     run_uncertainty(case, draws=100, tune=50, chains=1)
-    compiled_for_size(2 * bucket(structure.n_parameters), case)
+    for size in sizes[1:]:
+        compiled_for_size(size, case)
 
 
 def sample_compiled(
