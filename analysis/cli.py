@@ -151,40 +151,26 @@ def analyze(
     # (--uncertainty, --pool bayes) are full of cycles, so those runs keep it.
     sampled = uncertainty or pool == "bayes"
     with nullcontext() if sampled else paused_gc():
-        _analyze_command(case, root, as_json, uncertainty, seed, yardstick, draws, analysts, pool)
+        panel_wanted = analysts or pool is not None
+        result = _analyze(case, root, uncertainty, seed, yardstick, draws)
+        panel = _panel(result.case, root, pool or "linear", seed, draws) if panel_wanted else None
+        if as_json:
+            from analysis.report.json_output import dumps, to_json
 
+            out = to_json(result)
+            if panel is not None:
+                from analysis.report.panel import panel_json
 
-def _analyze_command(
-    case: str,
-    root: Path,
-    as_json: bool,
-    uncertainty: bool,
-    seed: int,
-    yardstick: str,
-    draws: int | None,
-    analysts: bool,
-    pool: str | None,
-) -> None:
-    panel_wanted = analysts or pool is not None
-    result = _analyze(case, root, uncertainty, seed, yardstick, draws)
-    panel = _panel(result.case, root, pool or "linear", seed, draws) if panel_wanted else None
-    if as_json:
-        from analysis.report.json_output import dumps, to_json
+                out.update(panel_json(panel))
+            typer.echo(dumps(out))
+        elif panel is not None:
+            from analysis.report.panel import print_panel
 
-        out = to_json(result)
-        if panel is not None:
-            from analysis.report.panel import panel_json
+            print_panel(panel)
+        else:
+            from analysis.report.console import print_analysis
 
-            out.update(panel_json(panel))
-        typer.echo(dumps(out))
-    elif panel is not None:
-        from analysis.report.panel import print_panel
-
-        print_panel(panel)
-    else:
-        from analysis.report.console import print_analysis
-
-        print_analysis(result)
+            print_analysis(result)
 
 
 def _panel(case, root: Path, pool: str, seed: int, draws: int | None, only_if_judged: bool = False):
