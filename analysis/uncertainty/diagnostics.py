@@ -9,9 +9,9 @@ more than a second. tests/test_uncertainty.py checks all of it against ArviZ and
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import numpy as np
+
+from analysis.uncertainty.threads import in_two_threads
 
 #: Above this many columns, :func:`convergence` runs half of them in a second thread.
 SPLIT_COLUMNS = 8
@@ -146,10 +146,9 @@ def convergence(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if x.shape[-1] <= SPLIT_COLUMNS:
         return _convergence(x)
     half = x.shape[-1] // 2
-    with ThreadPoolExecutor(max_workers=1) as helper:
-        first = helper.submit(_convergence, x[..., :half])
-        r_second, ess_second = _convergence(x[..., half:])
-        r_first, ess_first = first.result()
+    (r_first, ess_first), (r_second, ess_second) = in_two_threads(
+        _convergence, [x[..., :half], x[..., half:]]
+    )
     return np.concatenate([r_first, r_second]), np.concatenate([ess_first, ess_second])
 
 

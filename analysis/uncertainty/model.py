@@ -34,7 +34,6 @@ for each draw from the same arrays.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,6 +41,7 @@ import numpy as np
 from analysis.case import Case
 from analysis.elicit import beta_parameters
 from analysis.scales import LIKELIHOOD_FLOOR
+from analysis.uncertainty.threads import in_two_threads
 
 #: Variable names in the PyMC model (and so in the sampled trace).
 THETA_VAR = "theta"
@@ -317,11 +317,7 @@ def posterior_given(theta: np.ndarray, inputs: dict[str, np.ndarray]) -> np.ndar
     if len(theta) >= 2 * PARALLEL_ROWS:  # two halves at least, one per core
         chunk = min(chunk, -(-len(theta) // 2))
     parts = [theta[i : i + chunk] for i in range(0, len(theta), chunk)]
-    if len(parts) == 1:
-        return _posterior(parts[0], inputs)
-    # NumPy releases the GIL in its array loops: two threads take half the time
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return np.concatenate(list(pool.map(lambda part: _posterior(part, inputs), parts)))
+    return np.concatenate(in_two_threads(lambda part: _posterior(part, inputs), parts))
 
 
 def _posterior(theta: np.ndarray, inputs: dict[str, np.ndarray]) -> np.ndarray:
