@@ -427,6 +427,38 @@ def test_diagnostics_equal_arviz():
     np.testing.assert_allclose(ess, expected_e, rtol=1e-10)
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    draws=st.integers(8, 700),
+    rho=st.floats(-0.9, 0.999),
+    rounding=st.sampled_from([None, 1, 0]),
+)
+def test_diagnostics_equal_arviz_for_any_autocorrelation(seed, draws, rho, rounding):
+    # Geyer's sum first reads the lags of a short transform; a chain so autocorrelated
+    # that it runs past them (rho near 1, few draws) is transformed again at full size.
+    # Rounding makes ties (a sampler repeats draws), whole runs of them at 0 digits.
+    import arviz as az
+
+    from analysis.uncertainty.sampler import convergence
+
+    rng = np.random.default_rng(seed)
+    noise = rng.normal(size=(2, draws, 3))
+    x = np.empty_like(noise)
+    x[:, 0] = noise[:, 0]
+    for t in range(1, draws):
+        x[:, t] = rho * x[:, t - 1] + noise[:, t]
+    x[1, :, 2] += 0.5  # chains that disagree
+    if rounding is not None:
+        x = np.round(x, rounding)
+    r_hat, ess = convergence(x)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        expected_r = [float(az.rhat(x[:, :, j])) for j in range(3)]
+        expected_e = [float(az.ess(x[:, :, j])) for j in range(3)]
+    np.testing.assert_allclose(r_hat, expected_r, rtol=1e-10)
+    np.testing.assert_allclose(ess, expected_e, rtol=1e-10)
+
+
 def test_diagnostics_of_many_columns_are_those_of_each_column():
     # Past SPLIT_COLUMNS a second thread takes half the columns: the same numbers (the
     # transforms of the ESS to rounding: batches of columns vectorise differently).

@@ -1,8 +1,11 @@
 """Convergence diagnostics of a sampler run, in NumPy alone.
 
 ArviZ's rank-normalised split R-hat and bulk ESS (Vehtari et al. 2021), vectorised over
-the last axis: ``az.rhat``/``az.ess`` loop over variables in Python, which costs 0.5 s
-for the 380 parameters of a K=6, N=60 case. The ranks and the normal quantiles are
+every column at once: ``az.rhat``/``az.ess`` loop over variables in Python, which costs
+0.5 s for the 380 parameters of a K=6, N=60 case. The draws are laid out one contiguous
+row per chain of each column, so that every sort, reduction and transform runs along
+memory; one sort serves both R-hats, ties are visited alone, and Geyer's sum reads a
+short transform first (see :func:`_ess`). The ranks and the normal quantiles are
 written here rather than taken from SciPy, whose import costs a first uncertainty run
 more than a second. tests/test_uncertainty.py checks all of it against ArviZ and SciPy.
 """
@@ -18,54 +21,62 @@ SPLIT_COLUMNS = 8
 
 
 def _split(x: np.ndarray) -> np.ndarray:
-    """``(chains, draws, P)`` -> ``(2 chains, draws // 2, P)``."""
+    """``(chains, draws, P)`` -> ``(P, 2 chains, draws // 2)``: each chain's halves as two
+    chains, one contiguous row of draws per chain of each column (what every sort,
+    reduction and transform below runs along)."""
     half = x.shape[1] // 2
-    return np.concatenate([x[:, :half], x[:, -half:]], axis=0)
-
-
-def _z_scale(x: np.ndarray) -> np.ndarray:
-    n = x.shape[0] * x.shape[1]
-    doubled, missing = _doubled_ranks(x.reshape(n, -1))
-    # An average rank is a whole or half number in [1, n], so its normal score is read
-    # from a table of the 2n possible ones: the same arithmetic on the same numbers as
-    # one quantile per draw, a hundredth of the quantiles.
-    table = normal_quantile((np.arange(1, 2 * n + 1) / 2.0 - 0.375) / (n + 0.25))
-    scores = table[doubled - 1]
-    scores[missing] = np.nan
-    return scores.T.reshape(x.shape)
+    split = np.concatenate([x[:, :half], x[:, -half:]], axis=0)
+    return np.ascontiguousarray(np.moveaxis(split, -1, 0))
 
 
 def average_ranks(x: np.ndarray) -> np.ndarray:
     """Ranks 1..n of each column of ``(n, P)``, ties given their average rank
     (``scipy.stats.rankdata(method="average", axis=0)``); a column holding NaN is all NaN."""
-    doubled, missing = _doubled_ranks(x)
-    ranks = doubled / 2.0
-    ranks[missing] = np.nan
+    rows = np.ascontiguousarray(np.asarray(x, dtype=float).T)
+    order = np.argsort(rows, axis=1)
+    doubled = _doubled_ranks(np.take_along_axis(rows, order, axis=1))
+    ranks = np.empty(rows.shape)
+    np.put_along_axis(ranks, order, doubled / 2.0, axis=1)
+    ranks[np.isnan(rows).any(axis=1)] = np.nan
     return ranks.T
 
 
-def _doubled_ranks(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Twice the average rank of each value of ``(n, P)``, as integers ``(P, n)`` (one
-    row per column), and which columns hold NaN."""
-    rows = np.ascontiguousarray(np.asarray(x, dtype=float).T)  # sorting along rows is faster
-    n = rows.shape[1]
-    order = np.argsort(rows, axis=1)  # tied values share one rank: any order of them will do
-    ordered = np.take_along_axis(rows, order, axis=1)
-    starts = np.ones(ordered.shape, dtype=bool)
-    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
-    if starts.all():  # no ties: the rank is the position in the sorted order
-        doubled = np.broadcast_to(2 * np.arange(n) + 2, rows.shape)
-    else:
-        # runs of equal values, numbered over all rows (each row starts a run); a run
-        # from sorted position ``first`` to ``last`` has the rank (first + last) / 2 + 1
-        flat = starts.ravel()
-        firsts = np.flatnonzero(flat)
-        lasts = np.append(firsts[1:] - 1, flat.size - 1)
-        run = np.cumsum(flat) - 1
-        doubled = ((firsts % n) + (lasts % n) + 2)[run].reshape(rows.shape)
-    ranks = np.empty(rows.shape, dtype=np.intp)
-    np.put_along_axis(ranks, order, doubled, axis=1)
-    return ranks, np.isnan(rows).any(axis=1)
+def _doubled_ranks(ordered: np.ndarray) -> np.ndarray:
+    """Twice the average rank (1..n) of each value of the sorted rows ``(P, n)``, in the
+    sorted order: a run of equal values from position ``first`` to ``last`` has the
+    rank ``(first + last) / 2 + 1``, any other value its position + 1. Ties are few
+    (a sampler repeats a draw now and then), so only their runs are visited."""
+    p, n = ordered.shape
+    doubled = np.tile(2 * np.arange(n) + 2, (p, 1))
+    pairs = np.flatnonzero(ordered[:, 1:] == ordered[:, :-1])  # (row, j) with x[j] == x[j + 1]
+    if pairs.size:
+        row, j = np.divmod(pairs, n - 1)
+        at = row * n + j  # where each equal pair starts, in the flat rows
+        starts = np.r_[True, np.diff(at) != 1]  # a run of pairs ends where they stop touching
+        ends = np.r_[starts[1:], True]
+        run = np.cumsum(starts) - 1
+        first, last = at[starts] % n, (at[ends] + 1) % n
+        value = (first + last + 2)[run]
+        flat = doubled.reshape(-1)
+        flat[at] = value
+        flat[at + 1] = value
+    return doubled
+
+
+def _normal_scores(ordered: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """The rank-normalised values (Blom's normal scores of the average ranks) of rows
+    ``(P, n)`` given sorted (``ordered``) and how (``order``), back in their places; a row
+    holding NaN is all NaN.
+
+    An average rank is a whole or half number in [1, n], so its score is read from a table
+    of the 2n possible ones: the same arithmetic on the same numbers as one quantile per
+    draw, a hundredth of the quantiles."""
+    n = ordered.shape[1]
+    table = normal_quantile((np.arange(1, 2 * n + 1) / 2.0 - 0.375) / (n + 0.25))
+    scores = np.empty(ordered.shape)
+    np.put_along_axis(scores, order, table[_doubled_ranks(ordered) - 1], axis=1)
+    scores[np.isnan(ordered[:, -1])] = np.nan  # NaN sorts last
+    return scores
 
 
 # Wichura's AS241 (PPND16, Applied Statistics 37, 1988), as Python's
@@ -128,10 +139,11 @@ def normal_quantile(p: np.ndarray) -> np.ndarray:
     return out
 
 
-def _rhat(x: np.ndarray) -> np.ndarray:
-    n = x.shape[1]
-    between = n * np.var(x.mean(axis=1), axis=0, ddof=1)
-    within = np.var(x, axis=1, ddof=1).mean(axis=0)
+def _rhat(z: np.ndarray) -> np.ndarray:
+    """Split R-hat of each column of ``(P, chains, draws)``."""
+    n = z.shape[2]
+    between = n * np.var(z.mean(axis=2), axis=1, ddof=1)
+    within = np.var(z, axis=2, ddof=1).mean(axis=1)
     return np.sqrt((between / within + n - 1) / n)
 
 
@@ -142,50 +154,88 @@ def convergence(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     thread takes half (NumPy's sorts, transforms and array loops release the GIL, and
     the sampler's second core is idle by then): half the time on two cores, the same
     numbers (the ESS's transforms to rounding)."""
-    x = np.asarray(x, dtype=float)
-    if x.shape[-1] <= SPLIT_COLUMNS:
-        return _convergence(x)
-    half = x.shape[-1] // 2
+    columns = _split(np.asarray(x, dtype=float))
+    if columns.shape[0] <= SPLIT_COLUMNS:
+        return _convergence(columns)
+    half = columns.shape[0] // 2
     (r_first, ess_first), (r_second, ess_second) = in_two_threads(
-        _convergence, [x[..., :half], x[..., half:]]
+        _convergence, [columns[:half], columns[half:]]
     )
     return np.concatenate([r_first, r_second]), np.concatenate([ess_first, ess_second])
 
 
-def _convergence(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    split = _split(x)
-    z = _z_scale(split)
-    folded = np.abs(split - np.median(split.reshape(-1, split.shape[-1]), axis=0))
+def _convergence(columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """R-hat and ESS of split chains ``(P, chains, draws)``. One sort serves both
+    R-hats: the median is read from it, and in sorted order the folded draws
+    ``|x - median|`` fall and then rise, two runs a stable sort merges in linear time."""
+    p, m, n = columns.shape
+    flat = columns.reshape(p, m * n)
+    order = np.argsort(flat, axis=1)
+    ordered = np.take_along_axis(flat, order, axis=1)
+    z = _normal_scores(ordered, order).reshape(p, m, n)
+    median = (ordered[:, (m * n - 1) // 2] + ordered[:, m * n // 2]) / 2.0
+    folded = np.abs(ordered - median[:, None])  # in the sorted order
+    folded_order = np.argsort(folded, axis=1, kind="stable")
+    folded_ordered = np.take_along_axis(folded, folded_order, axis=1)
+    places = np.take_along_axis(order, folded_order, axis=1)
+    folded_z = _normal_scores(folded_ordered, places).reshape(p, m, n)
     with np.errstate(invalid="ignore", divide="ignore"):
-        r_hat = np.maximum(_rhat(z), _rhat(_z_scale(folded)))
-        ess = _ess(z)
-    return r_hat, ess
+        return np.maximum(_rhat(z), _rhat(folded_z)), _ess(z)
 
 
 def _ess(z: np.ndarray) -> np.ndarray:
-    """Effective sample size of split, z-scaled draws ``(chains, draws, P)``."""
-    m, n, _ = z.shape
-    centred = z - z.mean(axis=1, keepdims=True)
-    size = 1 << (2 * n - 1).bit_length()
-    spectrum = np.fft.rfft(centred, n=size, axis=1)
-    acov = np.fft.irfft(spectrum * np.conjugate(spectrum), n=size, axis=1)[:, :n] / n
-    mean_var = acov[:, 0].mean(axis=0) * n / (n - 1.0)
-    var_plus = mean_var * (n - 1.0) / n + np.var(z.mean(axis=1), axis=0, ddof=1)
-    rho = 1.0 - (mean_var - acov.mean(axis=0)) / var_plus
+    """Effective sample size of split, z-scaled draws ``(P, chains, draws)``.
+
+    Geyer's sum seldom reads more than a few dozen lags, so the autocovariances are first
+    taken from a transform of the next power of two above ``draws``, exact up to lag
+    ``size - draws``; only columns whose sum runs past those lags are transformed again at
+    the full ``2 draws`` (ArviZ's size, which holds every lag)."""
+    n = z.shape[2]
+    centred = z - z.mean(axis=2, keepdims=True)
+    chain_var = np.var(z.mean(axis=2), axis=1, ddof=1)
+    short = 1 << n.bit_length()  # > n
+    ess, exact = _geyer(_autocovariance(centred, short, short - n), chain_var, n)
+    if not exact.all():
+        again = ~exact
+        full = 1 << (2 * n - 1).bit_length()
+        ess[again], _ = _geyer(_autocovariance(centred[again], full, n - 1), chain_var[again], n)
+    return ess
+
+
+def _autocovariance(centred: np.ndarray, size: int, last_lag: int) -> np.ndarray:
+    """``(P, chains, last_lag + 1)``: each chain's autocovariance at lags 0..last_lag, by a
+    real transform of ``size`` >= draws + last_lag (zero padding: no lag wraps around)."""
+    n = centred.shape[2]
+    spectrum = np.fft.rfft(centred, n=size, axis=2)
+    power = spectrum.real**2 + spectrum.imag**2
+    return np.fft.irfft(power, n=size, axis=2)[:, :, : last_lag + 1] / n
+
+
+def _geyer(acov: np.ndarray, chain_var: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Bulk ESS of each column from its chains' autocovariances ``(P, chains, lags)`` (lags
+    0..n - 1, or fewer), and whether the lags held were enough (where not, the ESS is
+    to be recomputed from all of them)."""
+    m = acov.shape[1]
+    mean_var = acov[:, :, 0].mean(axis=1) * n / (n - 1.0)
+    var_plus = mean_var * (n - 1.0) / n + chain_var
+    rho = (1.0 - (mean_var[:, None] - acov.mean(axis=1)) / var_plus[:, None]).T  # (lags, P)
     rho[0] = 1.0
     # Geyer's initial positive then monotone sequence over pairs (rho[2k], rho[2k+1]);
     # the sum stops before the first pair that is not positive.
     n_pairs = (n - 1) // 2
-    pairs = rho[: 2 * n_pairs].reshape(n_pairs, 2, -1).sum(axis=1)
+    held = min(n_pairs, rho.shape[0] // 2)  # pairs with both lags held
+    pairs = rho[: 2 * held].reshape(held, 2, -1).sum(axis=1)
     ends = np.vstack([pairs[1:] <= 0, np.ones((1, pairs.shape[1]), bool)])
     first = np.argmax(ends, axis=0) + 1
+    # with fewer pairs than n_pairs, a sum that ran to the last one held may go on
+    exact = (first < held) | (held == n_pairs)
     ran_out = first >= n_pairs
-    stop = np.where(ran_out, n_pairs - 1, first)
-    kept = np.arange(n_pairs)[:, None] < stop[None, :]
+    stop = np.minimum(np.where(ran_out, n_pairs - 1, first), held - 1)
+    kept = np.arange(held)[:, None] < stop[None, :]
     monotone = np.minimum.accumulate(pairs, axis=0)
     tail = rho[2 * stop, np.arange(rho.shape[1])]
     tail = np.where(ran_out, tail, np.maximum(tail, 0.0))
     tau = -1.0 + 2.0 * np.where(kept, monotone, 0.0).sum(axis=0) + tail
     total = m * n
     tau = np.maximum(tau, 1.0 / np.log10(total))
-    return np.where(np.isfinite(tau), total / tau, np.nan)
+    return np.where(np.isfinite(tau), total / tau, np.nan), exact
