@@ -242,9 +242,9 @@ def test_model_sum_is_the_engine_at_central_values():
 
 
 def test_posterior_of_many_draws_is_that_of_each_draw():
-    # Past 2 x PARALLEL_ROWS draws, two threads take half each: the same numbers.
+    # Past PARALLEL_CELLS draws x cells, two threads take half each: the same numbers.
     from analysis.uncertainty.model import (
-        PARALLEL_ROWS,
+        PARALLEL_CELLS,
         _posterior,
         bucket,
         model_inputs,
@@ -255,7 +255,8 @@ def test_posterior_of_many_draws_is_that_of_each_draw():
     structure, data = describe(case)
     inputs = model_inputs(structure, data, bucket(structure.n_parameters))
     rng = np.random.default_rng(13)
-    theta = rng.uniform(0.01, 0.99, size=(2 * PARALLEL_ROWS + 7, structure.n_parameters))
+    rows = PARALLEL_CELLS // inputs["q_index"].size + 7
+    theta = rng.uniform(0.01, 0.99, size=(rows, structure.n_parameters))
     np.testing.assert_array_equal(posterior_given(theta, inputs), _posterior(theta, inputs))
 
 

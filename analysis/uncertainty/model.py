@@ -53,8 +53,10 @@ LOG_FLOOR = float(np.log(LIKELIHOOD_FLOOR))
 #: which costs the sampler no logarithm).
 PAD_BETA = 10.0
 SMALLEST_BUCKET = 8
-#: :func:`posterior_given` splits this many draws or more between two threads.
-PARALLEL_ROWS = 500
+#: :func:`posterior_given` splits its draws between two threads once they hold this many
+#: group cells (draws x cells): at the seed case's 3000 x 60 the threads cost more than
+#: they save (8.0 ms against 6.3 ms on one), at K=6, N=60's 4000 x 360 they halve it.
+PARALLEL_CELLS = 500_000
 
 
 @dataclass(frozen=True)
@@ -313,8 +315,9 @@ def posterior_given(theta: np.ndarray, inputs: dict[str, np.ndarray]) -> np.ndar
     model's own sum in NumPy (the sampler stores only ``theta``); ``n`` is the model's
     size or, the padding left out, the number of uncertain numbers."""
     theta = np.atleast_2d(theta)
-    chunk = max(1, 2_000_000 // max(1, inputs["q_index"].size))
-    if len(theta) >= 2 * PARALLEL_ROWS:  # two halves at least, one per core
+    cells = max(1, inputs["q_index"].size)
+    chunk = max(1, 2_000_000 // cells)
+    if len(theta) * cells >= PARALLEL_CELLS:  # two halves at least, one per core
         chunk = min(chunk, -(-len(theta) // 2))
     parts = [theta[i : i + chunk] for i in range(0, len(theta), chunk)]
     return np.concatenate(in_two_threads(lambda part: _posterior(part, inputs), parts))
@@ -334,8 +337,16 @@ def _posterior(theta: np.ndarray, inputs: dict[str, np.ndarray]) -> np.ndarray:
     # log(q e^hit + (1 - q) e^false), scaled by the larger of the two (as log_joint)
     top = np.maximum(log_hit, log_false)
     hit, false = np.exp(log_hit - top)[:, :, None], np.exp(log_false - top)[:, :, None]
-    mixed = np.maximum(q, LIKELIHOOD_FLOOR) * hit + np.maximum(1.0 - q, LIKELIHOOD_FLOOR) * false
-    group = np.maximum(top[:, :, None] + np.log(mixed), inputs["group_floor"][None, :, None])
+    # the (draws, groups, K) steps work in place: half the time of a new array each
+    mixed = np.maximum(q, LIKELIHOOD_FLOOR)
+    mixed *= hit
+    other = np.subtract(1.0, q, out=q)
+    np.maximum(other, LIKELIHOOD_FLOOR, out=other)
+    other *= false
+    mixed += other
+    group = np.log(mixed, out=mixed)
+    np.add(top[:, :, None], group, out=group)
+    np.maximum(group, inputs["group_floor"][None, :, None], out=group)
     joint = inputs["log_prior"] + group.sum(axis=1)
     joint -= joint.max(axis=1, keepdims=True)
     p = np.exp(joint)

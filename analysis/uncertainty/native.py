@@ -326,8 +326,9 @@ def _draws(native: NativeModel, draw_batches, stat_batches) -> dict[str, np.ndar
     (one per chain; each variable a list column of float64)."""
     import pyarrow
 
-    found: dict[str, list[np.ndarray]] = {name: [] for name in native.names}
-    for batch, stats in zip(draw_batches, stat_batches, strict=True):
+    found: dict[str, np.ndarray] = {}
+    chains = len(draw_batches)
+    for chain, (batch, stats) in enumerate(zip(draw_batches, stat_batches, strict=True)):
         tuning = sum(stats.column("tuning").to_pylist())
         for name, shape in zip(native.names, native.shapes, strict=True):
             values = pyarrow.array(batch.column(name)).flatten()
@@ -335,6 +336,10 @@ def _draws(native: NativeModel, draw_batches, stat_batches) -> dict[str, np.ndar
                 raise ValueError(f"nutpie returned unexpected draws of {name}: {values.type}")
             # read the buffer directly: pyarrow's to_numpy imports pandas (half a second)
             flat = np.frombuffer(values.buffers()[1], dtype=np.float64)
-            flat = flat[values.offset : values.offset + len(values)]
-            found[name].append(flat.reshape(-1, *shape)[tuning:].copy())
-    return {name: np.stack(per_chain) for name, per_chain in found.items()}
+            kept = flat[values.offset : values.offset + len(values)].reshape(-1, *shape)[tuning:]
+            if name not in found:  # the chains' draws are copied once, into their places
+                found[name] = np.empty((chains, *kept.shape))
+            if kept.shape != found[name].shape[1:]:
+                raise ValueError(f"nutpie returned chains of unequal length for {name}")
+            found[name][chain] = kept
+    return found
