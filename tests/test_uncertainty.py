@@ -520,6 +520,57 @@ def test_warnings_say_what_is_wrong_and_what_to_do():
     assert summary.r_hat_max > 1.01 and any("not settled" in w for w in summary.warnings)
 
 
+def test_numbers_beyond_the_samplers_reach_are_named_in_a_warning():
+    # A point 0.001 at the default concentration 20 is Beta(0.02, 19.98), much of it
+    # below what the logit sampler reaches: the run says so by name, whatever R-hat says.
+    # At 0.0049 the smaller parameter is 0.098, below SMALLEST_BETA_PARAMETER; at 0.0051
+    # it is 0.102.
+    from analysis.uncertainty.model import SMALLEST_BETA_PARAMETER, beyond_reach
+    from analysis.uncertainty.sampler import run_uncertainty
+
+    assert SMALLEST_BETA_PARAMETER == 0.1
+    case = make_case([[0.001, 0.5], [0.6, 0.4]], credibility=[0.9995, 0.8])
+    assert beyond_reach(case) == [
+        "item e0 under h0 (0.001)",
+        "the credibility of source s0 (0.9995)",
+    ]
+    assert beyond_reach(make_case([[0.0051, 0.5]])) == []
+    assert beyond_reach(make_case([[0.5, 0.9949]])) == []
+    assert beyond_reach(make_case([[0.0049, 0.5]])) == ["item e0 under h0 (0.0049)"]
+    assert beyond_reach(make_case([[0.5, 0.9949]], credibility=[0.996])) == [
+        "the credibility of source s0 (0.996)"
+    ]
+
+    notes = run_uncertainty(case, draws=200, seed=0).warnings
+    (reach,) = [w for w in notes if "cannot follow" in w]
+    assert "2 numbers" in reach and "item e0 under h0 (0.001)" in reach
+    assert "Give each a range" in reach and "defaults.concentration" in reach
+    moderate = make_case([[0.3, 0.5], [0.6, 0.4]], credibility=[0.9, 0.8])
+    assert not any("cannot follow" in w for w in run_uncertainty(moderate, draws=200).warnings)
+
+
+def test_a_run_that_settles_on_a_wrong_answer_beyond_reach_warns():
+    # The limit the warning stands for: a point 1e-5 is Beta(2e-4, 20), whose weight lies
+    # far below what a float holds. Six items favour h0 a hundred thousand to one against
+    # a prior of 1e-25: the exact answer is P(h0) = 1, the run settles (R-hat and ESS
+    # pass) on next to 0, and only the reach warning tells the analyst.
+    from analysis.uncertainty.sampler import run_uncertainty
+
+    low, high = 0.97, 0.995
+    case = make_case(np.tile([[0.98, 1e-5]], (6, 1)), prior=[1e-25, 1 - 1e-25])
+    ranged = Prob(range_mean(low, high), "range", low, high)
+    evidence = tuple(
+        dataclasses.replace(item, likelihoods={"h0": ranged, "h1": Prob(1e-5)})
+        for item in case.evidence
+    )
+    case = case.with_changes(evidence=evidence)
+    summary = run_uncertainty(case, seed=0)
+    assert exact_posterior(case)[0] > 0.9999
+    assert summary.mean[0] < 1e-6 and summary.r_hat_max <= 1.01 and summary.ess_min >= 400
+    (note,) = summary.warnings
+    assert "cannot follow 6 numbers" in note and "item e0 under h1 (0.00001)" in note
+
+
 # -- end to end and the fast path -------------------------------------------------------------
 @seed_group
 def test_cli_uncertainty_json(repo_root, seed_case, seed_draws):

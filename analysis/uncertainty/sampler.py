@@ -32,6 +32,7 @@ from analysis.uncertainty.model import (
     LOGIT_VAR,
     POSTERIOR_VAR,
     THETA_VAR,
+    beyond_reach,
     bucket,
     build_model,
     describe,
@@ -40,6 +41,7 @@ from analysis.uncertainty.model import (
     theta_of,
 )
 from analysis.uncertainty.native import NativeModel
+from analysis.wording import count
 
 #: Draws per chain when the caller gives none: R-hat is a maximum over every
 #: parameter, so larger models need more draws to keep chance excursions below 1.01.
@@ -218,7 +220,8 @@ def run_uncertainty(
     report(0.9, "Checking convergence")
     summary = summarise(posterior, draws=draws, chains=chains)
     report(1.0, "Done")
-    return replace(summary, seconds=time.perf_counter() - start)
+    notes = (*summary.warnings, *reach_warnings(beyond_reach(case)))
+    return replace(summary, warnings=notes, seconds=time.perf_counter() - start)
 
 
 def posterior_draws(
@@ -274,6 +277,22 @@ def convergence_warnings(r_hat: float, ess: float, draws: int) -> list[str]:
             f"{ess:.0f} < {ESS_LIMIT:.0f}), so its intervals are rough: {more}."
         )
     return notes
+
+
+def reach_warnings(numbers: list[str], shown: int = 3) -> list[str]:
+    """The warning, with what to do, when some uncertain numbers lie beyond the sampler's
+    reach (:func:`analysis.uncertainty.model.beyond_reach` names them)."""
+    if not numbers:
+        return []
+    listed = "; ".join(numbers[:shown])
+    more = f"; and {len(numbers) - shown} more" if len(numbers) > shown else ""
+    return [
+        f"The uncertainty run cannot follow {count(len(numbers), 'number')} this close to 0 "
+        f"or 1 with the imprecision it is given ({listed}{more}): most of its Beta "
+        "distribution lies where the sampler cannot reach, so the intervals may be wrong "
+        "even when the run settles. Give each a range (e.g. [0.001, 0.01]) or raise "
+        "defaults.concentration in the evidence file."
+    ]
 
 
 def _fixed_summary(case: Case, draws: int, chains: int, seconds: float) -> UncertaintySummary:
