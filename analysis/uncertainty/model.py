@@ -182,12 +182,14 @@ def beyond_reach(case: Case) -> list[str]:
     """The uncertain numbers of ``case`` whose Beta has a parameter below
     :data:`SMALLEST_BETA_PARAMETER`, each named (``"item e3 under h1 (0.001)"``).
 
-    Such a Beta puts much of its weight within a hair of 0 or 1: ``Beta(0.02, 19.98)``,
-    a point 0.001 at the default concentration, has a fifth of it below 1e-30 and some
-    below the smallest number a float holds. The sampler works on the logit, where that
-    weight lies hundreds of units out and beyond: it samples a cut-off version, the same
-    in every chain, so R-hat and ESS look fine while the mean is wrong (a prior of 1e-200
-    against 70 such items gave 2e-80 where the exact answer is 1)."""
+    Such a Beta puts much of its weight within a hair of 0 or 1: ``Beta(0.02, 19.98)``, a
+    point 0.001 at the default concentration, has two thirds of it below 1e-10 and a
+    quarter below 1e-30 (logits below -23 and -69); ``Beta(2e-4, 20)``, a point 1e-5,
+    has 87% below 1e-300. The sampler works on the logit, where that weight lies tens to
+    hundreds of units out: it mixes badly there (R-hat and ESS then usually warn) or,
+    past what a float holds, samples a cut-off version, the same in every chain, so R-hat
+    and ESS look fine while the mean is wrong (a prior of 1e-25 against six items at
+    1e-5 gave P = 3e-13 where the exact answer is 0.99999)."""
     structure, data = describe(case)
     ids = case.hypothesis_ids
     found = []

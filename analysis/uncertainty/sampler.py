@@ -288,10 +288,10 @@ def reach_warnings(numbers: list[str], shown: int = 3) -> list[str]:
     more = f"; and {len(numbers) - shown} more" if len(numbers) > shown else ""
     return [
         f"The uncertainty run cannot follow {count(len(numbers), 'number')} this close to 0 "
-        f"or 1 with the imprecision it is given ({listed}{more}): most of its Beta "
-        "distribution lies where the sampler cannot reach, so the intervals may be wrong "
-        "even when the run settles. Give each a range (e.g. [0.001, 0.01]) or raise "
-        "defaults.concentration in the evidence file."
+        f"or 1 at the imprecision given ({listed}{more}): the Beta distribution of such a "
+        "number puts much of its weight so near 0 or 1 that the sampler cannot explore it, "
+        "so the intervals may be wrong even when the run settles. Give each a range (e.g. "
+        "[0.001, 0.01]) or raise defaults.concentration in the evidence file."
     ]
 
 
