@@ -571,6 +571,33 @@ def test_a_run_that_settles_on_a_wrong_answer_beyond_reach_warns():
     assert "cannot follow 6 numbers" in note and "item e0 under h1 (0.00001)" in note
 
 
+def test_a_prior_below_the_smallest_normal_float_samples_to_the_exact_answer():
+    # 100 items at likelihood 1 against [1e-4, 1e-3] lift a prior of 1e-320 (subnormal)
+    # to the lead: written plainly, the evidence term needed exp(737) and the run did
+    # not settle (R-hat 1.29, mean 4e-13). The prior enters as a factor and a shift.
+    from analysis.uncertainty.model import prior_factors
+    from analysis.uncertainty.sampler import run_uncertainty
+
+    log_prior = np.array([0.0, -1.0, -600.0, np.log(1e-320), -1e4, -np.inf])
+    factors = prior_factors(log_prior)
+    prior, shift = factors["prior"], factors["prior_shift"]
+    assert (shift <= 0).all() and (shift[:3] == 0).all()
+    assert (prior[:-1] >= np.exp(-601.0)).all() and prior[-1] == 0.0
+    np.testing.assert_allclose(np.log(prior[:-1]) + shift[:-1], log_prior[:-1], rtol=1e-15)
+
+    ranged = Prob(range_mean(1e-4, 1e-3), "range", 1e-4, 1e-3)
+    case = make_case(np.tile([[1.0, 5e-4]], (100, 1)), prior=[1e-320, 1.0 - 1e-320])
+    evidence = tuple(
+        dataclasses.replace(item, likelihoods={"h0": Prob(1.0), "h1": ranged})
+        for item in case.evidence
+    )
+    case = case.with_changes(evidence=evidence)
+    assert exact_posterior(case)[0] > 0.9999
+    summary = run_uncertainty(case, seed=0)
+    assert summary.mean[0] > 0.9999 and summary.r_hat_max <= 1.01 and summary.ess_min >= 400
+    assert summary.warnings == ()
+
+
 # -- end to end and the fast path -------------------------------------------------------------
 @seed_group
 def test_cli_uncertainty_json(repo_root, seed_case, seed_draws):

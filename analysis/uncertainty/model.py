@@ -247,7 +247,7 @@ def model_inputs(structure: Structure, data: ModelData, size: int) -> dict[str, 
     return {
         "n_free": np.array(n_free, dtype=np.int64),
         "log_prior": np.asarray(data.log_prior, dtype=float),
-        "prior": np.exp(data.log_prior),
+        **prior_factors(data.log_prior),
         "fixed": np.concatenate([data.q_fixed.ravel(), data.c_fixed[reports]]),
         "alpha": np.concatenate([data.q_alpha, data.c_alpha, pad]),
         "beta": np.concatenate([data.q_beta, data.c_beta, pad]),
@@ -255,6 +255,19 @@ def model_inputs(structure: Structure, data: ModelData, size: int) -> dict[str, 
         "c_index": c_index,
         **report_arrays(structure, data),
     }
+
+
+def prior_factors(log_prior: np.ndarray) -> dict[str, np.ndarray]:
+    """The prior as the evidence term reads it: ``prior = exp(log pi - shift)`` and
+    ``shift`` (0, or what lifts a prior below e^-600 to about e^-600), so that
+    ``prior * exp(log P(E | h) - top + shift)`` stays in range: written plainly, a
+    hypothesis with a prior of 1e-320 (below the smallest normal float) that the
+    evidence makes the leader needs exp(737) (past the largest float), and the run did
+    not settle (R-hat 1.29) where the exact answer is 1."""
+    log_prior = np.asarray(log_prior, dtype=float)
+    finite = np.isfinite(log_prior)
+    shift = np.where(finite, np.minimum(0.0, np.floor(np.where(finite, log_prior, 0.0)) + 600), 0)
+    return {"prior": np.exp(log_prior - shift), "prior_shift": shift}
 
 
 def report_arrays(structure: Structure, data: ModelData) -> dict[str, np.ndarray]:
@@ -303,10 +316,12 @@ def build_model(size: int, inputs: dict[str, np.ndarray]):
         # log P(E) = log sum_h pi_h P(E | h), scaled by the largest joint term: written
         # with the prior as a factor, PyTensor keeps the sum as it is (a log of a sum of
         # exps it rewrites with an infinity check and a second maximum, 8% of the
-        # gradient's time). The scale cancels; see log_likelihood for why it is floored.
+        # gradient's time). The scale cancels; see log_likelihood for why it is floored,
+        # and prior_factors for the shift that keeps a prior below e^-600 in range.
         likelihood = log_likelihood(q, numbers[x["c_index"]], x)
         top = pt.floor((x["log_prior"] + likelihood).max())
-        pm.Potential("evidence", top + pt.log((x["prior"] * pt.exp(likelihood - top)).sum()))
+        scaled = likelihood - top + x["prior_shift"]
+        pm.Potential("evidence", top + pt.log((x["prior"] * pt.exp(scaled)).sum()))
     return model
 
 
