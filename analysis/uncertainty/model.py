@@ -333,18 +333,16 @@ def theta_of(z: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
 
 
-def log_joint(q, c, x: dict, *, scaled: bool = True):
+def log_joint(q, c, x: dict):
     """PyTensor ``(K,)``: ``log pi + sum_g log P(R_g | h)`` (the bayes pool's), with ``x``
     also holding ``log_prior``; see :func:`log_likelihood`."""
-    return x["log_prior"] + log_likelihood(q, c, x, scaled=scaled)
+    return x["log_prior"] + log_likelihood(q, c, x)
 
 
-def log_likelihood(q, c, x: dict, *, scaled: bool = True):
+def log_likelihood(q, c, x: dict):
     """PyTensor ``(K,)``: ``sum_g log P(R_g | h)`` for group likelihoods ``q`` ``(G, K)``
     and report credibilities ``c`` ``(R,)``; ``x`` holds ``report_b``, ``report_group``
-    and ``group_floor``. ``scaled=False`` sums each cell's two terms by a log-add-exp
-    instead: the same numbers to rounding, the form the bayes pool's seeded runs were
-    checked with."""
+    and ``group_floor``."""
     import pytensor.tensor as pt
 
     b, tiny = x["report_b"], LIKELIHOOD_FLOOR
@@ -355,20 +353,14 @@ def log_likelihood(q, c, x: dict, *, scaled: bool = True):
 
     log_hit = per_group(pt.log(pt.maximum(c + (1.0 - c) * b, tiny)))
     log_false = per_group(pt.log(pt.maximum((1.0 - c) * b, tiny)))
-    if scaled:
-        # log(q e^hit + (1 - q) e^false), each group's two terms scaled by about the
-        # larger: one log per cell (a log-add-exp per cell took a fifth of the gradient's
-        # time). The scale cancels, so it is rounded down to a whole number, whose
-        # gradient is zero: the gradient graph leaves out the maximum's (nutpie's
-        # rewrites before the gradient strip a disconnected_grad), 5% fewer operations.
-        top = pt.floor(pt.maximum(log_hit, log_false))
-        hit, false = pt.exp(log_hit - top)[:, None], pt.exp(log_false - top)[:, None]
-        group = top[:, None] + pt.log(pt.maximum(q, tiny) * hit + pt.maximum(1.0 - q, tiny) * false)
-    else:
-        yes = pt.log(pt.maximum(q, tiny)) + log_hit[:, None]
-        no = pt.log(pt.maximum(1.0 - q, tiny)) + log_false[:, None]
-        top = pt.maximum(yes, no)
-        group = top + pt.log(pt.exp(yes - top) + pt.exp(no - top))
+    # log(q e^hit + (1 - q) e^false), each group's two terms scaled by about the larger:
+    # one log per cell (a log-add-exp per cell took a fifth of the gradient's time). The
+    # scale cancels, so it is rounded down to a whole number, whose gradient is zero: the
+    # gradient graph leaves out the maximum's (nutpie's rewrites before the gradient
+    # strip a disconnected_grad), 5% fewer operations.
+    top = pt.floor(pt.maximum(log_hit, log_false))
+    hit, false = pt.exp(log_hit - top)[:, None], pt.exp(log_false - top)[:, None]
+    group = top[:, None] + pt.log(pt.maximum(q, tiny) * hit + pt.maximum(1.0 - q, tiny) * false)
     return pt.maximum(group, x["group_floor"][:, None]).sum(axis=0)
 
 

@@ -181,7 +181,7 @@ def build_pool_model(structure: PoolStructure, inputs: dict[str, np.ndarray]):
         uses = np.flatnonzero(slot >= 0)
         if len(uses):
             credibility = pt.set_subtensor(credibility[uses], value[slot[uses]])
-        joint = log_joint(likelihood, credibility, x, scaled=False)
+        joint = log_joint(likelihood, credibility, x)
         evidence = pt.logsumexp(joint)
         pm.Potential("evidence", evidence)
         pm.Deterministic(POSTERIOR_VAR, pt.exp(joint - evidence))
