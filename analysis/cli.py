@@ -16,6 +16,7 @@ import typer
 
 from analysis.errors import AchError, CaseError
 from analysis.nogc import paused_gc
+from analysis.uncertainty import MIN_DRAWS
 from analysis.wording import count
 
 app = typer.Typer(
@@ -35,7 +36,9 @@ SeedOption = Annotated[int, typer.Option("--seed", help="Random seed of the unce
 DrawsOption = Annotated[
     int | None,
     typer.Option(
-        "--draws", min=100, help="Draws per chain of the uncertainty run (default: by size)."
+        "--draws",
+        min=MIN_DRAWS,
+        help="Draws per chain of the uncertainty run (default: by size).",
     ),
 ]
 AnalystsOption = Annotated[

@@ -435,6 +435,16 @@ def test_the_yaml_download_holds_the_scenario():
     assert any("0.25" in unescape(m.value) for m in at.markdown)
 
 
+def test_too_few_draws_are_refused_with_what_to_do():
+    # The field takes any number; the engine refuses fewer than MIN_DRAWS before sampling.
+    at = start(page="uncertainty")
+    at.number_input(key="u_draws").set_value(5)
+    at.button[0].click().run()
+    assert not at.exception
+    (error,) = at.error
+    assert "5 draws per chain are too few" in error.value and "at least 100" in error.value
+
+
 def test_uncertainty_runs_once_per_input_and_shows_diagnostics(monkeypatch):
     """The page imports analysis.uncertainty only on the button press (faked here)."""
     calls = []

@@ -629,13 +629,22 @@ def test_cli_uncertainty_json(repo_root, seed_case, seed_draws):
 
 
 def test_draws_option_is_checked(repo_root):
+    # The CLI refuses fewer than MIN_DRAWS; the engine says the same to the dashboard,
+    # whose field takes any number (5 draws once failed inside the ESS with "cannot
+    # reshape array of size 0"), and to the bayes pool.
     from typer.testing import CliRunner
 
     from analysis.cli import app
+    from analysis.uncertainty import MIN_DRAWS
+    from analysis.uncertainty.sampler import run_uncertainty
 
     args = ["analyze", SEED_CASE, "--root", str(repo_root), "--uncertainty", "--draws", "10"]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
+    case = make_case([[0.3, 0.5], [0.6, 0.4]], credibility=[0.9, 0.8])
+    with pytest.raises(ValueError, match=f"5 draws per chain are too few.*at least {MIN_DRAWS}"):
+        run_uncertainty(case, draws=5)
+    assert run_uncertainty(case, draws=MIN_DRAWS).draws == MIN_DRAWS
 
 
 def test_fast_path_never_imports_pymc(repo_root):

@@ -41,6 +41,7 @@ from analysis.engine.pooling import AnalystView, Cell, Pooled, Progress, posteri
 from analysis.uncertainty.model import describe, log_joint, report_arrays
 from analysis.uncertainty.sampler import (
     DRAWS,
+    check_draws,
     compiled,
     sample_compiled,
     summarise,
@@ -204,6 +205,7 @@ def bayes_pool(
     start = time.perf_counter()
     structure, inputs, latent = describe_pool(case, views, middle)
     draws = draws or POOL_DRAWS
+    check_draws(draws)
     if structure.n_latent == 0:
         report(1.0, "No analyst sets a number of the evidence: nothing to pool")
         return Pooled("bayes", posterior_of(middle), draws=draws, chains=chains)

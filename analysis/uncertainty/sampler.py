@@ -26,7 +26,7 @@ import numpy as np
 
 from analysis.case import Case
 from analysis.engine.analyzer import UncertaintySummary, analyze
-from analysis.uncertainty import ESS_LIMIT, R_HAT_LIMIT, native
+from analysis.uncertainty import ESS_LIMIT, MIN_DRAWS, R_HAT_LIMIT, native
 from analysis.uncertainty.diagnostics import convergence
 from analysis.uncertainty.model import (
     LOGIT_VAR,
@@ -209,6 +209,7 @@ def run_uncertainty(
     start = time.perf_counter()
     structure, _ = describe(case)
     draws = draws or default_draws(structure.n_parameters)
+    check_draws(draws)
     if structure.n_parameters == 0:
         report(1.0, "No uncertain numbers: the closed form is exact")
         return _fixed_summary(case, draws, chains, time.perf_counter() - start)
@@ -222,6 +223,17 @@ def run_uncertainty(
     report(1.0, "Done")
     notes = (*summary.warnings, *reach_warnings(beyond_reach(case)))
     return replace(summary, warnings=notes, seconds=time.perf_counter() - start)
+
+
+def check_draws(draws: int) -> None:
+    """Refuse fewer than :data:`~analysis.uncertainty.MIN_DRAWS` draws per chain, saying
+    what to do (the dashboard shows the message; the CLI's ``--draws`` has the same
+    minimum)."""
+    if draws < MIN_DRAWS:
+        raise ValueError(
+            f"{draws} draws per chain are too few to check the run (R-hat and ESS): "
+            f"use at least {MIN_DRAWS}, or 0 for the automatic number"
+        )
 
 
 def posterior_draws(
