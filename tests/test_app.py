@@ -443,6 +443,7 @@ def test_too_few_draws_are_refused_with_what_to_do():
     assert not at.exception
     (error,) = at.error
     assert "5 draws per chain are too few" in error.value and "at least 100" in error.value
+    assert not at.get("progress")  # the bar is gone, not stalled above the message
 
 
 def test_uncertainty_runs_once_per_input_and_shows_diagnostics(monkeypatch):

@@ -27,16 +27,18 @@ def _run(view: View, seed: int, draws: int, chains: int):
     def progress(fraction: float, message: str) -> None:
         bar.progress(min(max(float(fraction), 0.0), 1.0), text=message)
 
-    analysis = run(
-        view.case,
-        view.analysis.yardstick,
-        uncertainty=True,
-        draws=draws or None,
-        chains=chains,
-        seed=seed,
-        progress=progress,
-    )
-    bar.empty()
+    try:
+        analysis = run(
+            view.case,
+            view.analysis.yardstick,
+            uncertainty=True,
+            draws=draws or None,
+            chains=chains,
+            seed=seed,
+            progress=progress,
+        )
+    finally:  # a failed run leaves no stalled bar above its message
+        bar.empty()
     return analysis.uncertainty
 
 
