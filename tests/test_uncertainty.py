@@ -531,19 +531,19 @@ def test_numbers_beyond_the_samplers_reach_are_named_in_a_warning():
     assert SMALLEST_BETA_PARAMETER == 0.1
     case = make_case([[0.001, 0.5], [0.6, 0.4]], credibility=[0.9995, 0.8])
     assert beyond_reach(case) == [
-        "item e0 under h0 (0.001)",
-        "the credibility of source s0 (0.9995)",
+        "item e0 under 'Hypothesis 0' (0.001)",
+        "the credibility of source 'Source 0' (0.9995)",
     ]
     assert beyond_reach(make_case([[0.0051, 0.5]])) == []
     assert beyond_reach(make_case([[0.5, 0.9949]])) == []
-    assert beyond_reach(make_case([[0.0049, 0.5]])) == ["item e0 under h0 (0.0049)"]
+    assert beyond_reach(make_case([[0.0049, 0.5]])) == ["item e0 under 'Hypothesis 0' (0.0049)"]
     assert beyond_reach(make_case([[0.5, 0.9949]], credibility=[0.996])) == [
-        "the credibility of source s0 (0.996)"
+        "the credibility of source 'Source 0' (0.996)"
     ]
 
     notes = run_uncertainty(case, draws=200, seed=0).warnings
     (reach,) = [w for w in notes if "cannot follow" in w]
-    assert "2 numbers" in reach and "item e0 under h0 (0.001)" in reach
+    assert "2 numbers" in reach and "item e0 under 'Hypothesis 0' (0.001)" in reach
     assert "Give each a range" in reach and "defaults.concentration" in reach
     moderate = make_case([[0.3, 0.5], [0.6, 0.4]], credibility=[0.9, 0.8])
     assert not any("cannot follow" in w for w in run_uncertainty(moderate, draws=200).warnings)
@@ -568,7 +568,7 @@ def test_a_run_that_settles_on_a_wrong_answer_beyond_reach_warns():
     assert exact_posterior(case)[0] > 0.9999
     assert summary.mean[0] < 1e-6 and summary.r_hat_max <= 1.01 and summary.ess_min >= 400
     (note,) = summary.warnings
-    assert "cannot follow 6 numbers" in note and "item e0 under h1 (0.00001)" in note
+    assert "cannot follow 6 numbers" in note and "item e0 under 'Hypothesis 1' (0.00001)" in note
 
 
 def test_a_prior_below_the_smallest_normal_float_samples_to_the_exact_answer():

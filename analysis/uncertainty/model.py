@@ -184,7 +184,8 @@ def describe(case: Case) -> tuple[Structure, ModelData]:
 
 def beyond_reach(case: Case) -> list[str]:
     """The uncertain numbers of ``case`` whose Beta has a parameter below
-    :data:`SMALLEST_BETA_PARAMETER`, each named (``"item e3 under h1 (0.001)"``).
+    :data:`SMALLEST_BETA_PARAMETER`, each named as people read it (``"item e3 under
+    'Direct supply' (0.001)"``, ``"the credibility of source 'KCNA' (0.9995)"``).
 
     Such a Beta puts much of its weight within a hair of 0 or 1: ``Beta(0.02, 19.98)``, a
     point 0.001 at the default concentration, has two thirds of it below 1e-10 and a
@@ -195,7 +196,7 @@ def beyond_reach(case: Case) -> list[str]:
     and ESS look fine while the mean is wrong (a prior of 1e-25 against six items at
     1e-5 gave P = 3e-13 where the exact answer is 0.99999)."""
     structure, data = describe(case)
-    ids = case.hypothesis_ids
+    labels = [case.labels[h] for h in case.hypothesis_ids]
     found = []
     for m, (g, h) in enumerate(structure.free_cells):
         a, b = data.q_alpha[m], data.q_beta[m]
@@ -206,11 +207,12 @@ def beyond_reach(case: Case) -> list[str]:
                 if event < 0
                 else f"event {case.events[event].id}"
             )
-            found.append(f"{owner} under {ids[h]} ({_near_an_end(a / (a + b))})")
+            found.append(f"{owner} under '{labels[h]}' ({_near_an_end(a / (a + b))})")
     for slot, source in enumerate(structure.credibility_sources):
         a, b = data.c_alpha[slot], data.c_beta[slot]
         if min(a, b) < SMALLEST_BETA_PARAMETER:
-            found.append(f"the credibility of source {source} ({_near_an_end(a / (a + b))})")
+            name = case.source_by_id[source].name
+            found.append(f"the credibility of source '{name}' ({_near_an_end(a / (a + b))})")
     return found
 
 
