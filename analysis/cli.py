@@ -350,7 +350,8 @@ def main() -> None:
     # pydantic looks for third-party plugins (validation hooks other packages install)
     # before building each schema: a scan of every installed package's entry points,
     # 4 ms of the seed case's 0.24 s. The case files' checks are this program's own and
-    # run no one else's hooks; setting the variable yourself still decides.
+    # run no one else's hooks (nor does the dashboard `ach app` starts, which inherits
+    # the variable); setting it yourself still decides.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     app()
 

@@ -138,3 +138,11 @@ def test_event_cells_are_pooled_and_reports_corroborate():
     assert abs(independent[0] - corroborated[0]) > 0.1  # the case shows the difference
     assert abs(bayes.pooled.posterior[0] - corroborated[0]) < 0.05
     assert bayes.pooled.r_hat_max <= 1.01 and bayes.pooled.ess_min >= 400
+
+
+def test_too_few_draws_are_refused_before_sampling():
+    # The same minimum as the uncertainty run's (MIN_DRAWS), said with what to do.
+    case = make_case([[0.6, 0.4], [0.3, 0.7]], credibility=[0.9, 0.8])
+    judgments = {"kim": every_cell(case, "kim", np.array([[0.7, 0.4], [0.3, 0.6]]), [0.9, 0.8])}
+    with pytest.raises(ValueError, match="5 draws per chain are too few"):
+        analyse_panel(case, judgments, "bayes", seed=1, draws=5)

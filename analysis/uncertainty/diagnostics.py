@@ -173,14 +173,18 @@ def _convergence(columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     order = np.argsort(flat, axis=1)
     ordered = np.take_along_axis(flat, order, axis=1)
     z = _normal_scores(ordered, order).reshape(p, m, n)
-    median = (ordered[:, (m * n - 1) // 2] + ordered[:, m * n // 2]) / 2.0
-    folded = np.abs(ordered - median[:, None])  # in the sorted order
+    with np.errstate(invalid="ignore", over="ignore"):  # infinite draws fold into NaN
+        median = (ordered[:, (m * n - 1) // 2] + ordered[:, m * n // 2]) / 2.0
+        folded = np.abs(ordered - median[:, None])  # in the sorted order
     folded_order = np.argsort(folded, axis=1, kind="stable")
     folded_ordered = np.take_along_axis(folded, folded_order, axis=1)
     places = np.take_along_axis(order, folded_order, axis=1)
     folded_z = _normal_scores(folded_ordered, places).reshape(p, m, n)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.maximum(_rhat(z), _rhat(folded_z)), _ess(z)
+        bulk, tail = _rhat(z), _rhat(folded_z)
+        # ArviZ's max(bulk, tail) keeps the bulk R-hat where the tail's is NaN (a median
+        # at infinity), and NaN where the bulk's is
+        return np.where(np.isnan(tail), bulk, np.maximum(bulk, tail)), _ess(z)
 
 
 def _ess(z: np.ndarray) -> np.ndarray:
@@ -199,6 +203,11 @@ def _ess(z: np.ndarray) -> np.ndarray:
         again = ~exact
         full = 1 << (2 * n - 1).bit_length()
         ess[again], _ = _geyer(_autocovariance(centred[again], full, n - 1), chain_var[again], n)
+    # a column whose scores are all one value (every draw tied) counts every draw, as in
+    # ArviZ, where the sum above is 0 / 0
+    spread = z.reshape(len(z), -1)
+    constant = (spread.max(axis=1) - spread.min(axis=1)) < np.finfo(float).resolution
+    ess[constant] = z.shape[1] * n
     return ess
 
 

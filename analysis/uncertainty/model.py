@@ -57,7 +57,8 @@ SMALLEST_BUCKET = 8
 #: :func:`beyond_reach`): at the default concentration, a point below 0.005 or above 0.995.
 #: From 0.1 up, R-hat and ESS warn when the run falls short (points 0.005 to 0.015
 #: against 10 and 70 items, two seeds each: right means, or a warning); far below, at
-#: 2e-4, the run settled on a wrong answer with R-hat 1.004 and ESS 1443.
+#: 2e-4 (six items at 1e-5), the run settled on a wrong answer with R-hat 1.004 and ESS
+#: 2419.
 SMALLEST_BETA_PARAMETER = 0.1
 #: The log of the smallest prior factor the evidence term multiplies (see
 #: :func:`prior_factors`): far above the smallest normal float (e^-708), and with the
@@ -184,8 +185,9 @@ def describe(case: Case) -> tuple[Structure, ModelData]:
 
 def beyond_reach(case: Case) -> list[str]:
     """The uncertain numbers of ``case`` whose Beta has a parameter below
-    :data:`SMALLEST_BETA_PARAMETER`, each named as people read it (``"item e3 under
-    'Direct supply' (0.001)"``, ``"the credibility of source 'KCNA' (0.9995)"``).
+    :data:`SMALLEST_BETA_PARAMETER`, each named as people read it and shown as written
+    (``"item e3 under 'Direct supply' (0.001)"``, ``"the credibility of source 'KCNA'
+    (0.9995)"``, ``"event ev1 under 'Pre-2010 stock' ([0, 1e-06])"``).
 
     Such a Beta puts much of its weight within a hair of 0 or 1: ``Beta(0.02, 19.98)``, a
     point 0.001 at the default concentration, has two thirds of it below 1e-10 and a
@@ -196,30 +198,33 @@ def beyond_reach(case: Case) -> list[str]:
     and ESS look fine while the mean is wrong (a prior of 1e-25 against six items at
     1e-5 gave P = 3e-13 where the exact answer is 0.99999)."""
     structure, data = describe(case)
-    labels = [case.labels[h] for h in case.hypothesis_ids]
+    ids = case.hypothesis_ids
     found = []
     for m, (g, h) in enumerate(structure.free_cells):
-        a, b = data.q_alpha[m], data.q_beta[m]
-        if min(a, b) < SMALLEST_BETA_PARAMETER:
+        if min(data.q_alpha[m], data.q_beta[m]) < SMALLEST_BETA_PARAMETER:
             event = structure.group_event[g]
-            owner = (
-                f"item {case.evidence[structure.groups[g][0]].id}"
-                if event < 0
-                else f"event {case.events[event].id}"
+            owner = case.evidence[structure.groups[g][0]] if event < 0 else case.events[event]
+            kind = "item" if event < 0 else "event"
+            label = case.labels[ids[h]]
+            prob = owner.likelihoods[ids[h]]
+            found.append(f"{kind} {owner.id} under '{label}' ({_as_written(prob)})")
+    for slot, source_id in enumerate(structure.credibility_sources):
+        if min(data.c_alpha[slot], data.c_beta[slot]) < SMALLEST_BETA_PARAMETER:
+            source = case.source_by_id[source_id]
+            found.append(
+                f"the credibility of source '{source.name}' ({_as_written(source.credibility)})"
             )
-            found.append(f"{owner} under '{labels[h]}' ({_near_an_end(a / (a + b))})")
-    for slot, source in enumerate(structure.credibility_sources):
-        a, b = data.c_alpha[slot], data.c_beta[slot]
-        if min(a, b) < SMALLEST_BETA_PARAMETER:
-            name = case.source_by_id[source].name
-            found.append(f"the credibility of source '{name}' ({_near_an_end(a / (a + b))})")
     return found
 
 
-def _near_an_end(p: float) -> str:
-    """``p`` to two significant digits of its distance from 0 or 1: 0.001, 0.9995."""
-    digits = 1 - int(np.floor(np.log10(min(p, 1.0 - p))))
-    return f"{p:.{digits}f}".rstrip("0").rstrip(".")
+def _as_written(prob) -> str:
+    """``prob`` as the case file has it: ``0.001``, ``[0, 1e-06]``, a word."""
+    written = prob.as_written()
+    if isinstance(written, str):
+        return written
+    numbers = written if isinstance(written, list) else [written]
+    shown = [str(int(x)) if float(x).is_integer() else repr(float(x)) for x in numbers]
+    return f"[{', '.join(shown)}]" if isinstance(written, list) else shown[0]
 
 
 def bucket(n_parameters: int) -> int:

@@ -209,10 +209,10 @@ def run_uncertainty(
     start = time.perf_counter()
     structure, _ = describe(case)
     draws = draws or default_draws(structure.n_parameters)
-    check_draws(draws)
     if structure.n_parameters == 0:
         report(1.0, "No uncertain numbers: the closed form is exact")
         return _fixed_summary(case, draws, chains, time.perf_counter() - start)
+    check_draws(draws)
 
     report(0.0, "Loading the compiled model (compiling it if this size is new)")
     compiled_model_for(case)
@@ -302,8 +302,9 @@ def reach_warnings(numbers: list[str], shown: int = 3) -> list[str]:
         f"The uncertainty run cannot follow {count(len(numbers), 'number')} this close to 0 "
         f"or 1 at the imprecision given ({listed}{more}): the Beta distribution of such a "
         "number puts much of its weight so near 0 or 1 that the sampler cannot explore it, "
-        "so the intervals may be wrong even when the run settles. Give each a range (e.g. "
-        "[0.001, 0.01]) or raise defaults.concentration in the evidence file."
+        "so the intervals may be wrong even when the run settles. Give a single number a "
+        "range (e.g. [0.001, 0.01]) or raise defaults.concentration in the evidence file; "
+        "move a range's ends away from 0 and 1."
     ]
 
 
