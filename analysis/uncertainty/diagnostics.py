@@ -34,11 +34,8 @@ def average_ranks(x: np.ndarray) -> np.ndarray:
     (``scipy.stats.rankdata(method="average", axis=0)``); a column holding NaN is all NaN."""
     rows = np.ascontiguousarray(np.asarray(x, dtype=float).T)
     order = np.argsort(rows, axis=1)
-    doubled = _doubled_ranks(np.take_along_axis(rows, order, axis=1))
-    ranks = np.empty(rows.shape)
-    np.put_along_axis(ranks, order, doubled / 2.0, axis=1)
-    ranks[np.isnan(rows).any(axis=1)] = np.nan
-    return ranks.T
+    ordered = np.take_along_axis(rows, order, axis=1)
+    return _by_rank(ordered, order, np.arange(1, 2 * rows.shape[1] + 1) / 2.0).T
 
 
 def _doubled_ranks(ordered: np.ndarray) -> np.ndarray:
@@ -72,11 +69,18 @@ def _normal_scores(ordered: np.ndarray, order: np.ndarray) -> np.ndarray:
     of the 2n possible ones: the same arithmetic on the same numbers as one quantile per
     draw, a hundredth of the quantiles."""
     n = ordered.shape[1]
-    table = normal_quantile((np.arange(1, 2 * n + 1) / 2.0 - 0.375) / (n + 0.25))
-    scores = np.empty(ordered.shape)
-    np.put_along_axis(scores, order, table[_doubled_ranks(ordered) - 1], axis=1)
-    scores[np.isnan(ordered[:, -1])] = np.nan  # NaN sorts last
-    return scores
+    return _by_rank(
+        ordered, order, normal_quantile((np.arange(1, 2 * n + 1) / 2.0 - 0.375) / (n + 0.25))
+    )
+
+
+def _by_rank(ordered: np.ndarray, order: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """``table[2 rank - 1]`` for each value of rows ``(P, n)`` sorted (``ordered``, by
+    ``order``), back in its place; a row holding NaN is all NaN (NaN sorts last)."""
+    found = np.empty(ordered.shape)
+    np.put_along_axis(found, order, table[_doubled_ranks(ordered) - 1], axis=1)
+    found[np.isnan(ordered[:, -1])] = np.nan
+    return found
 
 
 # Wichura's AS241 (PPND16, Applied Statistics 37, 1988), as Python's

@@ -87,7 +87,7 @@ class Structure:
     #: how many uncertain credibilities (one per uncertain source with counted reports)
     n_credibilities: int
     #: the source of each uncertain credibility, in their order
-    credibility_sources: tuple[str, ...] = ()
+    credibility_sources: tuple[str, ...]
 
     @property
     def n_parameters(self) -> int:

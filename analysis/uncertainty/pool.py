@@ -205,10 +205,10 @@ def bayes_pool(
     start = time.perf_counter()
     structure, inputs, latent = describe_pool(case, views, middle)
     draws = draws or POOL_DRAWS
-    check_draws(draws)
     if structure.n_latent == 0:
         report(1.0, "No analyst sets a number of the evidence: nothing to pool")
         return Pooled("bayes", posterior_of(middle), draws=draws, chains=chains)
+    check_draws(draws)
     report(0.0, "Compiling the pool (first run of this structure only)")
     names = (LATENT_VAR, SIGMA_VAR, POSTERIOR_VAR)
     model = compiled(("pool", structure), lambda: build_pool_model(structure, inputs), names)
