@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from factories import make_case, probability, random_cases
 from hypothesis import given, settings
@@ -137,3 +139,48 @@ def test_the_quick_point_constructor_builds_the_same_prob(value):
     # the instance's own fields, so a field added to Prob but not to point() fails here
     assert vars(quick) == vars(plain)
     assert quick == plain and hash(quick) == hash(plain) and repr(quick) == repr(plain)
+
+
+_JSON_LEAVES = st.none() | st.booleans() | st.text(max_size=8) | st.floats(allow_nan=False)
+_JSON_LEAVES |= st.integers(-(2**70), 2**70)  # past 64 bits orjson refuses: json writes it
+_JSON = st.recursive(
+    _JSON_LEAVES,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner),
+    max_leaves=20,
+)
+
+
+def _reversed_keys(data):
+    if isinstance(data, dict):
+        return {key: _reversed_keys(data[key]) for key in reversed(list(data))}
+    if isinstance(data, list):
+        return [_reversed_keys(value) for value in data]
+    return data
+
+
+@SETTINGS
+@given(_JSON)
+def test_canonical_json_reads_back_and_ignores_key_order(data):
+    import json
+
+    from analysis.case import canonical_json
+
+    text = canonical_json(data)
+    assert json.loads(text) == data
+    assert canonical_json(_reversed_keys(data)) == text
+
+
+def test_content_hash_follows_the_content(repo_root):
+    from analysis.case import Prob
+    from analysis.casefile.loader import load_case
+
+    case = load_case("nk-hamas", repo_root)
+    item = case.evidence[0]
+    hid = case.hypothesis_ids[0]
+    moved = Prob.point(0.5 if item.likelihoods[hid].value != 0.5 else 0.6)
+    changed = case.with_changes(
+        evidence=(replace(item, likelihoods={**item.likelihoods, hid: moved}), *case.evidence[1:])
+    )
+    assert len(case.content_hash) == 16
+    assert changed.content_hash != case.content_hash
+    assert case.with_changes().content_hash == case.content_hash
