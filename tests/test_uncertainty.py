@@ -362,6 +362,22 @@ def test_seeded_run_reproduces_and_reuses_the_compiled_model():
     assert not np.array_equal(run_uncertainty(changed, seed=9).mean, first.mean)
 
 
+def test_run_checks_convergence_over_every_column_of_its_draws():
+    """The run checks theta in a second thread while P(H | E, theta) is computed: its
+    worst R-hat and ESS are still those of all the draws' columns checked at once."""
+    from analysis.uncertainty.diagnostics import convergence
+    from analysis.uncertainty.sampler import posterior_draws, run_uncertainty
+
+    case = small_case()
+    summary = run_uncertainty(case, seed=4)
+    draws = posterior_draws(case, draws=summary.draws, seed=4)
+    columns = np.concatenate([v.reshape(*v.shape[:2], -1) for v in draws.values()], axis=2)
+    r_hats, esses = convergence(columns)
+    assert (summary.r_hat_max, summary.ess_min) == (np.nanmax(r_hats), np.nanmin(esses))
+    p = draws["p_h"].reshape(-1, draws["p_h"].shape[-1])
+    np.testing.assert_array_equal(summary.mean, p.mean(axis=0))
+
+
 @small_group
 def test_structural_edits_reuse_the_compiled_model(small_compiled):
     # The structure is data: an added item, hypothesis or event is new data for the

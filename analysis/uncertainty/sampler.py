@@ -19,6 +19,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Hashable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -173,8 +174,19 @@ def sample_compiled(
 
 def worst_convergence(draws: dict[str, np.ndarray]) -> tuple[float, float]:
     """The largest R-hat and the smallest bulk ESS over every column of ``draws``."""
-    columns = np.concatenate([v.reshape(v.shape[0], v.shape[1], -1) for v in draws.values()], 2)
-    r_hats, esses = convergence(columns)
+    return _worst([convergence(_columns(v)) for v in draws.values()])
+
+
+def _columns(draws: np.ndarray) -> np.ndarray:
+    """``(chains, draws, ...)`` -> ``(chains, draws, P)``: one column per variable's cell."""
+    return draws.reshape(draws.shape[0], draws.shape[1], -1)
+
+
+def _worst(checked: list[tuple[np.ndarray, np.ndarray]]) -> tuple[float, float]:
+    """The largest R-hat and the smallest ESS over the columns of every ``(r_hats,
+    esses)`` in ``checked`` (NaN where every column's is)."""
+    r_hats = np.concatenate([r for r, _ in checked])
+    esses = np.concatenate([e for _, e in checked])
     return float(np.nanmax(r_hats)), float(np.nanmin(esses))
 
 
@@ -217,9 +229,9 @@ def run_uncertainty(
     report(0.0, "Loading the compiled model (compiling it if this size is new)")
     compiled_model_for(case)
     report(0.5, f"Sampling {chains} chains x {draws} draws")
-    posterior = posterior_draws(case, draws=draws, chains=chains, tune=tune, seed=seed)
+    posterior, checked = _checked_draws(case, draws=draws, chains=chains, tune=tune, seed=seed)
     report(0.9, "Checking convergence")
-    summary = summarise(posterior, draws=draws, chains=chains)
+    summary = summarise(posterior, draws=draws, chains=chains, checked=checked)
     report(1.0, "Done")
     notes = (*summary.warnings, *reach_warnings(beyond_reach(case)))
     return replace(summary, warnings=notes, seconds=time.perf_counter() - start)
@@ -242,6 +254,17 @@ def posterior_draws(
     """Draws ``(chains, draws, ...)`` of the uncertain numbers ``theta`` (padding left
     out) and of ``p_h`` = P(H | E, theta): what the summary reads (``tune``: see
     :func:`default_tune`)."""
+    return _checked_draws(case, draws=draws, chains=chains, tune=tune, seed=seed, check=False)[0]
+
+
+def _checked_draws(
+    case: Case, *, draws: int, chains: int, tune: int | None, seed: int, check: bool = True
+) -> tuple[dict[str, np.ndarray], list[tuple[np.ndarray, np.ndarray]]]:
+    """:func:`posterior_draws` and, if ``check``, the R-hat and ESS of every column
+    (:func:`convergence` of ``theta``, then of ``p_h``). ``theta``'s, most of the
+    columns, are checked in a second thread while ``P(H | E, theta)`` is computed, so
+    both cores stay busy: the seed case's steps after sampling 33-37 -> 29-33 ms (at
+    K=6, N=60, where ``P(H | E, theta)`` already takes both cores, no change)."""
     structure, data = describe(case)
     tune = default_tune(structure.n_parameters) if tune is None else tune
     model = compiled_model_for(case)
@@ -251,15 +274,25 @@ def posterior_draws(
     found = sample_compiled(model, inputs, (LOGIT_VAR,), **settings, target_accept=TARGET_ACCEPT)
     n = structure.n_parameters  # the padding is read by nothing
     theta = theta_of(found[LOGIT_VAR][..., :n])
-    p = posterior_given(theta.reshape(-1, n), inputs)
-    return {THETA_VAR: theta, POSTERIOR_VAR: p.reshape(*theta.shape[:2], -1)}
+    with ThreadPoolExecutor(max_workers=1) as second:
+        checking = second.submit(convergence, _columns(theta)) if check else None
+        p = posterior_given(theta.reshape(-1, n), inputs).reshape(*theta.shape[:2], -1)
+        checked = [checking.result(), convergence(_columns(p))] if checking else []
+    return {THETA_VAR: theta, POSTERIOR_VAR: p}, checked
 
 
-def summarise(posterior: dict[str, np.ndarray], *, draws: int, chains: int) -> UncertaintySummary:
-    """Mean and 90% interval of ``p_h``; worst R-hat and bulk ESS over all variables."""
+def summarise(
+    posterior: dict[str, np.ndarray],
+    *,
+    draws: int,
+    chains: int,
+    checked: list[tuple[np.ndarray, np.ndarray]] | None = None,
+) -> UncertaintySummary:
+    """Mean and 90% interval of ``p_h``; worst R-hat and bulk ESS over all variables
+    (``checked``: every variable's ``(r_hats, esses)``, if already computed)."""
     p = posterior[POSTERIOR_VAR]
     flat = p.reshape(-1, p.shape[-1])
-    r_hat, ess = worst_convergence(posterior)
+    r_hat, ess = _worst(checked) if checked else worst_convergence(posterior)
     low, high = np.quantile(flat, INTERVAL, axis=0)
     return UncertaintySummary(
         mean=flat.mean(axis=0),
