@@ -170,6 +170,18 @@ def test_canonical_json_reads_back_and_ignores_key_order(data):
     assert canonical_json(_reversed_keys(data)) == text
 
 
+def test_canonical_json_writes_numpy_numbers_as_numbers():
+    from analysis.case import canonical_json
+
+    plain = {"value": 0.35, "count": 3, "range": [0.1, 0.9]}
+    numpy = {"value": np.float64(0.35), "count": np.int64(3), "range": list(np.array([0.1, 0.9]))}
+    assert (
+        canonical_json(numpy)
+        == canonical_json(plain)
+        == b'{"count":3,"range":[0.1,0.9],"value":0.35}'
+    )
+
+
 def test_content_hash_follows_the_content(repo_root):
     from analysis.case import Prob
     from analysis.casefile.loader import load_case
