@@ -363,17 +363,26 @@ def test_seeded_run_reproduces_and_reuses_the_compiled_model():
 
 
 def test_run_checks_convergence_over_every_column_of_its_draws():
-    """The run checks theta in a second thread while P(H | E, theta) is computed: its
-    worst R-hat and ESS are still those of all the draws' columns checked at once."""
+    """The run checks theta in a second thread while P(H | E, theta) is computed: every
+    column of both is checked, and its worst R-hat and ESS are those of all the draws'
+    columns checked at once (the ESS to rounding: a sum over lags adds in another order
+    for a batch of one column)."""
     from analysis.uncertainty.diagnostics import convergence
-    from analysis.uncertainty.sampler import posterior_draws, run_uncertainty
+    from analysis.uncertainty.sampler import _checked_draws, posterior_draws, run_uncertainty
 
     case = small_case()
     summary = run_uncertainty(case, seed=4)
-    draws = posterior_draws(case, draws=summary.draws, seed=4)
+    options = dict(draws=summary.draws, chains=summary.chains, tune=None, seed=4)
+    draws, checked = _checked_draws(case, **options)
+    for (r_hats, esses), name in zip(checked, ("theta", "p_h"), strict=True):
+        wanted = convergence(draws[name].reshape(*draws[name].shape[:2], -1))
+        np.testing.assert_array_equal(r_hats, wanted[0])
+        np.testing.assert_allclose(esses, wanted[1], rtol=1e-13)
+    assert all(np.array_equal(draws[k], v) for k, v in posterior_draws(case, **options).items())
     columns = np.concatenate([v.reshape(*v.shape[:2], -1) for v in draws.values()], axis=2)
     r_hats, esses = convergence(columns)
-    assert (summary.r_hat_max, summary.ess_min) == (np.nanmax(r_hats), np.nanmin(esses))
+    assert summary.r_hat_max == np.nanmax(r_hats)
+    np.testing.assert_allclose(summary.ess_min, np.nanmin(esses), rtol=1e-13)
     p = draws["p_h"].reshape(-1, draws["p_h"].shape[-1])
     np.testing.assert_array_equal(summary.mean, p.mean(axis=0))
 

@@ -174,7 +174,7 @@ def sample_compiled(
 
 def worst_convergence(draws: dict[str, np.ndarray]) -> tuple[float, float]:
     """The largest R-hat and the smallest bulk ESS over every column of ``draws``."""
-    return _worst([convergence(_columns(v)) for v in draws.values()])
+    return _worst([convergence(np.concatenate([_columns(v) for v in draws.values()], 2))])
 
 
 def _columns(draws: np.ndarray) -> np.ndarray:
