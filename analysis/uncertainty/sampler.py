@@ -19,7 +19,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Hashable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -42,6 +41,7 @@ from analysis.uncertainty.model import (
     theta_of,
 )
 from analysis.uncertainty.native import NativeModel
+from analysis.uncertainty.threads import in_two_threads
 from analysis.wording import count
 
 #: Draws per chain when the caller gives none: R-hat is a maximum over every
@@ -274,11 +274,15 @@ def _checked_draws(
     found = sample_compiled(model, inputs, (LOGIT_VAR,), **settings, target_accept=TARGET_ACCEPT)
     n = structure.n_parameters  # the padding is read by nothing
     theta = theta_of(found[LOGIT_VAR][..., :n])
-    with ThreadPoolExecutor(max_workers=1) as second:
-        checking = second.submit(convergence, _columns(theta)) if check else None
-        p = posterior_given(theta.reshape(-1, n), inputs).reshape(*theta.shape[:2], -1)
-        checked = [checking.result(), convergence(_columns(p))] if checking else []
-    return {THETA_VAR: theta, POSTERIOR_VAR: p}, checked
+
+    def posterior() -> np.ndarray:
+        return posterior_given(theta.reshape(-1, n), inputs).reshape(*theta.shape[:2], -1)
+
+    if not check:
+        return {THETA_VAR: theta, POSTERIOR_VAR: posterior()}, []
+    jobs = [lambda: convergence(_columns(theta)), posterior]
+    theta_checked, p = in_two_threads(lambda job: job(), jobs)
+    return {THETA_VAR: theta, POSTERIOR_VAR: p}, [theta_checked, convergence(_columns(p))]
 
 
 def summarise(
