@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, PlainValidator, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError
 
 from analysis.casefile.checkers import (
     ID_PATTERN,
@@ -112,12 +112,12 @@ class IndicatorEntry(_Strict):
     claim: Text
     date: DateText = None
     source: MaybeId = None
-    likelihoods: dict[str, Uncertain] = {}
+    likelihoods: dict[str, Uncertain] = Field(default_factory=dict)
     rationale: OptionalText = ""
-    ratings: dict[str, Rating] = {}
+    ratings: dict[str, Rating] = Field(default_factory=dict)
     relevance: Level = None
     if_unreliable: Probability = None
-    tags: list[Text] = []
+    tags: list[Text] = Field(default_factory=list)
 
 
 class EvidenceEntry(IndicatorEntry):
@@ -132,8 +132,8 @@ class EventEntry(_Strict):
     id: Id
     description: Text
     date: DateText = None
-    likelihoods: dict[str, Uncertain] = {}
-    ratings: dict[str, Rating] = {}
+    likelihoods: dict[str, Uncertain] = Field(default_factory=dict)
+    ratings: dict[str, Rating] = Field(default_factory=dict)
     rationale: OptionalText = ""
 
 
@@ -151,9 +151,9 @@ class EvidenceFile(_Strict):
     defaults: Defaults = Defaults()
     sources: list[SourceEntry]
     evidence: list[EvidenceEntry]
-    events: list[EventEntry] = []
-    assumptions: list[AssumptionEntry] = []
-    indicators: list[IndicatorEntry] = []
+    events: list[EventEntry] = Field(default_factory=list)
+    assumptions: list[AssumptionEntry] = Field(default_factory=list)
+    indicators: list[IndicatorEntry] = Field(default_factory=list)
 
 
 # -- pydantic errors -> problems -------------------------------------------------------
