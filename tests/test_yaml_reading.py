@@ -9,13 +9,17 @@ composed nodes are the oracle for the line recorded for each entry and list item
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analysis.casefile import yamlio
 from analysis.casefile.limits import MAX_DEPTH
 from analysis.casefile.yamlio import parse_yaml
+
+SEED_EVIDENCE = Path(__file__).resolve().parent.parent / "evidence" / "nk-hamas.yaml"
 
 #: Plain scalars in the spellings YAML 1.1 resolves in unusual ways (no timestamps:
 #: the reader keeps those as the text written, on purpose).
@@ -137,3 +141,32 @@ def test_anchored_scalars_and_their_aliases_keep_their_values():
     document = parse_yaml("a: &x 0.25\nb: *x\nc: [&y 3, *y]\n", "x.yaml")
     assert document.problems == ()
     assert document.data == {"a": 0.25, "b": 0.25, "c": [3, 3]}
+
+
+def test_deep_lines_are_read_again_only_when_one_is_wanted(monkeypatch):
+    """A valid document records the lines of its top two levels; the first lookup of a
+    deeper path reads the text again, once, and every line then matches PyYAML's."""
+    text = SEED_EVIDENCE.read_text(encoding="utf-8")
+    expected = _node_lines(yaml.compose(text, Loader=yaml.SafeLoader))
+    document = parse_yaml(text, "evidence/nk-hamas.yaml")
+    reads = []
+    real_read = yamlio._read
+    monkeypatch.setattr(yamlio, "_read", lambda *a, **k: reads.append(1) or real_read(*a, **k))
+    shallow = {path: line for path, line in expected.items() if len(path) <= 2}
+    assert {path: document.line(path) for path in shallow} == shallow
+    assert reads == []
+    deep = [path for path in expected if len(path) >= 4]
+    assert deep and {p: document.line(p) for p in deep} == {p: expected[p] for p in deep}
+    assert dict(document.lines) == expected
+    assert len(reads) == 1
+
+
+def test_a_problem_deep_in_a_document_cites_lines_the_first_reading_left_out():
+    # the top-level "a" makes the deeper ones take the reader's quick path for keys
+    text = "a: 1\nevidence:\n  - id: e1\n    likelihoods:\n      a: 0.5\n      a: 0.6\n"
+    document = parse_yaml(text, "e.yaml")
+    assert [str(p) for p in document.problems] == [
+        "e.yaml:6: key 'a' appears twice in evidence[0].likelihoods (first on line 5); "
+        "YAML would keep only the last one, so remove or rename one of them"
+    ]
+    assert document.line(("evidence", 0, "likelihoods", "a")) == 5

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from analysis.casefile.document import Document, Path_
 from analysis.casefile.references import (
     ID_SECTIONS,
     check_references,
@@ -30,7 +31,6 @@ from analysis.casefile.schema import (
     show,
     subject,
 )
-from analysis.casefile.yamlio import Document
 from analysis.elicit import range_mean
 from analysis.errors import Problem, RangeFitError
 
@@ -148,48 +148,48 @@ def prior_problems(doc: Document, places: dict, line: int, fix: str) -> list[Pro
 def _check_labels(doc: Document) -> list[Problem]:
     """Labels are what readers see (and what charts are keyed by): they must differ."""
     problems = []
-    first: dict[str, int] = {}
+    first: dict[str, int] = {}  # each label's first hypothesis (lines only for a problem)
     for index, entry in entries(doc, "hypotheses"):
         label = entry.get("label")
         if not isinstance(label, str):
             continue
-        line = doc.line(("hypotheses", index, "label"))
         key = label.strip().casefold()
         if key in first:
+            other = doc.line(("hypotheses", first[key], "label"))
             problems.append(
                 Problem(
                     doc.path,
-                    line,
+                    doc.line(("hypotheses", index, "label")),
                     f"hypothesis {show(entry.get('id'))} label {label!r} is the same as the "
-                    f"label on line {first[key]}; give every hypothesis its own label",
+                    f"label on line {other}; give every hypothesis its own label",
                 )
             )
         else:
-            first[key] = line
+            first[key] = index
     return problems
 
 
 def _check_unique(doc: Document, keys: tuple[str, ...], what: str) -> list[Problem]:
     problems = []
-    first: dict[str, tuple[str, int]] = {}
+    first: dict[str, Path_] = {}  # the path of each id's first entry (lines only for a problem)
     for key in keys:
         for index, entry in entries(doc, key):
             item_id = entry.get("id")
             if not isinstance(item_id, str):
                 continue
-            line = doc.line((key, index, "id"))
             if item_id in first:
-                other, other_line = first[item_id]
+                other = first[item_id]
                 problems.append(
                     Problem(
                         doc.path,
-                        line,
-                        f"{subject((key, index), doc.data)} has the same id as the {other} on "
-                        f"line {other_line}; every {what} needs its own id",
+                        doc.line((key, index, "id")),
+                        f"{subject((key, index), doc.data)} has the same id as the "
+                        f"{ENTITY[other[0]]} on line {doc.line((*other, 'id'))}; every {what} "
+                        "needs its own id",
                     )
                 )
             else:
-                first[item_id] = (ENTITY[key], line)
+                first[item_id] = (key, index)
     return problems
 
 

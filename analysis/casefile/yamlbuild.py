@@ -56,8 +56,11 @@ class EventBuilder:
     nothing below :data:`MAX_DEPTH` is kept.
     """
 
-    def __init__(self, display: str):
+    def __init__(self, display: str, every_line: bool = True):
         self.display = display
+        #: False: record the lines of the top two levels only (the sections, their
+        #: entries and the top level's own keys), which is all a valid case reads
+        self.every_line = every_line
         self.lines: dict[Path_, int] = {}
         self.problems: list[Problem] = []
         self.count = 0
@@ -84,7 +87,7 @@ class EventBuilder:
         # where key is (text, keep) once a mapping's key is read, until its value is
         stack: list[list[Any]] = []
         skip = 0  # how deep inside a collection that is dropped
-        lines, resolved, quick = self.lines, self.resolved, self.quick
+        lines, resolved, quick, every_line = self.lines, self.resolved, self.quick, self.every_line
         scalar_event = yaml.ScalarEvent
         for event in events:
             kind = type(event)
@@ -111,7 +114,8 @@ class EventBuilder:
                             and resolved.get(text) in _KEY_TAGS
                             and text not in container
                         ):
-                            lines[(*frame[1], text)] = event.start_mark.line + 1
+                            if every_line or len(frame[1]) < 2:  # the path's length < 3
+                                lines[(*frame[1], text)] = event.start_mark.line + 1
                             frame[2] = (text, True)
                         else:
                             skip = self.read_key(frame, event, kind, event.start_mark.line + 1)
@@ -128,7 +132,8 @@ class EventBuilder:
                 if len(frame[1]) != 1:  # a list item below the top-level lists
                     path = (*frame[1], len(container))
                     line = event.start_mark.line + 1
-                    lines[path] = line
+                    if every_line or len(path) < 3:
+                        lines[path] = line
                     self.count += 1
                     value = quick(event)
                     container.append(self.scalar(event, path, line) if value is _SLOW else value)

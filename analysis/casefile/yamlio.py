@@ -8,7 +8,9 @@ hold: a file over its byte limit is refused before it is read or parsed, a list 
 its entry limit stops the reading. The build:
 
 * records ``lines[path] = line`` for every mapping entry (the line of its key) and
-  every sequence element, with paths such as ``("evidence", 3, "likelihoods", "direct")``;
+  every sequence element, with paths such as ``("evidence", 3, "likelihoods", "direct")``
+  (those below the top two levels only when first needed: see
+  :class:`~analysis.casefile.document.Lines`);
 * accepts only the standard tags (str, int, float, bool, null, map, seq, timestamp)
   and keeps timestamps as the text written, since dates display as written;
 * reports duplicate keys, which PyYAML would silently collapse;
@@ -22,12 +24,13 @@ without reporting the same place twice. Every problem is a located
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
 
 from analysis.casefile import limits
-from analysis.casefile.document import INVALID, Document, Path_, failed_document, where
+from analysis.casefile.document import INVALID, Document, Lines, Path_, failed_document, where
 from analysis.casefile.limits import MAX_DEPTH
 from analysis.casefile.yamlbuild import EventBuilder
 
@@ -100,6 +103,21 @@ def parse_yaml(text: str | bytes, display: str) -> Document:
 
 
 def _build(text: str, display: str, loader_class: type) -> Document:
+    """Build ``text``'s events with ``loader_class``'s parser, recording the lines of the
+    top two levels and reading every line again when first needed (:class:`Lines`); a
+    document with a problem is read again at once, since its messages may cite any line.
+    """
+    document = _read(text, display, loader_class, every_line=False)
+    if document.problems:
+        return _read(text, display, loader_class, every_line=True)
+
+    def every_line() -> dict[Path_, int]:
+        return dict(_read(text, display, loader_class, every_line=True).lines)
+
+    return replace(document, lines=Lines(document.lines, every_line))
+
+
+def _read(text: str, display: str, loader_class: type, *, every_line: bool) -> Document:
     """Build ``text``'s events with ``loader_class``'s parser (only its parser is used).
 
     The events are pulled straight from the parser (``yaml.parse`` wraps each one in
@@ -107,7 +125,7 @@ def _build(text: str, display: str, loader_class: type) -> Document:
     """
     loader = loader_class(text)
     try:
-        return EventBuilder(display).build(iter(loader.get_event, None))
+        return EventBuilder(display, every_line).build(iter(loader.get_event, None))
     finally:
         loader.dispose()
 
