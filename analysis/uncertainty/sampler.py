@@ -32,6 +32,8 @@ from analysis.uncertainty.model import (
     LOGIT_VAR,
     POSTERIOR_VAR,
     THETA_VAR,
+    ModelData,
+    Structure,
     beyond_reach,
     bucket,
     build_model,
@@ -116,9 +118,9 @@ def compiled_model_for(case: Case) -> CompiledModel:
 
 def compiled_for_size(size: int, case: Case) -> CompiledModel:
     """The compiled model of ``size`` uncertain numbers (``case`` gives its first data)."""
-    structure, data = describe(case)
 
     def build():
+        structure, data = describe(case)
         return build_model(size, model_inputs(structure, data, size))
 
     return compiled(("uncertainty", size), build, (LOGIT_VAR,))
@@ -219,7 +221,7 @@ def run_uncertainty(
     """
     report = progress or (lambda fraction, message: None)
     start = time.perf_counter()
-    structure, _ = describe(case)
+    structure, data = describe(case)
     draws = draws or default_draws(structure.n_parameters)
     if structure.n_parameters == 0:
         report(1.0, "No uncertain numbers: the closed form is exact")
@@ -227,9 +229,11 @@ def run_uncertainty(
     check_draws(draws)
 
     report(0.0, "Loading the compiled model (compiling it if this size is new)")
-    compiled_model_for(case)
+    compiled_for_size(bucket(structure.n_parameters), case)
     report(0.5, f"Sampling {chains} chains x {draws} draws")
-    posterior, checked = _checked_draws(case, draws=draws, chains=chains, tune=tune, seed=seed)
+    posterior, checked = _checked_draws(
+        case, draws=draws, chains=chains, tune=tune, seed=seed, described=(structure, data)
+    )
     report(0.9, "Checking convergence")
     summary = summarise(posterior, draws=draws, chains=chains, checked=checked)
     report(1.0, "Done")
@@ -258,16 +262,24 @@ def posterior_draws(
 
 
 def _checked_draws(
-    case: Case, *, draws: int, chains: int, tune: int | None, seed: int, check: bool = True
+    case: Case,
+    *,
+    draws: int,
+    chains: int,
+    tune: int | None,
+    seed: int,
+    check: bool = True,
+    described: tuple[Structure, ModelData] | None = None,
 ) -> tuple[dict[str, np.ndarray], list[tuple[np.ndarray, np.ndarray]]]:
     """:func:`posterior_draws` and, if ``check``, the R-hat and ESS of every column
     (:func:`convergence` of ``theta``, then of ``p_h``). ``theta``'s, most of the
     columns, are checked in a second thread while ``P(H | E, theta)`` is computed, so
     both cores stay busy: the seed case's steps after sampling 33-37 -> 29-33 ms (at
-    K=6, N=60, where ``P(H | E, theta)`` already takes both cores, no change)."""
-    structure, data = describe(case)
+    K=6, N=60, where ``P(H | E, theta)`` already takes both cores, no change);
+    ``described``: :func:`describe` of ``case``, if the caller has it."""
+    structure, data = described or describe(case)
     tune = default_tune(structure.n_parameters) if tune is None else tune
-    model = compiled_model_for(case)
+    model = compiled_for_size(bucket(structure.n_parameters), case)
     size = model.key[1]
     inputs = model_inputs(structure, data, size)
     settings = dict(draws=draws, chains=chains, tune=tune, seed=seed)
