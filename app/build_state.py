@@ -117,9 +117,11 @@ def locate(current: Draft, problems: list[Problem]) -> dict[tuple, list[str]]:
 
     Problems no line places (a whole file) are under the empty path ``()``.
     """
+    if not problems:
+        return {}
     by_line: dict[tuple[str, int], list[tuple]] = {}
     for display, text in zip(current.displays(), current.texts(), strict=True):
-        document = parse_yaml(text, display)
+        document = parse_yaml(text, display, every_line=True)
         for path, line in document.lines.items():
             by_line.setdefault((display, line), []).append(tuple(path))
     located: dict[tuple, list[str]] = {}

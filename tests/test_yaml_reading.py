@@ -9,6 +9,7 @@ composed nodes are the oracle for the line recorded for each entry and list item
 from __future__ import annotations
 
 import math
+import pickle
 from pathlib import Path
 
 import yaml
@@ -170,3 +171,29 @@ def test_a_problem_deep_in_a_document_cites_lines_the_first_reading_left_out():
         "YAML would keep only the last one, so remove or rename one of them"
     ]
     assert document.line(("evidence", 0, "likelihoods", "a")) == 5
+
+
+def test_a_problem_that_cites_no_other_line_costs_one_reading(monkeypatch):
+    """A rejected tag is located by its own line: the text is read once, and the deep
+    lines still come on first need (a hostile upload is not parsed twice at once)."""
+    text = SEED_EVIDENCE.read_text(encoding="utf-8") + "bad: !tag 1\n"
+    reads = []
+    real_read = yamlio._read
+    monkeypatch.setattr(yamlio, "_read", lambda *a, **k: reads.append(1) or real_read(*a, **k))
+    document = parse_yaml(text, "evidence/nk-hamas.yaml")
+    assert [p.message.split(" (")[0] for p in document.problems] == ["YAML tag !tag is not allowed"]
+    assert len(reads) == 1
+    expected = _node_lines(yaml.compose(text.replace("!tag ", ""), Loader=yaml.SafeLoader))
+    assert dict(document.lines) == expected and len(reads) == 2
+
+
+def test_every_line_at_once_and_lines_pickle_as_a_plain_dict(monkeypatch):
+    text = SEED_EVIDENCE.read_text(encoding="utf-8")
+    expected = _node_lines(yaml.compose(text, Loader=yaml.SafeLoader))
+    lazy = parse_yaml(text, "e.yaml")
+    assert pickle.loads(pickle.dumps(lazy.lines)) == expected
+    reads = []
+    real_read = yamlio._read
+    monkeypatch.setattr(yamlio, "_read", lambda *a, **k: reads.append(1) or real_read(*a, **k))
+    assert dict(parse_yaml(text, "e.yaml", every_line=True).lines) == expected
+    assert len(reads) == 1

@@ -61,6 +61,9 @@ class EventBuilder:
         #: False: record the lines of the top two levels only (the sections, their
         #: entries and the top level's own keys), which is all a valid case reads
         self.every_line = every_line
+        #: a message needed a line the reading did not keep (a repeated key's first line):
+        #: the document must be read again with every line
+        self.wants_every_line = False
         self.lines: dict[Path_, int] = {}
         self.problems: list[Problem] = []
         self.count = 0
@@ -247,10 +250,12 @@ class EventBuilder:
             return 0
         key = event.value
         if key in container:
-            first = self.lines.get((*path, key), 0)
+            first = self.lines.get((*path, key))
+            if first is None and not self.every_line:
+                self.wants_every_line = True
             self.problem(
                 line,
-                f"key {key!r} appears twice in {where(path)} (first on line {first}); "
+                f"key {key!r} appears twice in {where(path)} (first on line {first or 0}); "
                 "YAML would keep only the last one, so remove or rename one of them",
             )
             return 0

@@ -56,9 +56,11 @@ def read_yaml(file: str | Path, display: str) -> Document:
     return parse_yaml(raw, display)
 
 
-def parse_yaml(text: str | bytes, display: str) -> Document:
+def parse_yaml(text: str | bytes, display: str, every_line: bool = False) -> Document:
     """Parse one YAML document from ``text`` (bytes must be UTF-8), refusing text past
-    the byte limit before it is parsed."""
+    the byte limit before it is parsed. ``every_line``: record every path's line at once,
+    for a caller that reads them all (otherwise the deep ones come on first need, see
+    :class:`~analysis.casefile.document.Lines`)."""
     size = len(text)
     if isinstance(text, str) and size <= limits.MAX_BYTES:  # a character is 1 to 4 bytes
         size = len(text.encode("utf-8", "surrogatepass"))
@@ -75,7 +77,7 @@ def parse_yaml(text: str | bytes, display: str) -> Document:
                 display, line, f"is not UTF-8 text (byte 0x{byte}); save the file as UTF-8"
             )
     try:
-        return _build(text, display, _FAST_LOADER)
+        return _build(text, display, _FAST_LOADER, every_line)
     except yaml.MarkedYAMLError as exc:
         if "maximum nesting depth" in str(exc.problem):  # libyaml's own limit, 1000
             line = exc.problem_mark.line + 1 if exc.problem_mark is not None else 0
@@ -87,7 +89,7 @@ def parse_yaml(text: str | bytes, display: str) -> Document:
     # libyaml words its errors differently: PyYAML's own parser finds the error again
     # (event by event too, so in bounded time and memory) and says what is wrong
     try:
-        return _build(text, display, yaml.SafeLoader)
+        return _build(text, display, yaml.SafeLoader, every_line)
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1 if isinstance(exc.position, int) else 0
         code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1])
@@ -102,32 +104,40 @@ def parse_yaml(text: str | bytes, display: str) -> Document:
         return failed_document(display, 0, f"YAML syntax error: {exc}")
 
 
-def _build(text: str, display: str, loader_class: type) -> Document:
+def _build(text: str, display: str, loader_class: type, every_line: bool) -> Document:
     """Build ``text``'s events with ``loader_class``'s parser, recording the lines of the
-    top two levels and reading every line again when first needed (:class:`Lines`); a
-    document with a problem is read again at once, since its messages may cite any line.
-    """
-    document = _read(text, display, loader_class, every_line=False)
-    if document.problems:
-        return _read(text, display, loader_class, every_line=True)
+    top two levels and reading every line again when first needed (:class:`Lines`), or
+    at once when ``every_line`` or when a message needs a line the reading left out (a
+    repeated key's first line)."""
+    document, complete = _read(text, display, loader_class, every_line=every_line)
+    if complete:
+        return document
 
-    def every_line() -> dict[Path_, int]:
-        return dict(_read(text, display, loader_class, every_line=True).lines)
+    def all_lines() -> dict[Path_, int]:
+        return dict(_read(text, display, loader_class, every_line=True)[0].lines)
 
-    return replace(document, lines=Lines(document.lines, every_line))
+    return replace(document, lines=Lines(document.lines, all_lines))
 
 
-def _read(text: str, display: str, loader_class: type, *, every_line: bool) -> Document:
-    """Build ``text``'s events with ``loader_class``'s parser (only its parser is used).
+def _read(
+    text: str, display: str, loader_class: type, *, every_line: bool
+) -> tuple[Document, bool]:
+    """Build ``text``'s events with ``loader_class``'s parser (only its parser is used);
+    the document, and whether its lines are complete (when not, and a message needed
+    a line left out, the text is read again with every line).
 
     The events are pulled straight from the parser (``yaml.parse`` wraps each one in
     a Python generator step, a third of the C parser's cost on a large case).
     """
     loader = loader_class(text)
     try:
-        return EventBuilder(display, every_line).build(iter(loader.get_event, None))
+        builder = EventBuilder(display, every_line)
+        document = builder.build(iter(loader.get_event, None))
     finally:
         loader.dispose()
+    if builder.wants_every_line:
+        return _read(text, display, loader_class, every_line=True)
+    return document, every_line
 
 
 def _syntax_message(exc: yaml.MarkedYAMLError) -> tuple[int, str]:
