@@ -42,6 +42,9 @@ _DECIMAL = re.compile(r"[-+]?[0-9]+\.[0-9]*")
 _START_EVENTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _END_EVENTS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 _IGNORED_EVENTS = (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)
+#: The longest path whose line a reading without ``every_line`` keeps: a section's key
+#: and its entries (``("evidence", 3)``), all a valid case reads
+KEPT_DEPTH = 2
 
 
 def _show_tag(tag: str) -> str:
@@ -58,8 +61,7 @@ class EventBuilder:
 
     def __init__(self, display: str, every_line: bool = True):
         self.display = display
-        #: False: record the lines of the top two levels only (the sections, their
-        #: entries and the top level's own keys), which is all a valid case reads
+        #: False: record the lines of paths up to :data:`KEPT_DEPTH` long only
         self.every_line = every_line
         #: a message needed a line the reading did not keep (a repeated key's first line):
         #: the document must be read again with every line
@@ -117,7 +119,7 @@ class EventBuilder:
                             and resolved.get(text) in _KEY_TAGS
                             and text not in container
                         ):
-                            if every_line or len(frame[1]) < 2:  # the path's length < 3
+                            if every_line or len(frame[1]) < KEPT_DEPTH:
                                 lines[(*frame[1], text)] = event.start_mark.line + 1
                             frame[2] = (text, True)
                         else:
@@ -135,7 +137,7 @@ class EventBuilder:
                 if len(frame[1]) != 1:  # a list item below the top-level lists
                     path = (*frame[1], len(container))
                     line = event.start_mark.line + 1
-                    if every_line or len(path) < 3:
+                    if every_line or len(path) <= KEPT_DEPTH:
                         lines[path] = line
                     self.count += 1
                     value = quick(event)
@@ -250,12 +252,12 @@ class EventBuilder:
             return 0
         key = event.value
         if key in container:
-            first = self.lines.get((*path, key))
-            if first is None and not self.every_line:
+            first = self.lines.get((*path, key), 0)
+            if not (first or self.every_line):  # its first line was not kept
                 self.wants_every_line = True
             self.problem(
                 line,
-                f"key {key!r} appears twice in {where(path)} (first on line {first or 0}); "
+                f"key {key!r} appears twice in {where(path)} (first on line {first}); "
                 "YAML would keep only the last one, so remove or rename one of them",
             )
             return 0

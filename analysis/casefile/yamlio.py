@@ -24,6 +24,7 @@ without reporting the same place twice. Every problem is a located
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -105,26 +106,25 @@ def parse_yaml(text: str | bytes, display: str, every_line: bool = False) -> Doc
 
 
 def _build(text: str, display: str, loader_class: type, every_line: bool) -> Document:
-    """Build ``text``'s events with ``loader_class``'s parser, recording the lines of the
-    top two levels and reading every line again when first needed (:class:`Lines`), or
-    at once when ``every_line`` or when a message needs a line the reading left out (a
-    repeated key's first line)."""
-    document, complete = _read(text, display, loader_class, every_line=every_line)
-    if complete:
+    """Build ``text``'s events with ``loader_class``'s parser, recording the lines of
+    paths up to :data:`~analysis.casefile.yamlbuild.KEPT_DEPTH` long and reading every
+    line again when first needed (:class:`Lines`), or at once when ``every_line`` or when
+    a message needs a line the reading left out (a repeated key's first line)."""
+    document, incomplete = _read(text, display, loader_class, every_line)
+    if every_line:
         return document
+    if incomplete:
+        return _read(text, display, loader_class, True)[0]
 
-    def all_lines() -> dict[Path_, int]:
-        return dict(_read(text, display, loader_class, every_line=True)[0].lines)
+    def all_lines() -> Mapping[Path_, int]:
+        return _read(text, display, loader_class, True)[0].lines
 
     return replace(document, lines=Lines(document.lines, all_lines))
 
 
-def _read(
-    text: str, display: str, loader_class: type, *, every_line: bool
-) -> tuple[Document, bool]:
+def _read(text: str, display: str, loader_class: type, every_line: bool) -> tuple[Document, bool]:
     """Build ``text``'s events with ``loader_class``'s parser (only its parser is used);
-    the document, and whether its lines are complete (when not, and a message needed
-    a line left out, the text is read again with every line).
+    the document, and whether a message needed a line the reading left out.
 
     The events are pulled straight from the parser (``yaml.parse`` wraps each one in
     a Python generator step, a third of the C parser's cost on a large case).
@@ -132,12 +132,9 @@ def _read(
     loader = loader_class(text)
     try:
         builder = EventBuilder(display, every_line)
-        document = builder.build(iter(loader.get_event, None))
+        return builder.build(iter(loader.get_event, None)), builder.wants_every_line
     finally:
         loader.dispose()
-    if builder.wants_every_line:
-        return _read(text, display, loader_class, every_line=True)
-    return document, every_line
 
 
 def _syntax_message(exc: yaml.MarkedYAMLError) -> tuple[int, str]:

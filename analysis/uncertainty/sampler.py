@@ -113,9 +113,11 @@ def clear_cache() -> None:
         _CACHE.clear()
 
 
-def compiled_model_for(case: Case) -> CompiledModel:
-    """The compiled model ``case`` runs on: the one of its size, compiled on first use."""
-    return compiled_for_size(bucket(describe(case)[0].n_parameters), case)
+def compiled_model_for(case: Case, structure: Structure | None = None) -> CompiledModel:
+    """The compiled model ``case`` runs on: the one of its size, compiled on first use
+    (``structure``: ``case``'s, if the caller has it)."""
+    structure = structure or describe(case)[0]
+    return compiled_for_size(bucket(structure.n_parameters), case)
 
 
 def compiled_for_size(size: int, case: Case) -> CompiledModel:
@@ -231,7 +233,7 @@ def run_uncertainty(
     check_draws(draws)
 
     report(0.0, "Loading the compiled model (compiling it if this size is new)")
-    compiled_for_size(bucket(structure.n_parameters), case)
+    compiled_model_for(case, structure)
     report(0.5, f"Sampling {chains} chains x {draws} draws")
     posterior, checked = _checked_draws(
         case, draws=draws, chains=chains, tune=tune, seed=seed, described=(structure, data)
@@ -281,7 +283,7 @@ def _checked_draws(
     ``described``: :func:`describe` of ``case``, if the caller has it."""
     structure, data = described or describe(case)
     tune = default_tune(structure.n_parameters) if tune is None else tune
-    model = compiled_for_size(bucket(structure.n_parameters), case)
+    model = compiled_model_for(case, structure)
     size = model.key[1]
     inputs = model_inputs(structure, data, size)
     settings = dict(draws=draws, chains=chains, tune=tune, seed=seed)
