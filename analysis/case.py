@@ -8,7 +8,6 @@ single number the closed-form engine uses for each (:attr:`Prob.value`).
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import KW_ONLY, dataclass, field, replace
 from functools import cached_property
@@ -158,17 +157,11 @@ class Assumption:
 def canonical_json(data: object) -> bytes:
     """``data`` (plain JSON types) as compact UTF-8 JSON with sorted keys: the same bytes
     for the same content, a NumPy number written as the number it holds, as ``json``
-    writes a NumPy float. orjson writes a 5,000-item case in 4 ms where ``json.dumps``
-    took 45 ms (``benchmarks/cli.py``); content orjson refuses (an integer past 64
-    bits) is written by ``json`` instead, every time."""
-    try:
-        import orjson
+    writes a NumPy float (:func:`analysis.jsontext.json_bytes`; orjson writes a
+    5,000-item case in 4 ms where ``json.dumps`` took 45 ms)."""
+    from analysis.jsontext import json_bytes
 
-        options = orjson.OPT_SORT_KEYS | orjson.OPT_SERIALIZE_NUMPY
-        return orjson.dumps(data, option=options, default=str)
-    except (ImportError, TypeError):
-        text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
-        return text.encode("utf-8")
+    return json_bytes(data, sort_keys=True, default=str)
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,9 @@ def test_non_ascii_text_is_written_as_is():
 
 
 def test_what_orjson_refuses_is_written_by_the_standard_library():
-    data = {"big": 2**70, "row": np.arange(2.0)}
+    data = {"big": 2**70, "row": np.arange(2.0), "count": np.int64(3)}
     assert json.loads(dumps({"big": 2**70})) == {"big": 2**70}
-    assert json.loads(dumps(data | {"big": 1})) == {"big": 1, "row": [0.0, 1.0]}
+    assert json.loads(dumps(data | {"big": 1})) == {"big": 1, "row": [0.0, 1.0], "count": 3}
+    # both at once: the standard library writes the NumPy values as orjson would
+    assert json.loads(dumps(data)) == {"big": 2**70, "row": [0.0, 1.0], "count": 3}
+    assert dumps(data).startswith('{\n  "big": ')  # indented alike

@@ -6,18 +6,13 @@ are always present; a few more (labels, provenance, Heuer ratings) help consumer
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import numpy as np
 
-try:
-    import orjson
-except ImportError:  # a virtual environment made before the lock added it: the slow way
-    orjson = None
-
 from analysis import __version__
 from analysis.engine.analyzer import Analysis
+from analysis.jsontext import json_bytes
 
 
 def _dist(ids: tuple[str, ...], values: np.ndarray | list[float]) -> dict[str, float]:
@@ -144,19 +139,11 @@ def to_json(analysis: Analysis) -> dict[str, Any]:
 
 
 def dumps(data: dict[str, Any]) -> str:
-    """``data`` as JSON text indented by two spaces, non-ASCII characters as written.
-
-    orjson writes a 5,000-item analysis (11 MB) in 0.05 s where ``json.dumps(indent=2)``
-    takes 1.1 s (``benchmarks/cli.py``). Every number the engine reports is finite (its
-    probabilities are floored at 1e-300), so no NaN or infinity needs JSON's workaround.
-    """
-    if orjson is not None:
-        try:
-            options = orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY
-            return orjson.dumps(data, option=options).decode()
-        except TypeError:  # orjson.JSONEncodeError: e.g. an integer past 64 bits
-            pass
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    """``data`` as JSON text indented by two spaces, non-ASCII characters as written
+    (:func:`analysis.jsontext.json_bytes`). Every number the engine reports is finite
+    (its probabilities are floored at 1e-300), so no NaN or infinity needs JSON's
+    workaround."""
+    return json_bytes(data, indent=True).decode("utf-8")
 
 
 def _events(analysis: Analysis) -> list[dict[str, Any]]:
