@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -25,6 +26,13 @@ def _option(command: list[str], name: str) -> str | None:
     return command[command.index(name) + 1] if name in command else None
 
 
+def free_port() -> int:
+    """A loopback port no one listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @pytest.fixture
 def bare_env(tmp_path, monkeypatch):
     """No Streamlit settings from this machine: an empty HOME and a folder without config."""
@@ -44,8 +52,9 @@ def test_no_port_is_passed_unless_asked(bare_env):
 
 
 def test_a_given_port_and_host_are_passed(bare_env):
-    command = streamlit_command(ROOT, None, "127.0.0.1", 8765)
-    assert _option(command, "--server.port") == "8765"
+    port = free_port()  # a fixed number may be taken by a dashboard already running
+    command = streamlit_command(ROOT, None, "127.0.0.1", port)
+    assert _option(command, "--server.port") == str(port)
     assert _option(command, "--server.address") == "127.0.0.1"
 
 
@@ -86,8 +95,6 @@ def test_bad_host_or_port_exits_2_with_one_line(args, expected):
 
 
 def test_a_port_in_use_is_refused(bare_env):
-    import socket
-
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
