@@ -227,6 +227,26 @@ def test_external_entity_and_dtd_are_refused(tmp_path):
     _refused(tmp_path, "dtd.achz", _achz('<!DOCTYPE P SYSTEM "http://x/p.dtd"><P/>'), "refused")
 
 
+def test_xml_nested_past_the_depth_limit_is_refused_without_recursion(tmp_path):
+    """990 levels once ended in a RecursionError (a traceback, exit 1)."""
+    from analysis.interchange.achz import MAX_XML_DEPTH
+
+    deep = "<P>" + "<Z>" * 990 + "</Z>" * 990 + "</P>"
+    _refused(tmp_path, "deep.achz", _achz(deep), f"more than {MAX_XML_DEPTH} deep")
+
+
+def test_an_unknown_element_is_warned_of_once_however_often_it_appears(tmp_path):
+    evidence = "<EVIDENCE><NAME>one</NAME><VALUES>C, I</VALUES><ODD/></EVIDENCE>"
+    path = tmp_path / "odd.achz"
+    path.write_bytes(_achz(MATRIX.format(evidence * 300)))
+    result = _import(tmp_path, path)
+    assert result.exit_code == 0, result.output
+    warned = [line for line in result.output.splitlines() if "ODD" in line]
+    assert warned == [
+        f"{path}:1: warning: element ODD is not known (300 times, the first here); ignored"
+    ]
+
+
 def test_malformed_xml_is_located(tmp_path):
     lines = _refused(tmp_path, "bad.achz", _achz("<P>\n<MATRIX>\n</P>"), "not well-formed XML")
     assert lines[0].split(":")[1:3] == ["3", "3"]

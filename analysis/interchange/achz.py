@@ -36,6 +36,9 @@ _KNOWN = {
     "EVIDENCE", "NAME", "NOTES", "LINK", "TYPE", "DATE", "CODE", "FLAG", "CREDIBILITY",
     "VALUES", "RELEVANCE", "DESCRIPTION",
 }  # fmt: skip
+#: How deep elements may nest: a PARC ACH matrix nests four deep (the document, MATRIX,
+#: EVIDENCE, NAME); far deeper is no matrix, and would exhaust Python's stack.
+MAX_XML_DEPTH = 32
 
 
 @dataclass
@@ -65,7 +68,11 @@ class _Builder:
     def start(self, tag: str, _attrib: dict) -> None:
         self.count += 1
         if self.count > 50 * MAX_ROWS:
-            raise ValueError(f"more than {50 * MAX_ROWS} elements")
+            raise ValueError(f"holds more than {50 * MAX_ROWS} elements")
+        if len(self.stack) >= MAX_XML_DEPTH:
+            raise ValueError(
+                f"nests elements more than {MAX_XML_DEPTH} deep (a PARC ACH matrix nests four)"
+            )
         node = Node(tag.upper(), self.line())
         if self.stack:
             self.stack[-1].children.append(node)
@@ -107,7 +114,7 @@ def parse_xml(text: str, display: str) -> Node:
         line, column = error.position
         raise fail(display, f"is not well-formed XML ({error.msg})", line, column + 1) from None
     except ValueError as error:
-        raise fail(display, f"is too large a document ({error}); refused") from None
+        raise fail(display, f"{error}; refused", parser.parser.CurrentLineNumber) from None
     if root is None:
         raise fail(display, "holds no XML element")
     return root
@@ -129,9 +136,13 @@ def read_achz(data: bytes, display: str) -> Imported:
     """The case held by ``.achz`` bytes: its documents, warnings and header comment."""
     root = parse_xml(decode_text(gunzip(data, display), display), display)
     located = Located(display)
+    unknown: dict[str, list[int]] = {}  # tag -> the lines it is on
     for node in _walk(root):
         if node.tag not in _KNOWN and node is not root:
-            located.warn(node.line, f"element {node.tag} is not known; ignored")
+            unknown.setdefault(node.tag, []).append(node.line)
+    for tag, lines in unknown.items():  # one warning a tag, however often it appears
+        times = f" ({len(lines)} times, the first here)" if len(lines) > 1 else ""
+        located.warn(lines[0], f"element {tag} is not known{times}; ignored")
     matrix = root.child("MATRIX")
     if matrix is None:
         raise fail(display, "has no MATRIX element; it is not a PARC ACH matrix", root.line)
@@ -164,10 +175,13 @@ def read_achz(data: bytes, display: str) -> Imported:
     return Imported(case_doc, evidence_doc, located.warnings, header)
 
 
-def _walk(node: Node):
-    yield node
-    for child in node.children:
-        yield from _walk(child)
+def _walk(root: Node):
+    """Every element under ``root``, itself first, depth first (without recursion)."""
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        yield node
+        pending.extend(reversed(node.children))
 
 
 def _item(located, node, index, hypotheses, item_ids, sources) -> dict | None:
