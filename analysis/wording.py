@@ -18,6 +18,18 @@ def tie_sentence(labels: list[str], percent: str, word: str) -> str:
     return f"No hypothesis leads: {joined(labels)} are tied at {percent} each ({word})."
 
 
+def who_leads(labels: list[str]) -> str:
+    """``A leads``, or for a tie ``A, B and C are tied``."""
+    return f"{labels[0]} leads" if len(labels) == 1 else f"{joined(labels)} are tied"
+
+
+def leaders_cell(labels: list[str], percent: str) -> str:
+    """A table's leader: ``A (57%)``, or for a tie ``tied: A, B and C (32% each)``."""
+    if len(labels) == 1:
+        return f"{labels[0]} ({percent})"
+    return f"tied: {joined(labels)} ({percent} each)"
+
+
 #: First words after which a sentence's capital is only grammar (lower-cased inside a
 #: clause); any other capital (a name: "North Korea", "Hamas") is kept.
 _COMMON_OPENINGS = frozenset(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -12,6 +13,7 @@ from test_loader import EVI, HYP, edit, problems, write
 from typer.testing import CliRunner
 
 from analysis import analyze
+from analysis.case import Assumption
 from analysis.cli import app
 from analysis.report.brief.pdf import render_brief
 from analysis.testing.synthetic import synthetic_case
@@ -97,6 +99,40 @@ def test_evidence_impossible_under_every_hypothesis_is_flagged():
     assert any("impossible under every hypothesis" in w for w in result.warnings)
     merely_unlikely = make_case([[0.0, 1.0], [1.0, 0.5]])
     assert not any("impossible" in w for w in analyze(merely_unlikely).warnings)
+
+
+def test_a_tie_made_or_broken_changes_the_lead_and_a_tie_kept_does_not():
+    from analysis.engine.bayes import lead_changes, leaders
+
+    clear, tie = np.array([0.6, 0.3, 0.1]), np.array([0.45, 0.45, 0.1])
+    rows = np.array([[0.6, 0.3, 0.1], [0.45, 0.45, 0.1], [0.2, 0.7, 0.1], [0.4, 0.4, 0.2]])
+    assert lead_changes(rows, clear).tolist() == [False, True, True, True]
+    assert lead_changes(rows, tie).tolist() == [True, False, True, False]
+    assert leaders(tie) == (0, 1) and leaders(np.array([0.2, 0.4, 0.4])) == (1, 2)
+
+
+def test_items_that_only_together_make_a_tie_are_linchpins_alike():
+    """Two opposite items of equal weight: leaving either out puts the other's hypothesis
+    in the lead. The lead once went to the first of the tie, so only one was a linchpin
+    and the Heuer note said Bayes favoured it."""
+    result = analyze(make_case([[0.9, 0.1], [0.1, 0.9]]))
+    assert result.tied == (0, 1)
+    assert result.linchpin.tolist() == [True, True]
+    assert result.disagreement is None
+
+
+def test_an_assumption_whose_failure_makes_a_tie_names_the_tie():
+    from analysis.engine.analyzer import analyze as analyse_case
+    from analysis.report.brief.content import outcome
+
+    case = make_case([[0.9, 0.1], [0.5, 0.5]])
+    case = replace(case, assumptions=(Assumption("rests", "It holds.", (case.evidence[0].id,)),))
+    result = analyse_case(case)
+    failing = result.assumptions[0]
+    assert failing.linchpin and failing.leaders_if_fails == (0, 1)
+    assert outcome(result, failing.posterior_if_fails) == (
+        "Hypothesis 0 and Hypothesis 1 would be tied at 50% each, roughly even chance"
+    )
 
 
 def test_source_quality_rule_is_not_applied_without_supporting_evidence():

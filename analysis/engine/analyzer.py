@@ -144,8 +144,7 @@ class Analysis:
     @property
     def tied(self) -> tuple[int, ...]:
         """Hypotheses sharing the top posterior (one index when the leader is clear)."""
-        top = float(self.posterior[self.leader])
-        return tuple(int(k) for k in self.ranking if abs(self.posterior[k] - top) <= 1e-9 * top)
+        return bayes.leaders(self.posterior)
 
     @property
     def linchpin_items(self) -> list[int]:
@@ -263,9 +262,9 @@ def analyze(
     leader, runner = int(ranking[0]), int(ranking[1])
 
     without = bayes.posterior_without(total, weighed.removal)
-    linchpin = np.argmax(without, axis=1) != leader if len(without) else np.zeros(0, bool)
-    event_results = weights.event_results(case, weighed, total, leader)
-    assumption_results = weights.assumption_results(case, weighed, total, leader)
+    linchpin = bayes.lead_changes(without, posterior)
+    event_results = weights.event_results(case, weighed, total, posterior)
+    assumption_results = weights.assumption_results(case, weighed, total, posterior)
     woe = bayes.weight_of_evidence(log_effective, leader, runner)
 
     heuer = heuer_scores(case, likelihood)

@@ -11,6 +11,28 @@ import numpy as np
 from analysis.scales import LIKELIHOOD_FLOOR
 
 DB = 10.0 / np.log(10.0)  # natural log -> decibans
+#: Probabilities within this fraction of the top one share the lead with it (a tie).
+TIE = 1e-9
+
+
+def leading(posterior: np.ndarray) -> np.ndarray:
+    """Which hypotheses share the top probability, along the last axis: ``(..., K)`` bool
+    (one True where the leader is clear, several for a tie)."""
+    top = np.max(posterior, axis=-1, keepdims=True)
+    return posterior >= top - TIE * top
+
+
+def leaders(posterior: np.ndarray) -> tuple[int, ...]:
+    """The hypotheses sharing the top probability of ``posterior`` ``(K,)``, most probable
+    first (file order among equals): one index where the leader is clear."""
+    ranking, lead = np.argsort(-posterior, kind="stable"), leading(posterior)
+    return tuple(int(k) for k in ranking if lead[k])
+
+
+def lead_changes(posteriors: np.ndarray, posterior: np.ndarray) -> np.ndarray:
+    """``(N,)`` bool: whether each row of ``posteriors`` ``(N, K)`` has other leaders than
+    ``posterior`` ``(K,)``: another hypothesis in the lead, or a tie made or broken."""
+    return (leading(posteriors) != leading(posterior)[None, :]).any(axis=-1)
 
 
 def effective_likelihood(

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from analysis.case import Case, Item
+from analysis.engine.bayes import leaders
 from analysis.scales import (
     PARC_WEIGHTS,
     RATING_CUTS,
@@ -256,9 +257,10 @@ def explain_disagreement(
     credibility of their sources. The explanation names the group that decides.
     """
     best = heuer_best(heuer)
-    leader = int(np.argmax(posterior))
-    if best == (leader,):
-        return None
+    top = leaders(posterior)
+    leader = top[0]
+    if best == (leader,) or (len(top) > 1 and set(best) & set(top)):
+        return None  # they agree, or Bayes itself ties the count's choice with another
     others = [k for k in best if k != leader]
     other = max(others, key=lambda k: posterior[k])
     woe = 10.0 * (log_effective[:, leader] - log_effective[:, other]) / np.log(10.0)

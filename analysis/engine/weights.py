@@ -70,8 +70,14 @@ class AssumptionResult:
     assumption: Assumption
     items: tuple[int, ...]  # evidence items resting on it (not retracted)
     posterior_if_fails: np.ndarray  # (K,)
-    leader_if_fails: int
+    #: the hypotheses leading if it fails, most probable first: several for a tie
+    leaders_if_fails: tuple[int, ...]
     linchpin: bool
+
+    @property
+    def leader_if_fails(self) -> int:
+        """The most probable hypothesis if it fails (the first of a tie, in file order)."""
+        return self.leaders_if_fails[0]
 
 
 def weigh(
@@ -117,12 +123,15 @@ def _counted(case: Case, event_id: str, position: np.ndarray) -> list[int]:
 
 
 def event_results(
-    case: Case, weights: Weights, total: np.ndarray, leader: int
+    case: Case, weights: Weights, total: np.ndarray, posterior: np.ndarray
 ) -> tuple[EventResult, ...]:
-    """Every event's weight and leave-it-out posterior; ``total`` is the log joint."""
+    """Every event's weight and leave-it-out posterior; ``total`` is the log joint and
+    ``posterior`` the case's (an event is a linchpin where leaving it out changes the
+    leaders: :func:`~analysis.engine.bayes.lead_changes`)."""
     if weights.table is None or weights.event_log is None:
         return ()
     without = np.exp(bayes.normalise_log(total[None, :] - weights.event_log))
+    changed = bayes.lead_changes(without, posterior)
     contribution = bayes.centred_decibans(weights.event_log)
     return tuple(
         EventResult(
@@ -132,7 +141,7 @@ def event_results(
             weights.event_log[e],
             contribution[e],
             without[e],
-            bool(np.argmax(without[e]) != leader),
+            bool(changed[e]),
         )
         for e, event in enumerate(case.events)
     )
@@ -153,22 +162,22 @@ def removed_weight(case: Case, weights: Weights, rows: set[int]) -> np.ndarray:
 
 
 def assumption_results(
-    case: Case, weights: Weights, total: np.ndarray, leader: int
+    case: Case, weights: Weights, total: np.ndarray, posterior: np.ndarray
 ) -> tuple[AssumptionResult, ...]:
-    """For each assumption, the posterior and leader when everything resting on it fails."""
+    """For each assumption, the posterior and leaders when everything resting on it fails
+    (a linchpin where they are not the case's leaders)."""
     found = []
     for index, assumption in enumerate(case.assumptions):
         rows = {i for i in case.resting_on(assumption) if not case.evidence[i].retracted}
-        posterior = np.exp(bayes.normalise_log(total - removed_weight(case, weights, rows)))
-        new_leader = int(np.argmax(posterior))
+        if_fails = np.exp(bayes.normalise_log(total - removed_weight(case, weights, rows)))
         found.append(
             AssumptionResult(
                 index,
                 assumption,
                 tuple(sorted(rows)),
-                posterior,
-                new_leader,
-                new_leader != leader,
+                if_fails,
+                bayes.leaders(if_fails),
+                bool(bayes.lead_changes(if_fails[None, :], posterior)[0]),
             )
         )
     return tuple(found)

@@ -16,6 +16,7 @@ from analysis.case import Item
 from analysis.casefile.text import terminal_safe
 from analysis.engine.analyzer import Analysis
 from analysis.scales import format_percent
+from analysis.wording import leaders_cell
 
 
 def safe(text: object) -> str:
@@ -150,7 +151,10 @@ def _assumption_table(analysis: Analysis) -> Table:
             escape(f"{a.assumption.id}: {a.assumption.statement}"),
             ", ".join(a.assumption.rests_on),
             _dist(analysis, a.posterior_if_fails),
-            case.hypotheses[a.leader_if_fails].label,
+            leaders_cell(
+                [case.hypotheses[k].label for k in a.leaders_if_fails],
+                format_percent(float(a.posterior_if_fails[a.leader_if_fails])),
+            ),
             "yes" if a.linchpin else "",
         )
     return table

@@ -8,6 +8,7 @@ import streamlit as st
 
 from analysis.report.charts import tornado_chart
 from analysis.scales import format_percent
+from analysis.wording import leaders_cell, who_leads
 from app import state
 from app.views.context import View
 from app.widgets import esc, show_chart
@@ -70,13 +71,15 @@ def _assumptions(view: View) -> None:
     for result in analysis.assumptions:
         assumption = result.assumption
         new = result.leader_if_fails
+        leaders = [case.hypotheses[k].label for k in result.leaders_if_fails]
         broken = assumption.id in view.adjustments.broken
         rows.append(
             {
                 "Assumption": assumption.id,
                 "Now": "broken" if broken else "holds",
-                "Leader if it fails": f"{case.hypotheses[new].label} "
-                f"({format_percent(float(result.posterior_if_fails[new]))})",
+                "Leader if it fails": leaders_cell(
+                    leaders, format_percent(float(result.posterior_if_fails[new]))
+                ),
                 f"{case.hypotheses[lead].label} if it fails": format_percent(
                     float(result.posterior_if_fails[lead])
                 ),
@@ -96,9 +99,10 @@ def _assumptions(view: View) -> None:
         },
     )
     for result in analysis.linchpin_assumptions:
-        new = case.hypotheses[result.leader_if_fails].label
+        leaders = [case.hypotheses[k].label for k in result.leaders_if_fails]
         st.markdown(
-            f"**{esc(result.assumption.id)}** is a linchpin: if it fails, {esc(new)} leads.",
+            f"**{esc(result.assumption.id)}** is a linchpin: if it fails, "
+            f"{esc(who_leads(leaders))}.",
             unsafe_allow_html=True,
         )
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from analysis.engine import bayes
 from analysis.engine.analyzer import Analysis
 from analysis.engine.robust import RobustJudgment, robust_judgment
 from analysis.report.brief.model import (
@@ -260,10 +261,14 @@ def key_judgments(analysis: Analysis) -> list[Block]:
 def outcome(analysis: Analysis, posterior: np.ndarray) -> str:
     """What the judgment would become: ``Old stock would take the lead, unlikely (41%)``."""
     case = analysis.case
-    new = int(np.argmax(posterior))
+    tied = bayes.leaders(posterior)
+    new = tied[0]
     p = float(posterior[new])
     word = estimative_word(p, analysis.yardstick)
     label = case.hypotheses[new].label
+    if len(tied) > 1:
+        labels = joined([case.hypotheses[k].label for k in tied])
+        return f"{labels} would be tied at {reader_percent(p)} each, {word}"
     if new != analysis.leader:
         return f"{label} would take the lead, {word} ({reader_percent(p)})"
     if word == estimative_word(float(analysis.posterior[new]), analysis.yardstick):
@@ -272,13 +277,12 @@ def outcome(analysis: Analysis, posterior: np.ndarray) -> str:
 
 
 def changes(analysis: Analysis, posterior: np.ndarray) -> bool:
-    """Whether an outcome moves the leader or the leader's words."""
-    new = int(np.argmax(posterior))
+    """Whether an outcome moves the leader (or makes a tie) or the leader's words."""
     yard = analysis.yardstick
     lead = analysis.leader
-    return new != lead or estimative_word(float(posterior[lead]), yard) != estimative_word(
-        float(analysis.posterior[lead]), yard
-    )
+    return bayes.leaders(posterior) != analysis.tied or estimative_word(
+        float(posterior[lead]), yard
+    ) != estimative_word(float(analysis.posterior[lead]), yard)
 
 
 def what_would_change(analysis: Analysis) -> list[Block]:
