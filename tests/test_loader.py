@@ -409,7 +409,13 @@ def test_unknown_source(tmp_path):
             "case: demo",
             "case: demo_case",
             f"{H}:1: case is 'demo_case'; a case name may use only a-z, 0-9 and '-', "
-            "at most 64 of them",
+            "at most 64 of them, and must not begin with '-'",
+        ),
+        (
+            "case: demo",
+            "case: -demo",
+            f"{H}:1: case is '-demo'; a case name may use only a-z, 0-9 and '-', "
+            "at most 64 of them, and must not begin with '-'",
         ),
     ],
 )

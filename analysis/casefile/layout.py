@@ -12,11 +12,14 @@ from pathlib import Path
 from analysis.errors import CaseNameError
 
 #: Case names the format allows (the file stem). Always matched with ``fullmatch``;
-#: the length cap keeps both file names well under every file system's limit.
-CASE_PATTERN = re.compile(r"[a-z0-9-]{1,64}")
+#: the length cap keeps both file names well under every file system's limit, and the
+#: first character is no '-' (``-x`` would read as an option on the command line).
+CASE_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 #: What a case name may hold, in the words every message uses.
-CASE_NAME_RULE = "a case name may use only a-z, 0-9 and '-', at most 64 of them"
+CASE_NAME_RULE = (
+    "a case name may use only a-z, 0-9 and '-', at most 64 of them, and must not begin with '-'"
+)
 
 
 def is_case_name(name: object) -> bool:
