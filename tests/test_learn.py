@@ -65,7 +65,7 @@ def commit(at: AppTest, lesson_id: str, right: bool, generation: int = 0) -> App
             "edited_rows": rows, "added_rows": [], "deleted_rows": [],
         }  # fmt: skip
     if exercise_.bottom_line is not None:
-        line = exercise_.bottom_line.model_answer.split(". ")[0] + "."
+        line = exercise_.bottom_line.model_answer
         at.text_area(key=f"learn_{lesson_id}_bottom_line_{generation}").input(
             line if right else "The manager very likely did it. We have high confidence."
         )

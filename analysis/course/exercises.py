@@ -338,10 +338,9 @@ def _reporting(analysis: Analysis) -> Exercise:
         )
         + ".",
     )
-    model = (
-        f"It is {word} ({analysis.percent(k)}) that the {label.lower()} leaked the memo. "
-        f"We have {analysis.confidence.level} confidence in this judgment."
-    )
+    # one sentence, as the task asks (it once added the confidence sentence, and so
+    # failed its own grading); confidence is the question above
+    model = f"It is {word} ({analysis.percent(k)}) that the {label.lower()} leaked the memo."
     task = BottomLineTask(
         "Write the bottom line in **one sentence**: the likeliest answer and how likely.",
         (label, case.hypotheses[k].id),

@@ -147,5 +147,8 @@ def grade_bottom_line(
         Check("names the leading hypothesis", any(_words(n) in words for n in leader_names)),
         Check(f"says '{phrase}'", phrase in used),
         Check("uses no other estimative phrase", written and not used - {phrase}),
-        Check("leaves confidence to its own sentence", written and " confidence " not in words),
+        Check(
+            "keeps confidence out of it (that is a sentence of its own)",
+            written and " confidence " not in words,
+        ),
     )
