@@ -7,6 +7,7 @@ brief written over a ``chmod 600`` file stays 600); a new file gets what a plain
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -57,11 +58,28 @@ def write_beside(path: Path, data: bytes) -> Path:
     return Path(temp)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one step (a temporary file, then ``os.replace``)."""
+def write_atomically(path: Path, data: bytes, *, replace: bool = True) -> None:
+    """Write ``path`` with ``data`` in one step (a temporary file, then ``os.replace``).
+
+    ``replace=False`` never replaces a file: if ``path`` exists when the step is taken,
+    :class:`FileExistsError` (the step is a hard link, which fails on an existing name;
+    where the file system has no hard links, an existence check just before it).
+    """
     temp = write_beside(path, data)
     try:
-        os.replace(temp, path)
+        if replace:
+            os.replace(temp, path)
+            return
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            raise
+        except OSError:  # no hard links here (e.g. FAT, some network shares)
+            if os.path.lexists(path):
+                raise FileExistsError(errno.EEXIST, "File exists", str(path)) from None
+            os.replace(temp, path)
+            return
+        temp.unlink()
     except BaseException:
         temp.unlink(missing_ok=True)
         raise

@@ -16,7 +16,7 @@ import typer
 
 from analysis.errors import AchError, CaseError
 from analysis.nogc import paused_gc
-from analysis.uncertainty import MIN_DRAWS
+from analysis.uncertainty import MAX_DRAWS, MAX_SEED, MIN_DRAWS
 from analysis.wording import count
 
 app = typer.Typer(
@@ -32,12 +32,16 @@ UncertaintyOption = Annotated[
     bool,
     typer.Option("--uncertainty", help="Also sample the analyst's imprecision with PyMC."),
 ]
-SeedOption = Annotated[int, typer.Option("--seed", help="Random seed of the uncertainty run.")]
+SeedOption = Annotated[
+    int,
+    typer.Option("--seed", min=0, max=MAX_SEED, help="Random seed of the uncertainty run."),
+]
 DrawsOption = Annotated[
     int | None,
     typer.Option(
         "--draws",
         min=MIN_DRAWS,
+        max=MAX_DRAWS,
         help="Draws per chain of the uncertainty run (default: by size).",
     ),
 ]
@@ -52,6 +56,7 @@ PoolOption = Annotated[
     str | None,
     typer.Option("--pool", help="How --analysts pools: linear (default), log or bayes (PyMC)."),
 ]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")]
 YardstickOption = Annotated[
     str, typer.Option("--yardstick", help="Estimative language: icd203 or phia.")
 ]
@@ -77,6 +82,13 @@ def _load(case: str, root: Path):
         return load_case(case, root)
     except CaseError as error:
         _fail(error.lines())
+
+
+def _refuse_existing(output: Path, force: bool) -> None:
+    """Fail if ``output`` is a file that ``--force`` was not given to replace: nothing
+    a user wrote is replaced unasked."""
+    if output.is_file() and not force:
+        _fail([f"{output}: exists; pass --force to replace it, or give another -o"])
 
 
 def _analyze(
@@ -123,13 +135,21 @@ def list_command(root: RootOption = Path(".")) -> None:
 
 @app.command()
 def validate(case: str, root: RootOption = Path(".")) -> None:
-    """Check a case's two files; print every problem, one per line."""
+    """Check a case's two files and its analysts' judgments (judgments/CASE/*.yaml);
+    print every problem, one per line."""
+    from analysis.casefile.judgments import load_judgments
+
     loaded = _load(case, root)
+    try:
+        judged = load_judgments(loaded, root)
+    except CaseError as error:
+        _fail(error.lines())
     parts = (
         count(len(loaded.hypotheses), "hypothesis", "hypotheses"),
         count(len(loaded.evidence), "evidence item"),
         count(len(loaded.indicators), "indicator"),
         count(len(loaded.sources), "source"),
+        *([count(len(judged), "analyst's judgments", "analysts' judgments")] if judged else []),
     )
     for note in loaded.warnings:
         typer.echo(f"warning: {note}")
@@ -220,10 +240,12 @@ def brief(
     seed: SeedOption = 0,
     yardstick: YardstickOption = "icd203",
     draws: DrawsOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Write a brief of a case (PDF, Word or Markdown) for readers who never open the tool."""
     from analysis.report.brief.output import UnknownFormat, format_of, write_brief
 
+    _refuse_existing(output, force)  # before the analysis: fails at once
     if not (output.is_symlink() or output.exists()):
         try:
             format_of(output)  # before the analysis: a wrong name fails at once
@@ -232,9 +254,11 @@ def brief(
     result = _analyze(case, root, uncertainty, seed, yardstick, draws)
     panel = _panel(result.case, root, "linear", seed, draws, only_if_judged=True)
     try:
-        write_brief(result, output, panel=panel)
+        write_brief(result, output, panel=panel, replace=force)
     except UnknownFormat as error:
         _fail([f"-o {error}"])
+    except FileExistsError:  # made while the brief was being written
+        _refuse_existing(output, force=False)
     except AchError as error:  # a chart that cannot be rendered, a layout no page holds
         _fail([f"{output}: the brief was not written: {error}"])
     except OSError as error:
@@ -289,11 +313,13 @@ def export_command(
     fmt: Annotated[str, typer.Option("--format", help="csv, xlsx, json or achz.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the file.")],
     root: RootOption = Path("."),
+    force: ForceOption = False,
 ) -> None:
     """Write a case as CSV, XLSX, JSON or PARC ACH .achz (for other ACH tools)."""
     from analysis import interchange
     from analysis.atomic import write_atomically
 
+    _refuse_existing(output, force)
     try:
         kind = interchange.format_of(output, fmt, interchange.EXPORT_FORMATS)
     except CaseError as error:
@@ -302,7 +328,9 @@ def export_command(
     if output.is_symlink() or (output.exists() and not output.is_file()):
         _fail([f"{output}: exists and is not a regular file; give a file path"])
     try:
-        write_atomically(output, data)
+        write_atomically(output, data, replace=force)
+    except FileExistsError:  # made while the case was being exported
+        _refuse_existing(output, force=False)
     except OSError as error:
         _fail([f"{output}: cannot write ({error.strerror}); give a file path in a writable folder"])
     typer.echo(f"wrote {output}")

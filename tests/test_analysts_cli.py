@@ -116,6 +116,19 @@ def test_bad_judgment_file_is_located_exit_2(root):
     assert "Traceback" not in result.output
 
 
+def test_validate_checks_the_judgment_files_too(root):
+    """``ach validate`` once said ok while a judgment file was broken."""
+    result = runner.invoke(app, ["validate", "toy", "--root", str(root)])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith(", 2 analysts' judgments)")
+    broken = "case: toy\nanalyst: lee\npriors: {z: 1}\n"
+    (root / "judgments" / "toy" / "lee.yaml").write_text(broken)
+    result = runner.invoke(app, ["validate", "toy", "--root", str(root)])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert lines and all(line.startswith("judgments/toy/lee.yaml:3: ") for line in lines), lines
+
+
 def test_unknown_pool_exit_2(root):
     result = run("toy", "--root", str(root), "--analysts", "--pool", "median")
     assert result.exit_code == 2

@@ -232,7 +232,7 @@ def test_where_analysts_disagree_in_every_format_literally(fmt):
 def test_cli_brief_has_the_section_only_when_judged(tmp_path):
     write_case(tmp_path, TOY_HYPOTHESES, EVIDENCE)
     out = tmp_path / "brief.md"
-    args = ["brief", "toy", "--root", str(tmp_path), "-o", str(out)]
+    args = ["brief", "toy", "--root", str(tmp_path), "-o", str(out), "--force"]  # re-written
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert "Where analysts disagree" not in out.read_text()

@@ -124,3 +124,33 @@ def test_an_unsearchable_folder_is_one_line_not_a_traceback(unsearchable):
         "evidence/demo.yaml: cannot be read (Permission denied); check the permissions of "
         "evidence/ and the file"
     ]
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["--uncertainty", "--seed", "-1"], "--seed"),
+        (["--uncertainty", "--seed", "99999999999999999999"], "--seed"),
+        (["--analysts", "--pool", "bayes", "--seed", "-1"], "--seed"),
+        (["--uncertainty", "--draws", "100000000"], "--draws"),
+    ],
+)
+def test_seeds_and_draws_out_of_range_are_refused_before_sampling(args, option, repo_root):
+    """Before these bounds a negative or 65-bit seed ended in nutpie's OverflowError and a
+    hundred million draws aborted the process asking for 51 GB."""
+    result = runner.invoke(app, ["analyze", "nk-hamas", "--root", str(repo_root), *args])
+    assert result.exit_code == 2, result.output
+    assert f"Invalid value for '{option}'" in result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_the_sampler_refuses_a_seed_or_draws_out_of_range_itself():
+    from analysis.uncertainty import MAX_DRAWS, MAX_SEED
+    from analysis.uncertainty.sampler import check_draws, check_seed
+
+    check_seed(MAX_SEED), check_draws(MAX_DRAWS)  # the bounds themselves are taken
+    with pytest.raises(ValueError, match="from 0 to"):
+        check_seed(-1)
+    with pytest.raises(ValueError, match=f"at most {MAX_DRAWS}"):
+        check_draws(MAX_DRAWS + 1)

@@ -50,11 +50,46 @@ def test_the_brief_written_over_a_private_file_stays_private(tmp_path, repo_root
     target = tmp_path / "priv.pdf"
     target.write_bytes(b"")
     target.chmod(0o600)
-    result = CliRunner().invoke(
-        app, ["brief", "office-leak", "--root", str(repo_root), "-o", str(target)]
-    )
+    args = ["brief", "office-leak", "--root", str(repo_root), "-o", str(target)]
+    result = CliRunner().invoke(app, [*args, "--force"])
     assert result.exit_code == 0, result.output
     assert target.read_bytes().startswith(b"%PDF") and _mode(target) == 0o600
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["brief", "office-leak", "-o", "OUT.md"],
+        ["brief", "office-leak", "-o", "OUT.pdf"],
+        ["export", "office-leak", "--format", "csv", "-o", "OUT.csv"],
+    ],
+)
+def test_an_existing_file_is_replaced_only_with_force(tmp_path, repo_root, args):
+    """``ach brief`` and ``ach export`` once replaced a user's notes.md unasked."""
+    from typer.testing import CliRunner
+
+    from analysis.cli import app
+
+    target = tmp_path / args[-1]
+    target.write_text("the analyst's own notes\n")
+    args = [*args[:-1], str(target), "--root", str(repo_root)]
+    refused = CliRunner().invoke(app, args)
+    assert refused.exit_code == 2, refused.output
+    assert refused.output == f"{target}: exists; pass --force to replace it, or give another -o\n"
+    assert target.read_text() == "the analyst's own notes\n"
+    replaced = CliRunner().invoke(app, [*args, "--force"])
+    assert replaced.exit_code == 0, replaced.output
+    assert target.read_text(errors="replace") != "the analyst's own notes\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]  # no temporary left
+
+
+def test_a_write_that_must_not_replace_refuses_a_file_made_meanwhile(tmp_path):
+    target = tmp_path / "brief.md"
+    write_atomically(target, b"first", replace=False)
+    with pytest.raises(FileExistsError):
+        write_atomically(target, b"second", replace=False)
+    assert target.read_bytes() == b"first"
+    assert [p.name for p in tmp_path.iterdir()] == ["brief.md"]
 
 
 # -- concurrent saves under one name ---------------------------------------------------------

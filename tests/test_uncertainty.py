@@ -557,8 +557,11 @@ def test_warnings_say_what_is_wrong_and_what_to_do():
 
     assert convergence_warnings(1.005, 1500.0, 1000) == []
     r_hat_note, ess_note = convergence_warnings(1.03, 120.0, 1000)
-    assert "R-hat 1.030 > 1.01" in r_hat_note and "--draws 2000" in r_hat_note
+    assert "R-hat 1.030 > 1.01" in r_hat_note and "try 2000: --draws" in r_hat_note
     assert "120 < 400" in ess_note and "more draws" in ess_note
+    assert "'Draws per chain' on the Uncertainty page" in ess_note
+    (pool_note,) = convergence_warnings(1.005, 120.0, 1000, run="pool")
+    assert pool_note.startswith("The Bayes pool has too few") and "--pool bayes" in pool_note
 
     rng = np.random.default_rng(12)
     stuck = np.stack([rng.dirichlet([8, 2], size=200), rng.dirichlet([2, 8], size=200)])

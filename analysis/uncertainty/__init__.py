@@ -12,6 +12,12 @@ ESS_LIMIT = 400.0
 #: The fewest draws per chain a run takes: split in halves, fewer than 6 leave R-hat and
 #: ESS nothing to compute, and below 100 they say little.
 MIN_DRAWS = 100
+#: The most draws per chain a run takes: 13 times the seed case's default, about 2 s
+#: there; beyond it the draws of a large case outgrow memory (a hundred million draws
+#: asked the sampler for 51 GB).
+MAX_DRAWS = 20_000
+#: The largest seed: every sampler and generator the runs use takes it as it is.
+MAX_SEED = 2**31 - 1
 
 # ArviZ 0.23 (imported by PyMC) prints a once-a-day notice of its coming refactor on
 # import: meant for developers using ArviZ, not for an analyst starting the dashboard

@@ -26,7 +26,7 @@ import numpy as np
 
 from analysis.case import Case
 from analysis.engine.analyzer import UncertaintySummary, analyze
-from analysis.uncertainty import ESS_LIMIT, MIN_DRAWS, R_HAT_LIMIT, native
+from analysis.uncertainty import ESS_LIMIT, MAX_DRAWS, MAX_SEED, MIN_DRAWS, R_HAT_LIMIT, native
 from analysis.uncertainty.diagnostics import convergence
 from analysis.uncertainty.model import (
     LOGIT_VAR,
@@ -225,6 +225,7 @@ def run_uncertainty(
     """
     report = progress or (lambda fraction, message: None)
     start = time.perf_counter()
+    check_seed(seed)
     structure, data = describe(case)
     draws = draws or default_draws(structure.n_parameters)
     if structure.n_parameters == 0:
@@ -246,14 +247,25 @@ def run_uncertainty(
 
 
 def check_draws(draws: int) -> None:
-    """Refuse fewer than :data:`~analysis.uncertainty.MIN_DRAWS` draws per chain, saying
-    what to do (the dashboard shows the message; the CLI's ``--draws`` has the same
-    minimum)."""
+    """Refuse fewer than :data:`~analysis.uncertainty.MIN_DRAWS` or more than
+    :data:`~analysis.uncertainty.MAX_DRAWS` draws per chain, saying what to do (the
+    dashboard shows the message; the CLI's ``--draws`` has the same bounds)."""
     if draws < MIN_DRAWS:
         raise ValueError(
             f"{draws} draws per chain are too few to check the run (R-hat and ESS): "
             f"use at least {MIN_DRAWS}, or 0 for the automatic number"
         )
+    if draws > MAX_DRAWS:
+        raise ValueError(
+            f"{draws} draws per chain are more than a run takes: use at most {MAX_DRAWS}, "
+            "or 0 for the automatic number"
+        )
+
+
+def check_seed(seed: int) -> None:
+    """Refuse a seed outside 0 to :data:`~analysis.uncertainty.MAX_SEED`."""
+    if not 0 <= seed <= MAX_SEED:
+        raise ValueError(f"the seed is {seed}; give a whole number from 0 to {MAX_SEED}")
 
 
 def posterior_draws(
@@ -307,9 +319,11 @@ def summarise(
     draws: int,
     chains: int,
     checked: list[tuple[np.ndarray, np.ndarray]] | None = None,
+    run: str = "uncertainty",
 ) -> UncertaintySummary:
     """Mean and 90% interval of ``p_h``; worst R-hat and bulk ESS over all variables
-    (``checked``: every variable's ``(r_hats, esses)``, if already computed)."""
+    (``checked``: every variable's ``(r_hats, esses)``, if already computed; ``run``:
+    see :func:`convergence_warnings`)."""
     p = posterior[POSTERIOR_VAR]
     flat = p.reshape(-1, p.shape[-1])
     r_hat, ess = _worst(checked) if checked else worst_convergence(posterior)
@@ -323,22 +337,36 @@ def summarise(
         draws=draws,
         chains=chains,
         sampler=SAMPLER,
-        warnings=tuple(convergence_warnings(r_hat, ess, draws)),
+        warnings=tuple(convergence_warnings(r_hat, ess, draws, run)),
     )
 
 
-def convergence_warnings(r_hat: float, ess: float, draws: int) -> list[str]:
-    """Plain-language warnings, with what to do, when the sampler has not done its job."""
-    more = f"rerun with more draws (--draws {2 * draws}; this run used {draws} per chain)"
+#: Each run as its warnings name it, and where its draws per chain are set.
+_DRAWS_SETTING = {
+    "uncertainty": (
+        "The uncertainty run",
+        "--draws on the command line, 'Draws per chain' on the Uncertainty page",
+    ),
+    "pool": ("The Bayes pool", "--draws with --pool bayes on the command line"),
+}
+
+
+def convergence_warnings(
+    r_hat: float, ess: float, draws: int, run: str = "uncertainty"
+) -> list[str]:
+    """Plain-language warnings, with what to do, when the sampler has not done its job
+    (``run``: ``uncertainty`` or ``pool``, the run named and where its draws are set)."""
+    name, setting = _DRAWS_SETTING[run]
+    more = f"rerun with more draws per chain (this run used {draws}; try {2 * draws}: {setting})"
     notes = []
     if not r_hat <= R_HAT_LIMIT:
         notes.append(
-            f"The uncertainty run has not settled (R-hat {r_hat:.3f} > {R_HAT_LIMIT}), so its "
+            f"{name} has not settled (R-hat {r_hat:.3f} > {R_HAT_LIMIT}), so its "
             f"intervals may be wrong: {more}, or narrow the widest ranges."
         )
     if not ess >= ESS_LIMIT:
         notes.append(
-            f"The uncertainty run has too few independent draws (effective sample size "
+            f"{name} has too few independent draws (effective sample size "
             f"{ess:.0f} < {ESS_LIMIT:.0f}), so its intervals are rough: {more}."
         )
     return notes

@@ -9,6 +9,7 @@ from analysis.engine import run
 from analysis.report.charts import posterior_chart
 from analysis.report.diagnostics import diagnostics_text
 from analysis.scales import format_percent
+from analysis.uncertainty import MAX_DRAWS, MAX_SEED
 from app import state
 from app.views.context import View
 from app.widgets import confidence_line, esc, show_chart
@@ -69,13 +70,13 @@ def show(view: View) -> None:
         draws = a.number_input(
             "Draws per chain (0: automatic)",
             0,
-            20000,
+            MAX_DRAWS,
             step=100,
             key="u_draws",
             help=automatic_draws_help(),
         )
         chains = b.number_input("Chains", 1, 8, key="u_chains")
-        seed = c.number_input("Seed", 0, 2**31 - 1, key="u_seed")
+        seed = c.number_input("Seed", 0, MAX_SEED, key="u_seed")
         run = st.form_submit_button("Run the uncertainty analysis", type="primary")
     settings.update(u_draws=int(draws), u_chains=int(chains), u_seed=int(seed))
     store = state.uncertainty_store()

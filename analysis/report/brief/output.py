@@ -60,12 +60,15 @@ def write_brief(
     path: str | os.PathLike,
     scenario: str | None = None,
     panel: Panel | None = None,
+    *,
+    replace: bool = True,
 ) -> Path:
-    """Write the brief to ``path`` in the format of its extension, atomically."""
+    """Write the brief to ``path`` in the format of its extension, atomically
+    (``replace=False``: :class:`FileExistsError` rather than replace a file)."""
     target = Path(path)
     if target.is_symlink() or (target.exists() and not target.is_file()):
         # os.replace would swap the link or device itself, not write through it
         raise IsADirectoryError(errno.EISDIR, "not a regular file", str(target))
     fmt = format_of(target)
-    write_atomically(target, render(analysis, fmt, scenario, panel))
+    write_atomically(target, render(analysis, fmt, scenario, panel), replace=replace)
     return target
