@@ -105,16 +105,21 @@ def _analyze(
         return run(case, yardstick)
     from rich.console import Console
 
+    from analysis.uncertainty.sampler import TooLarge
+
     # a spinner on stderr (stdout may be JSON); silent when stderr is not a terminal
-    with Console(stderr=True).status("Uncertainty run: starting") as status:
-        return run(
-            case,
-            yardstick,
-            uncertainty=True,
-            seed=seed,
-            draws=draws,
-            progress=lambda _fraction, message: status.update(f"Uncertainty run: {message}"),
-        )
+    try:
+        with Console(stderr=True).status("Uncertainty run: starting") as status:
+            return run(
+                case,
+                yardstick,
+                uncertainty=True,
+                seed=seed,
+                draws=draws,
+                progress=lambda _fraction, message: status.update(f"Uncertainty run: {message}"),
+            )
+    except TooLarge as error:
+        _fail([f"{case_name}: --uncertainty refused: {error}; leave --uncertainty out"])
 
 
 @app.command("list")

@@ -108,7 +108,7 @@ def test_a_tie_made_or_broken_changes_the_lead_and_a_tie_kept_does_not():
     rows = np.array([[0.6, 0.3, 0.1], [0.45, 0.45, 0.1], [0.2, 0.7, 0.1], [0.4, 0.4, 0.2]])
     assert lead_changes(rows, clear).tolist() == [False, True, True, True]
     assert lead_changes(rows, tie).tolist() == [True, False, True, False]
-    assert leaders(tie) == (0, 1) and leaders(np.array([0.2, 0.4, 0.4])) == (1, 2)
+    assert leaders(tie) == (0, 1) and leaders(np.array([0.2, 0.4, 0.4 + 1e-12])) == (1, 2)
 
 
 def test_items_that_only_together_make_a_tie_are_linchpins_alike():
@@ -179,3 +179,43 @@ def test_written_files_get_ordinary_permissions(tmp_path):
     assert target.read_bytes() == b"hello"
     assert target.stat().st_mode & 0o777 == 0o666 & ~mask
     assert [p.name for p in tmp_path.iterdir()] == ["x.txt"]
+
+
+def test_a_brief_of_a_large_case_shows_the_most_diagnostic_items_and_heaviest_sources():
+    """A 5,000-item case made a contribution chart no renderer would draw (the brief
+    failed) and 77 pages, 60 of them one caution per source."""
+    from analysis.report.brief.content import BRIEF_ROWS
+    from analysis.report.brief.output import render
+
+    result = analyze(synthetic_case(3, 300, seed=2, n_sources=60))
+    text = render(result, ".md").decode()
+    assert f"Only the {BRIEF_ROWS} most diagnostic of the 300 items are shown" in text
+    assert f"The {BRIEF_ROWS} sources of most weight, of 60." in text
+    matrix = text[text.index("## The ACH matrix") :]
+    matrix = matrix[: matrix.index("\n#", 1)]  # to the next heading
+    rows = [i for i, item in enumerate(result.case.evidence) if f"**{item.id}** (" in matrix]
+    assert sorted(rows) == sorted(int(i) for i in result.by_diagnosticity[:BRIEF_ROWS])
+
+    cautions = [w for w in result.warnings if "items rest on" in w or "sources carry" in w]
+    several = sum(len(load.items) >= 3 for load in result.sources)
+    assert several > 3 and len(cautions) == 1
+    assert cautions[0].startswith(f"{several} sources carry 3 or more items")
+
+
+def test_the_brief_lists_forty_linchpins_and_says_how_many_more():
+    from analysis.report.brief.content import BRIEF_ROWS
+    from analysis.report.brief.output import render
+
+    # 45 items for one hypothesis, 44 for the other: without any one of the 45, a tie
+    case = make_case([[0.6, 0.4]] * 45 + [[0.4, 0.6]] * 44)
+    result = analyze(case)
+    assert len(result.linchpin_items) == 45
+    text = render(result, ".md").decode()
+    assert f"The {BRIEF_ROWS} most diagnostic of 45 are listed" in text
+    assert text.count("Without it, Hypothesis 0 and Hypothesis 1 would be tied") == BRIEF_ROWS
+
+
+def test_up_to_three_sources_of_several_items_are_named_one_by_one():
+    shared = make_case([[0.6, 0.4]] * 6, sources=[0, 0, 0, 1, 1, 1], credibility=[0.8, 0.7])
+    cautions = [w for w in analyze(shared).warnings if "items rest on" in w]
+    assert len(cautions) == 2 and cautions[0].startswith("3 items rest on")

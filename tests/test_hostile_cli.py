@@ -154,3 +154,29 @@ def test_the_sampler_refuses_a_seed_or_draws_out_of_range_itself():
         check_seed(-1)
     with pytest.raises(ValueError, match=f"at most {MAX_DRAWS}"):
         check_draws(MAX_DRAWS + 1)
+
+
+def test_a_case_too_large_to_sample_is_refused_before_any_compile(tmp_path):
+    """1000 items x 10 (10 248 uncertain numbers) ran past 120 s and 3.4 GB."""
+    import sys
+
+    from analysis.casefile.writer import dump_yaml
+    from analysis.testing.synthetic import synthetic_case
+    from analysis.uncertainty import MAX_UNCERTAIN
+    from analysis.uncertainty.sampler import TooLarge, check_size, sizes_at_hand
+
+    case = synthetic_case(10, 200, seed=1)  # 2 000 likelihoods and 200 credibilities
+    for folder, text in zip(("hypotheses", "evidence"), dump_yaml(case), strict=True):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / f"{case.name}.yaml").write_text(text, encoding="utf-8")
+    loaded = "pymc" in sys.modules
+    result = runner.invoke(app, ["analyze", case.name, "--root", str(tmp_path), "--uncertainty"])
+    assert result.exit_code == 2, result.output
+    (line,) = result.output.strip().splitlines()
+    assert line.startswith(f"{case.name}: --uncertainty refused: the uncertainty run samples at")
+    assert line.endswith("leave --uncertainty out")
+    assert loaded or "pymc" not in sys.modules  # refused before PyMC was imported
+    check_size(MAX_UNCERTAIN)
+    with pytest.raises(TooLarge):
+        check_size(MAX_UNCERTAIN + 1)
+    assert sizes_at_hand(MAX_UNCERTAIN + 1) == () and max(sizes_at_hand(1500)) == 2048

@@ -23,10 +23,9 @@ def leading(posterior: np.ndarray) -> np.ndarray:
 
 
 def leaders(posterior: np.ndarray) -> tuple[int, ...]:
-    """The hypotheses sharing the top probability of ``posterior`` ``(K,)``, most probable
-    first (file order among equals): one index where the leader is clear."""
-    ranking, lead = np.argsort(-posterior, kind="stable"), leading(posterior)
-    return tuple(int(k) for k in ranking if lead[k])
+    """The hypotheses sharing the top probability of ``posterior`` ``(K,)``, in file order
+    (a tie names them as the case does): one index where the leader is clear."""
+    return tuple(int(k) for k in np.flatnonzero(leading(posterior)))
 
 
 def lead_changes(posteriors: np.ndarray, posterior: np.ndarray) -> np.ndarray:

@@ -70,13 +70,13 @@ class AssumptionResult:
     assumption: Assumption
     items: tuple[int, ...]  # evidence items resting on it (not retracted)
     posterior_if_fails: np.ndarray  # (K,)
-    #: the hypotheses leading if it fails, most probable first: several for a tie
+    #: the hypotheses leading if it fails, in file order: several for a tie
     leaders_if_fails: tuple[int, ...]
     linchpin: bool
 
     @property
     def leader_if_fails(self) -> int:
-        """The most probable hypothesis if it fails (the first of a tie, in file order)."""
+        """The hypothesis leading if it fails (the first of a tie, in file order)."""
         return self.leaders_if_fails[0]
 
 

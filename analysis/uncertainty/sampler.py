@@ -26,7 +26,16 @@ import numpy as np
 
 from analysis.case import Case
 from analysis.engine.analyzer import UncertaintySummary, analyze
-from analysis.uncertainty import ESS_LIMIT, MAX_DRAWS, MAX_SEED, MIN_DRAWS, R_HAT_LIMIT, native
+from analysis.errors import AchError
+from analysis.uncertainty import (
+    ESS_LIMIT,
+    MAX_DRAWS,
+    MAX_SEED,
+    MAX_UNCERTAIN,
+    MIN_DRAWS,
+    R_HAT_LIMIT,
+    native,
+)
 from analysis.uncertainty.diagnostics import convergence
 from analysis.uncertainty.model import (
     LOGIT_VAR,
@@ -133,11 +142,12 @@ def compiled_for_size(size: int, case: Case) -> CompiledModel:
 def sizes_at_hand(n_parameters: int) -> tuple[int, ...]:
     """The compiled sizes a case of ``n_parameters`` uncertain numbers keeps at hand: its
     own and the next one up, which an edit that grows the case needs (none if nothing
-    is uncertain)."""
-    if n_parameters == 0:
+    is uncertain; none past :data:`~analysis.uncertainty.MAX_UNCERTAIN`, which no run
+    samples)."""
+    if n_parameters == 0 or n_parameters > MAX_UNCERTAIN:
         return ()
     size = bucket(n_parameters)
-    return (size, 2 * size)
+    return tuple(s for s in (size, 2 * size) if s <= bucket(MAX_UNCERTAIN))
 
 
 def warm_up(case: Case) -> None:
@@ -232,6 +242,7 @@ def run_uncertainty(
         report(1.0, "No uncertain numbers: the closed form is exact")
         return _fixed_summary(case, draws, chains, time.perf_counter() - start)
     check_draws(draws)
+    check_size(structure.n_parameters)
 
     report(0.0, "Loading the compiled model (compiling it if this size is new)")
     compiled_model_for(case, structure)
@@ -259,6 +270,21 @@ def check_draws(draws: int) -> None:
         raise ValueError(
             f"{draws} draws per chain are more than a run takes: use at most {MAX_DRAWS}, "
             "or 0 for the automatic number"
+        )
+
+
+class TooLarge(AchError):
+    """A case with more uncertain numbers than a run samples."""
+
+
+def check_size(n_parameters: int) -> None:
+    """Refuse a model of more than :data:`~analysis.uncertainty.MAX_UNCERTAIN` uncertain
+    numbers before anything is compiled, saying what the results still hold."""
+    if n_parameters > MAX_UNCERTAIN:
+        raise TooLarge(
+            f"the uncertainty run samples at most {MAX_UNCERTAIN:,} uncertain numbers and "
+            f"this case has {n_parameters:,} (every likelihood and credibility other than 0 "
+            "or 1); the exact posterior, sensitivity and linchpins do not need it"
         )
 
 

@@ -258,6 +258,32 @@ def key_judgments(analysis: Analysis) -> list[Block]:
     return [Heading("Key judgments"), Bullets(tuple(items))]
 
 
+#: The most rows the brief's per-item chart and tables and its source table show: the
+#: most diagnostic items, the sources of most weight (a 5,000-item case made a chart no
+#: renderer draws, and a matrix and a source table of a hundred pages).
+BRIEF_ROWS = 40
+
+
+def brief_items(analysis: Analysis) -> list[int] | None:
+    """The items the brief shows one by one: the :data:`BRIEF_ROWS` most diagnostic, or
+    None when it shows them all."""
+    if len(analysis.case.evidence) <= BRIEF_ROWS:
+        return None
+    return [int(i) for i in analysis.by_diagnosticity[:BRIEF_ROWS]]
+
+
+def items_left_out(analysis: Analysis) -> str:
+    """The sentence saying which items the brief leaves out ('' when none)."""
+    n = len(analysis.case.evidence)
+    if n <= BRIEF_ROWS:
+        return ""
+    return (
+        f"Only the {BRIEF_ROWS} most diagnostic of the {n:,} items are shown one by one here "
+        "and in the matrix; totals and scores count every item. The dashboard's Matrix "
+        "page and ach analyze --json give them all."
+    )
+
+
 def outcome(analysis: Analysis, posterior: np.ndarray) -> str:
     """What the judgment would become: ``Old stock would take the lead, unlikely (41%)``."""
     case = analysis.case

@@ -14,11 +14,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from analysis.engine import bayes
 from analysis.engine.robust import ROBUST_PROBABILITY
 from analysis.report import charts as ch
 from analysis.report.brief.analysts import analysts_section, analysts_table
 from analysis.report.brief.assumptions import assumption_table, key_assumptions
-from analysis.report.brief.content import KEY_JUDGMENTS_SHOWN, BriefInput, said
+from analysis.report.brief.content import (
+    BRIEF_ROWS,
+    KEY_JUDGMENTS_SHOWN,
+    BriefInput,
+    brief_items,
+    items_left_out,
+    said,
+)
 from analysis.report.brief.definitions import explanations
 from analysis.report.brief.model import (
     Block,
@@ -48,7 +56,7 @@ from analysis.scales import (
     credibility_word,
     reader_percent,
 )
-from analysis.wording import count
+from analysis.wording import count, joined
 
 Section = Callable[[BriefInput], list[Block]]
 #: Items shown one by one in the waterfall; the rest are pooled into one step.
@@ -157,6 +165,7 @@ def evidence_moves(source: BriefInput) -> list[Block]:
     case = analysis.case
     lead, run = case.hypotheses[analysis.leader], case.hypotheses[analysis.runner_up]
     pooled = len(case.evidence) > WATERFALL_TOP
+    shown = brief_items(analysis)
     return [
         Heading("How each item moved the conclusion"),
         Para(
@@ -168,11 +177,12 @@ def evidence_moves(source: BriefInput) -> list[Block]:
                 "item does not discriminate."
             )
         ),
+        *([Para(line(left_out), "small")] if (left_out := items_left_out(analysis)) else []),
         Chart(
-            lambda: ch.contribution_chart(analysis),
+            lambda: ch.contribution_chart(analysis, items=shown),
             "",
             height=0.85,
-            fallback=(contribution_table(analysis),),
+            fallback=(contribution_table(analysis, items=shown),),
         ),
         Heading(
             f"{lead.label} against {run.label}"
@@ -210,7 +220,8 @@ def matrix(source: BriefInput) -> list[Block]:
     story: list[Block] = [
         Heading("The ACH matrix and Heuer's scores"),
         Para(line(rating_key()), "small"),
-        matrix_table(analysis),
+        *([Para(line(left_out), "small")] if (left_out := items_left_out(analysis)) else []),
+        matrix_table(analysis, items=brief_items(analysis)),
     ]
     if analysis.disagreement is not None:
         story += [
@@ -229,22 +240,36 @@ def linchpins(source: BriefInput) -> list[Block]:
         msg = f"No single item is a linchpin: removing any one of them leaves {label} in the lead."
         return [*story, Para(line(msg))]
     items = []
-    for i in analysis.linchpin_items:
+    linchpins = analysis.linchpin_items
+    rank = {int(i): r for r, i in enumerate(analysis.by_diagnosticity)}
+    shown = sorted(linchpins, key=rank.__getitem__)[:BRIEF_ROWS]
+    for i in sorted(shown):
         item = case.evidence[i]
         without = analysis.posterior_without[i]
-        new = analysis.leader_without(i)
+        tied = bayes.leaders(without)
         src = case.source_by_id[item.source].name if item.source else "no source named"
+        if len(tied) > 1:
+            labels = joined([case.hypotheses[k].label for k in tied])
+            said_each = said(analysis, float(without[tied[0]]))
+            then = f"Without it, {labels} would be tied: {said_each} each."
+        else:
+            then = (
+                f"Without it, {case.hypotheses[tied[0]].label} would lead: "
+                f"{said(analysis, float(without[tied[0]]))}."
+            )
         items.append(
             line(
                 bold(item.id),
                 f" ({src}; credibility {case.credibility_of(item).describe()}): {item.claim} ",
-                italic(
-                    f"Without it, {case.hypotheses[new].label} would lead: "
-                    f"{said(analysis, float(without[new]))}."
-                ),
+                italic(then),
             )
         )
     intro = "Removing any one of these items would change the leading hypothesis (Heuer step 6)."
+    if len(linchpins) > len(shown):
+        intro += (
+            f" The {len(shown)} most diagnostic of {len(linchpins):,} are listed; the "
+            "dashboard's Matrix page marks them all."
+        )
     return [*story, Para(line(intro)), Bullets(tuple(items))]
 
 
@@ -282,7 +307,12 @@ def sources(source: BriefInput) -> list[Block]:
             ),
             "small",
         ),
-        source_table(source.analysis),
+        *(
+            [Para(line(f"The {BRIEF_ROWS} sources of most weight, of {n:,}."), "small")]
+            if (n := len(source.analysis.sources)) > BRIEF_ROWS
+            else []
+        ),
+        source_table(source.analysis, shown=BRIEF_ROWS),
     ]
 
 

@@ -6,6 +6,8 @@ recomputed. Each renderer lays the same table out in its own format.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from analysis.engine.analyzer import Analysis
 from analysis.report.brief.model import Cell, Run, Table, bold, cell, italic, line
 from analysis.report.colours import RATING_TINT, hypothesis_colours
@@ -19,9 +21,10 @@ def _head(*titles: str) -> tuple[Cell, ...]:
     return tuple(cell(bold(t)) for t in titles)
 
 
-def matrix_table(analysis: Analysis) -> Table:
-    """The ACH matrix: items (most diagnostic first) by hypotheses; each cell gives Heuer's
-    rating and the analyst's likelihood, tinted by rating; Heuer's scores at the foot."""
+def matrix_table(analysis: Analysis, items: Collection[int] | None = None) -> Table:
+    """The ACH matrix: items (most diagnostic first; ``items``: only these) by hypotheses;
+    each cell gives Heuer's rating and the analyst's likelihood, tinted by rating;
+    Heuer's scores (of every item) at the foot."""
     case = analysis.case
     colours = hypothesis_colours(case)
     k = len(case.hypotheses)
@@ -31,7 +34,8 @@ def matrix_table(analysis: Analysis) -> Table:
         cell(bold("Diag. dB"), right=True),
     )
     rows = []
-    order = [int(i) for i in analysis.by_diagnosticity]
+    kept = set(range(len(case.evidence)) if items is None else items)
+    order = [int(i) for i in analysis.by_diagnosticity if int(i) in kept]
     for i in order:
         item = case.evidence[i]
         where = ", ".join(x for x in (item.source or "no source", item.date) if x)
@@ -105,9 +109,10 @@ def indicator_table(analysis: Analysis) -> Table | None:
     return Table(header, rows, (0.42, 0.09, 0.08, 0.205, 0.205))
 
 
-def source_table(analysis: Analysis) -> Table:
-    """Each source with its credibility, how many items rest on it and its share of the
-    weight separating the leader from the runner-up."""
+def source_table(analysis: Analysis, shown: int | None = None) -> Table:
+    """Each source (``shown``: only that many, of most weight) with its credibility, how
+    many items rest on it and its share of the weight separating the leader from the
+    runner-up."""
     case = analysis.case
     lead = case.hypotheses[analysis.leader].label
     run = case.hypotheses[analysis.runner_up].label
@@ -118,7 +123,7 @@ def source_table(analysis: Analysis) -> Table:
         cell(bold(f"Net dB for {lead} over {run}"), right=True),
     )
     rows = []
-    for load in sorted(analysis.sources, key=lambda x: -x.share):
+    for load in sorted(analysis.sources, key=lambda x: -x.share)[:shown]:
         source = case.source_by_id[load.source_id]
         rows.append(
             (
@@ -172,15 +177,19 @@ def posterior_table(analysis: Analysis) -> Table:
     return Table(header, tuple(rows), widths, small=False)
 
 
-def contribution_table(analysis: Analysis) -> Table:
-    """The contribution chart's numbers: each item's weight (dB) for each hypothesis."""
+def contribution_table(analysis: Analysis, items: Collection[int] | None = None) -> Table:
+    """The contribution chart's numbers: each item's weight (dB) for each hypothesis
+    (``items``: only these items' rows; the total counts every item)."""
     case = analysis.case
     header = (
         cell(bold("Item")),
         *(cell(bold(h.label), right=True) for h in case.hypotheses),
     )
     rows = [(cell("prior"), *(cell(f"{v:+.1f}", right=True) for v in analysis.prior_contribution))]
+    kept = set(range(len(case.evidence)) if items is None else items)
     for i, item in enumerate(case.evidence):
+        if i not in kept:
+            continue
         rows.append(
             (cell(item.id), *(cell(f"{v:+.1f}", right=True) for v in analysis.contribution[i]))
         )

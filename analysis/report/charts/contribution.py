@@ -8,7 +8,7 @@ on a broken assumption) keeps its row, at zero, labelled why.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
 
 import altair as alt
@@ -174,9 +174,11 @@ def contribution_chart(
     title: str | None = None,
     sort: str = "file",
     no_weight: Mapping[int, str] | None = None,
+    items: Collection[int] | None = None,
 ):
     """A heat-mapped grid: rows are the prior, each item (by id) and the total; columns are
-    hypotheses; each cell holds the centred decibans it adds to that hypothesis.
+    hypotheses; each cell holds the centred decibans it adds to that hypothesis
+    (``items``: only these items' rows, the total still counting every item).
 
     Read down a column: the prior and item cells add up to the total row, the posterior's
     centred logit in decibans (positive = pushed towards that hypothesis). ``sort`` is
@@ -189,7 +191,12 @@ def contribution_chart(
     data = contribution_data(analysis, no_weight)
     labels = _labels(case)
     names = row_names(analysis, no_weight)
+    if items is not None:
+        kept = set(items)
+        order = [i for i in order if i in kept]
     rows = ["prior", *(names[i] for i in order), "total"]
+    if items is not None:
+        data = data[data["row"].isin(rows)]
     longest_word = max((len(word) for label in labels for word in label.split()), default=1)
     cell = max(72 if len(labels) <= 5 else 56, 7 * longest_word + 8)
     width = width or cell * len(labels)
