@@ -363,6 +363,16 @@ def test_duplicate_hypothesis_ids(tmp_path):
         f"{H}:11: hypothesis 'a' has the same id as the hypothesis on line 5; "
         "every hypothesis needs its own id"
     ) in found
+    # the priors (0.5 + 0.25 + 0.25) sum to 1: a sum over ids, one of them lost to the
+    # repeat, once said they summed to 0.75
+    assert not any("priors sum to" in line for line in found), found
+
+
+def test_no_valid_hypothesis_leaves_no_follow_on_messages(tmp_path):
+    """Every evidence likelihood once named 'no hypothesis; hypotheses are ' (empty)."""
+    hyp = HYP[: HYP.index("hypotheses:")] + "hypotheses:\n  - null\n  - 5\n"
+    found = problems(write(tmp_path, hyp=hyp))
+    assert found and all(line.startswith(f"{H}:") for line in found), found
 
 
 def test_duplicate_source_ids(tmp_path):

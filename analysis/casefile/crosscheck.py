@@ -106,11 +106,13 @@ def _check_hypotheses(doc: Document) -> list[Problem]:
             )
         )
     elif with_prior:
+        listed = list(entries(doc, "hypotheses"))
         places = {
             show(entry.get("id")): (("hypotheses", index, "prior"), entry["prior"])
-            for index, entry in entries(doc, "hypotheses")
+            for index, entry in listed
         }
-        problems += prior_problems(doc, places, line, "remove the hypothesis or give it")
+        if len(places) == len(listed):  # a repeated id is its own problem, said below
+            problems += prior_problems(doc, places, line, "remove the hypothesis or give it")
     problems.extend(_check_labels(doc))
     return problems
 
@@ -229,8 +231,8 @@ def _check_maps(doc: Document, loc: tuple, entry: dict, hypothesis_ids: list[str
     problems = []
     maps = {key: entry.get(key, {}) for key in ("likelihoods", "ratings")}
     for key, given in maps.items():
-        if not isinstance(given, dict):
-            continue
+        if not isinstance(given, dict) or not hypothesis_ids:
+            continue  # no valid hypothesis: the hypotheses file's own problems say why
         for hypothesis in given:
             if hypothesis not in hypothesis_ids:
                 where = (*loc, key, hypothesis)
