@@ -302,7 +302,8 @@ def import_command(
     except FileExistsError as error:
         _fail([f"{error}; or pass --force to replace them"])
     except OSError as error:
-        _fail([f"{root}: cannot write the case ({error.strerror})"])
+        where = error.filename or root  # the file or folder at fault, where the OS names it
+        _fail([f"{where}: cannot write the case ({error.strerror}); move it away or choose --root"])
     for warning in warnings:
         typer.echo(str(warning), err=True)
     typer.echo(
