@@ -480,6 +480,13 @@ def test_uncertainty_runs_once_per_input_and_shows_diagnostics(monkeypatch):
     go(at, "uncertainty")
     at.button[0].click().run()
     assert len(calls) == 1  # cached by its inputs
+    # the brief made next carries the run (it once said no run was made)
+    go(at, "export")
+    assert any("includes the uncertainty run" in c.value for c in at.caption)
+    at.button(key="make_brief_md").click().run()
+    assert not at.exception, at.exception
+    brief = at.session_state["briefs_made"][".md"][1].decode("utf-8")
+    assert "No uncertainty run" not in brief and "fake" in brief
 
 
 def test_slider_moves_never_import_pymc():

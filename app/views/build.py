@@ -27,6 +27,8 @@ STEPS = {
     "indicators": "7. Indicators",
     "save": "8. Save and export",
 }
+#: The number of the save step, as messages cite it.
+SAVE_STEP = STEPS["save"].split(".")[0]
 STEP = "build_step"
 EXCLUSIVE, EXHAUSTIVE = "build_exclusive", "build_exhaustive"
 ANSWERS = ["Not answered", "Yes", "No", "Not sure"]
@@ -118,7 +120,7 @@ def _question(located: dict) -> None:
             "Case name (file name: a-z, 0-9 and '-')", current.name, key=f"{prefix}|name",
             disabled=current.origin is not None,
             help="Saved as hypotheses/NAME.yaml and evidence/NAME.yaml. To change the name "
-            "of a saved case, save a copy under another name (step 6).",
+            f"of a saved case, save a copy under another name (step {SAVE_STEP}).",
         )  # fmt: skip
         title = st.text_input("Title", str(hyp.get("title") or ""), key=f"{prefix}|title")
         for message in located.get(("title",), []):

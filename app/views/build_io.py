@@ -94,8 +94,10 @@ def _import(root: Path, filename: str, data: bytes, name: str) -> None:
     if name in list_cases(root):
         st.error(f"A case named '{name}' exists under {root}; pick another name.")
         return
+    from app.views.build import SAVE_STEP  # the page module imports this one
+
     bs.start(draft)
-    message = f"Imported {filename}. Check each step, then save it (step 6)."
+    message = f"Imported {filename}. Check each step, then save it (step {SAVE_STEP})."
     if warnings:
         message += " " + " ".join(str(w) for w in warnings)
     bs.notice("success", message)

@@ -12,7 +12,9 @@ from analysis import scenario
 from analysis.casefile.layout import case_paths, existing_files, is_case_name
 from analysis.errors import AchError, CaseError, CaseExists
 from analysis.wording import count
+from app import state
 from app.views.context import View
+from app.views.uncertainty import finished_run
 from app.widgets import esc
 
 NAME_KEY = "save_name"
@@ -100,13 +102,19 @@ def _brief(view: View, column, fmt: str, title: str, mime: str, file_name: str) 
 
     made = st.session_state.setdefault(BRIEFS, {})
     key = fmt.replace(".", "_")
-    if made.get(fmt, (None,))[0] != view.key:
+    sampled = finished_run(view)  # the Uncertainty page's run for these inputs, if made
+    inputs = (view.key, sampled[0] if sampled else None)
+    if made.get(fmt, (None,))[0] != inputs:
         if not column.button(f"Make the {title} brief", key=f"make_brief{key}"):
             return
         note = scenario.scenario_note(view.file_case, view.adjustments)
+        analysis = view.analysis
+        if sampled is not None:
+            run_key, summary = sampled
+            analysis = state.with_uncertainty(view.case, run_key, analysis.yardstick, summary)
         try:
             with column.spinner(f"Making the {title} brief..."):
-                made[fmt] = (view.key, render(view.analysis, fmt, note, panel=_panel(view)))
+                made[fmt] = (inputs, render(analysis, fmt, note, panel=_panel(view)))
         except Exception as error:  # one request's failure, shown, never the server's
             column.error(f"The {title} brief could not be made: {esc(one_line(error))}")
             return
@@ -182,3 +190,7 @@ def show(view: View) -> None:
             _brief(view, column, fmt, title, mime, f"{stem}{fmt}")
     if view.adjusted:
         st.caption("The brief says it shows a scenario adjusted from the file.")
+    if finished_run(view) is not None:
+        st.caption("The brief includes the uncertainty run made on the Uncertainty page.")
+    else:
+        st.caption("Run the uncertainty analysis first for a brief with 90% intervals.")

@@ -21,6 +21,15 @@ def _run_key(view: View, seed: int, draws: int, chains: int) -> tuple:
     return (view.case.content_hash, seed, draws, chains)
 
 
+def finished_run(view: View) -> tuple[tuple, object] | None:
+    """The uncertainty run finished for ``view``'s inputs at the page's current settings,
+    as ``(its key, its summary)``, or None (the brief then says no run was made)."""
+    settings = st.session_state.get(SETTINGS, {"u_draws": 0, "u_chains": 2, "u_seed": 0})
+    key = _run_key(view, settings["u_seed"], settings["u_draws"], settings["u_chains"])
+    summary = state.uncertainty_store().get(key)
+    return None if summary is None else (key, summary)
+
+
 def _run(view: View, seed: int, draws: int, chains: int):
     """Sample (pymc is imported here, on the button press, and nowhere else)."""
     bar = st.progress(0.0, text="Starting the uncertainty run...")
