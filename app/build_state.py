@@ -113,7 +113,8 @@ def checked() -> tuple[Case | None, list[Problem], dict[tuple, list[str]]]:
 
 
 def locate(current: Draft, problems: list[Problem]) -> dict[tuple, list[str]]:
-    """Each problem's message under the deepest draft paths written on its line.
+    """Each problem's message under the deepest draft paths written on its line (of
+    several on one line, those whose key the message quotes).
 
     Problems no line places (a whole file) are under the empty path ``()``.
     """
@@ -129,7 +130,10 @@ def locate(current: Draft, problems: list[Problem]) -> dict[tuple, list[str]]:
         paths = by_line.get((problem.path, problem.line), [])
         deepest = max((len(p) for p in paths), default=0)
         places = [p for p in paths if len(p) == deepest] or [()]
-        for place in places:
+        # several places on one line ({h1: 2, h2: xyz}): the ones the message names
+        # ("likelihood for 'h1'"), else all of them
+        named = [p for p in places if p and f"{p[-1]!r}" in problem.message]
+        for place in named or places:
             located.setdefault(place, []).append(problem.message)
     return located
 

@@ -252,3 +252,28 @@ def test_events_and_assumptions_are_built_and_saved(tmp_path):
     assert witness.event == "cake-gone" and witness.tags == ("witness", "kitchen")
     assert case.assumptions[0].rests_on == ("cake-gone", "crumbs")
     assert runner.invoke(cli, ["analyze", "demo", "--root", str(tmp_path)]).exit_code == 0
+
+
+def test_two_bad_likelihoods_on_one_line_are_each_shown_under_their_own_field():
+    """{h1: 2, h2: xyz} once put both messages under both hypotheses' fields."""
+    from analysis.casefile.edit import Draft
+    from analysis.casefile.loader import load_case_texts
+    from analysis.errors import CaseError
+    from app.build_state import locate
+
+    hypotheses = (
+        "case: two\ntitle: Two\nquestion: Which?\nhypotheses:\n"
+        "  - {id: h1, label: One}\n  - {id: h2, label: Two}\n"
+    )
+    evidence = (
+        "case: two\nsources:\n  - {id: s, name: S}\nevidence:\n"
+        "  - {id: e1, claim: Seen, source: s, likelihoods: {h1: 2, h2: xyz}}\n"
+    )
+    draft = Draft.from_texts("two", (hypotheses, evidence))
+    with pytest.raises(CaseError) as caught:
+        load_case_texts(*draft.texts(), *draft.displays())
+    located = locate(draft, caught.value.problems)
+    one = located[("evidence", 0, "likelihoods", "h1")]
+    two = located[("evidence", 0, "likelihoods", "h2")]
+    assert len(one) == 1 and "for 'h1' is 2" in one[0]
+    assert len(two) == 1 and "for 'h2' is 'xyz'" in two[0]
