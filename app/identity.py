@@ -23,6 +23,7 @@ from analysis.casefile.references import passes as _passes
 from analysis.errors import CaseError
 from analysis.scenario import Adjustments, prune, scenario_prior
 from app import state
+from app.widgets import problem_lines
 
 #: session_state keys
 NAME = "analyst_name"  # the sidebar's name box
@@ -159,7 +160,7 @@ def sidebar(opened: state.Opened) -> str | None:
     judgments, problems = judgments_of(opened)
     if problems:
         st.sidebar.error("Judgment files with problems (fix them to use them):")
-        st.sidebar.code("\n".join(problems), language=None)
+        problem_lines(problems, st.sidebar)
     who = _who(name, judgments)
     if who is not None and who != name:
         back = "Back to your own view" if name else "Back to the case's numbers"
@@ -192,7 +193,7 @@ def personal_view(opened: state.Opened, name: str | None, notes=None) -> Persona
             judgments = {**judgments, name: save_moves(opened, seen, name, adjustments)}
         except CaseError as error:
             notes.error("Your moves could not be saved:")
-            notes.code("\n".join(error.lines()), language=None)
+            problem_lines(error.lines(), notes)
         else:
             seen = open_as(opened, who, judgments)
             adjustments = prune(seen.case, adjustments)

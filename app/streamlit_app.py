@@ -41,7 +41,7 @@ from app.views import (  # noqa: E402
     weigh,
 )
 from app.views.context import View  # noqa: E402
-from app.widgets import esc, posterior_lines  # noqa: E402
+from app.widgets import esc, posterior_lines, problem_lines  # noqa: E402
 
 _SHOW = {
     "overview": overview.show,
@@ -78,7 +78,7 @@ def _upload_section() -> None:
         errors = st.session_state.get(UPLOAD_ERRORS)
         if errors:
             st.error(f"The uploaded case has {count(len(errors), 'problem')}:")
-            st.code("\n".join(errors), language=None)  # one line per problem, as the CLI
+            problem_lines(errors)
 
 
 def _open_upload(hyp_bytes: bytes, ev_bytes: bytes, hyp_name: str, ev_name: str) -> None:
@@ -267,7 +267,7 @@ def main() -> None:
         opened = state.open_case(selection)
     except CaseError as error:
         st.error(f"The case '{selection}' has problems:")
-        st.code("\n".join(error.lines()), language=None)
+        problem_lines(error.lines())
         return
     state.precompile_uncertainty(opened.case)
     name = identity.sidebar(opened)

@@ -6,7 +6,7 @@ Nothing here computes the analysis: every number comes from an
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import streamlit as st
@@ -214,3 +214,9 @@ def changes_panel(changes: list, key: str, on_reset, limit: int = 12) -> None:
     else:
         st.caption("All numbers as in the file.")
     st.button("Reset to the file's values", key=key, on_click=on_reset, disabled=not changes)
+
+
+def problem_lines(lines: Iterable[object], where: Any = st) -> None:
+    """Problems one per line as the CLI prints them, wrapped: unwrapped, a narrow column
+    (the sidebar) showed only each line's file name."""
+    where.code("\n".join(str(line) for line in lines), language=None, wrap_lines=True)

@@ -325,6 +325,7 @@ def test_a_bad_upload_shows_the_located_error():
     shown = [c.value for c in at.sidebar.code]
     assert len(shown) == 1 and "evidence/bad.yaml:9:" in shown[0]
     assert "1.4" in shown[0] and "'direct'" in shown[0]
+    assert at.sidebar.code[0].proto.wrap_lines  # the narrow sidebar cut each line short
     assert not any("bad.yaml:9:" in e.value for e in at.error)
     assert at.selectbox(key="case").value == "nk-hamas"  # nothing was opened
 

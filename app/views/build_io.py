@@ -19,12 +19,13 @@ from analysis.interchange import EXPORT_FORMATS, IMPORT_FORMATS, MEDIA_TYPES, ex
 from analysis.interchange import read_foreign as read_foreign_file
 from analysis.wording import count
 from app import build_state as bs
+from app.widgets import problem_lines
 
 CONFLICT = bs.CONFLICT
 
 
 def _lines(problems: list[Problem]) -> None:
-    st.code("\n".join(str(p) for p in problems), language=None)
+    problem_lines(problems)
 
 
 def start_panel(root: Path) -> None:

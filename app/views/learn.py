@@ -20,7 +20,7 @@ from analysis.scales import YARDSTICK_TITLES
 from app.state import REPO_ROOT
 from app.views.context import View
 from app.views.learn_exercise import GENERATION, ask, collect, feedback
-from app.widgets import esc, show_chart
+from app.widgets import esc, problem_lines, show_chart
 
 LESSON = "learn_lesson"
 DONE = "learn_done"  # lesson id -> {"answers": ..., "score": [points, out_of]}
@@ -149,7 +149,7 @@ def _student_panel() -> None:
     with status:
         if st.session_state.get(PROBLEM):
             st.error("Your progress file cannot be read, so nothing will be written over it:")
-            st.code("\n".join(st.session_state[PROBLEM]), language=None)
+            problem_lines(st.session_state[PROBLEM])
         elif typed and check_student(typed):
             st.warning(f"'{esc(typed)}' cannot name a progress file: {esc(check_student(typed))}.")
         elif st.session_state.get(LOADED):
@@ -226,7 +226,7 @@ def _judgment_panel(analysis: Analysis) -> None:
         st.success(message)
     elif kind == "error":
         st.error("Your ratings were not saved:")
-        st.code(message, language=None)  # one line per problem, as the CLI prints them
+        problem_lines(message.splitlines())
 
 
 def _conclusions_extra(analysis: Analysis, committed: bool) -> bool:
