@@ -219,3 +219,12 @@ def test_up_to_three_sources_of_several_items_are_named_one_by_one():
     shared = make_case([[0.6, 0.4]] * 6, sources=[0, 0, 0, 1, 1, 1], credibility=[0.8, 0.7])
     cautions = [w for w in analyze(shared).warnings if "items rest on" in w]
     assert len(cautions) == 2 and cautions[0].startswith("3 items rest on")
+
+
+def test_a_three_way_tie_is_shown_whole_where_the_brief_names_the_two_most_likely():
+    from analysis.report.brief.tables import top_two
+
+    result = analyze(make_case([[0.6, 0.3, 0.3, 0.3]]))
+    three = np.array([0.3, 0.3, 0.3, 0.1])
+    assert top_two(result, three).count("30%") == 3
+    assert top_two(result, np.array([0.5, 0.3, 0.1, 0.1])).count(";") == 1

@@ -193,4 +193,4 @@ def show(view: View) -> None:
     if finished_run(view) is not None:
         st.caption("The brief includes the uncertainty run made on the Uncertainty page.")
     else:
-        st.caption("Run the uncertainty analysis first for a brief with 90% intervals.")
+        st.caption("For a brief with 90% intervals, run the Uncertainty page first.")

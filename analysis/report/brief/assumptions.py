@@ -83,7 +83,7 @@ def assumption_table(source: BriefInput) -> list[Block]:
     header = (
         cell(bold("Assumption")),
         cell(bold("Rests on it")),
-        cell(bold("If it fails: the two most likely")),
+        cell(bold("If it fails: the most likely")),
     )
     rows = tuple(
         (

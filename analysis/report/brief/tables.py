@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+import numpy as np
+
+from analysis.engine import bayes
 from analysis.engine.analyzer import Analysis
 from analysis.report.brief.model import Cell, Run, Table, bold, cell, italic, line
 from analysis.report.colours import RATING_TINT, hypothesis_colours
@@ -78,8 +81,11 @@ def rating_key() -> str:
 
 
 def top_two(analysis: Analysis, posterior) -> str:
+    """The two most likely hypotheses with their probabilities; every one of a tie for
+    the lead, however many (a three-way tie once showed two of the three)."""
     case = analysis.case
-    best = sorted(range(len(posterior)), key=lambda k: -posterior[k])[:2]
+    tied = bayes.leaders(np.asarray(posterior))
+    best = tied if len(tied) > 2 else sorted(range(len(posterior)), key=lambda k: -posterior[k])[:2]
     return "; ".join(
         f"{case.hypotheses[k].label} {reader_percent(float(posterior[k]))}" for k in best
     )
