@@ -277,3 +277,16 @@ def test_two_bad_likelihoods_on_one_line_are_each_shown_under_their_own_field():
     two = located[("evidence", 0, "likelihoods", "h2")]
     assert len(one) == 1 and "for 'h1' is 2" in one[0]
     assert len(two) == 1 and "for 'h2' is 'xyz'" in two[0]
+
+
+def test_a_label_with_markdown_is_shown_as_written_in_the_evidence_step(tmp_path):
+    """'**bold** $x^2$' showed as bold text and a formula in the 'If ... were true' fields."""
+    at = start(tmp_path)
+    new_case(at)
+    add(at, "hypotheses", id="ann", label="**bold** $x^2$")
+    add(at, "hypotheses", id="bob", label="Bob")
+    step(at, "evidence")
+    index = add(at, "evidence", id="e1", claim="Seen.")
+    label = at.text_input(key=key(at, "evidence", index, "answer|ann")).label
+    assert "**bold**" not in label and "$x^2$" not in label
+    assert "&#42;&#42;bold&#42;&#42; &#36;x&#94;2&#36;" in label  # shown, never read

@@ -16,6 +16,7 @@ from analysis.casefile.edit import Draft
 from analysis.interchange.common import as_number, split_answer
 from analysis.scales import RATING_LIKELIHOOD, RATING_MEANING
 from app import build_state as bs
+from app.widgets import esc
 
 RATING_HELP = "; ".join(
     f"{code} = {RATING_MEANING[code]} ({RATING_LIKELIHOOD[code]:g})" for code in RATING_LIKELIHOOD
@@ -344,7 +345,7 @@ def _answers(current: Draft, key: str, index: int, entry: dict, prefix: str, loc
     for h in hypotheses:
         ident = _text(h.get("id"))
         answers[ident] = st.text_input(
-            f"If **{_text(h.get('label')) or ident}** were true",
+            f"If **{esc(_text(h.get('label')) or ident)}** were true",  # as written
             answer_text(entry, ident),
             key=f"{prefix}|answer|{ident}",
             help=ANSWER_HELP,
