@@ -330,7 +330,8 @@ def export_command(
         kind = interchange.format_of(output, fmt, interchange.EXPORT_FORMATS)
     except CaseError as error:
         _fail(error.lines())
-    data = interchange.export_case(_load(case, root), kind)
+    loaded = _load(case, root)
+    data = interchange.export_case(loaded, kind)
     if output.is_symlink() or (output.exists() and not output.is_file()):
         _fail([f"{output}: exists and is not a regular file; give a file path"])
     try:
@@ -339,6 +340,8 @@ def export_command(
         _refuse_existing(output, force=False)
     except OSError as error:
         _fail([f"{output}: cannot write ({error.strerror}); give a file path in a writable folder"])
+    for warning in interchange.export_warnings(loaded, kind):
+        _say(f"{output}: warning: {warning}", err=True)
     typer.echo(f"wrote {output}")
 
 

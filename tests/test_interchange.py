@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from analysis.casefile.loader import list_cases, load_case
 from analysis.cli import app
 from analysis.engine import analyze
-from analysis.interchange import export_case, read_foreign
+from analysis.interchange import export_case, export_warnings, read_foreign
 from analysis.interchange.common import to_case
 from analysis.interchange.guard import MAX_EXPANDED_BYTES
 from analysis.report.json_output import to_json
@@ -78,6 +78,20 @@ def test_achz_round_trip_gives_the_same_ratings(name):
     assert (after.ratings == before.ratings[kept]).all()
     assert list(after.inconsistency) == list(before.inconsistency)
     assert list(after.weighted_inconsistency) == pytest.approx(list(before.weighted_inconsistency))
+    assert _reimport(case, "achz").marking == case.marking  # CLASSIFICATION, both ways
+
+
+def test_an_achz_export_says_what_it_leaves_out(tmp_path):
+    """It dropped the marking, retracted items and every indicator without a word."""
+    out = tmp_path / "nk.achz"
+    result = runner.invoke(
+        app, ["export", "nk-hamas", "--format", "achz", "-o", str(out), "--root", str(ROOT)]
+    )
+    assert result.exit_code == 0, result.output
+    (warning,) = [line for line in result.output.splitlines() if "warning" in line]
+    assert warning.startswith(f"{out}: warning: a .achz holds ratings and credibility levels")
+    assert "5 indicators" in warning and "4 key assumptions" in warning
+    assert export_warnings(_bundled("nk-hamas"), "csv") == []
 
 
 @pytest.mark.parametrize("name", CASES)

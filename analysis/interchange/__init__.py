@@ -82,6 +82,19 @@ def save_imported(name: str, hypotheses: str, evidence: str, root: str | Path, f
     return save_texts(name, hypotheses, evidence, root=root, overwrite=force)
 
 
+def export_warnings(case: Case, fmt: str) -> list[str]:
+    """What an export of ``case`` in ``fmt`` leaves out, as warnings (``.achz`` only: CSV,
+    XLSX and JSON hold the whole case)."""
+    if fmt != "achz":
+        return []
+    from analysis.interchange.achz import left_out_of_achz
+
+    left = left_out_of_achz(case)
+    if not left:
+        return []
+    return [f"a .achz holds ratings and credibility levels only; left out: {', '.join(left)}"]
+
+
 def export_case(case: Case, fmt: str) -> bytes:
     """The case as a file in ``fmt`` (one of :data:`EXPORT_FORMATS`)."""
     if fmt == "json":
@@ -106,6 +119,7 @@ __all__ = [
     "CaseError",
     "ImportProblems",
     "export_case",
+    "export_warnings",
     "format_of",
     "imported_case",
     "read_foreign",

@@ -27,6 +27,7 @@ from analysis.interchange.common import (
 )
 from analysis.interchange.guard import MAX_ROWS, decode_text, fail, gunzip
 from analysis.scales import credibility_word, rating_for_likelihood
+from analysis.wording import count
 
 #: PARC's spelling of each rating in VALUES.
 PARC_RATING = {"CC": "C C", "C": "C", "N": "N", "NA": "NA", "I": "I", "II": "I I"}
@@ -168,6 +169,8 @@ def read_achz(data: bytes, display: str) -> Imported:
         located.add(matrix.line, "MATRIX has no EVIDENCE; there is nothing to weigh")
     located.raise_if_any()
     case_doc = {"case": "imported", "title": title, "question": title, "hypotheses": hypotheses}
+    if marking := root.value("CLASSIFICATION"):
+        case_doc["marking"] = marking  # the brief prints it on every page, as PARC did
     evidence_doc = {"case": "imported", "sources": list(sources.values()), "evidence": items}
     header = []
     if marking := root.value("CLASSIFICATION"):
@@ -276,6 +279,23 @@ def _millis(date: str | None) -> int:
     return int(parsed.timestamp() * 1000)
 
 
+def left_out_of_achz(case: Case) -> list[str]:
+    """What a ``.achz`` of ``case`` cannot hold, one phrase each (nothing: an empty list):
+    the format has ratings, credibility levels and a marking, and no more."""
+    counted = (
+        (len(case.indicators), "indicator"),
+        (sum(item.retracted for item in case.evidence), "retracted item"),
+        (len(case.events), "event"),
+        (len(case.assumptions), "key assumption"),
+    )
+    left = [count(n, noun) for n, noun in counted if n]
+    if case.as_of:
+        left.append("the information cut-off (as_of)")
+    if case.question != case.title:
+        left.append("the question (the title stands for it)")
+    return left
+
+
 def write_achz(case: Case) -> bytes:
     """The case as PARC ACH ``.achz``: ratings (given, else the nearest), credibility levels."""
 
@@ -284,6 +304,8 @@ def write_achz(case: Case) -> bytes:
 
     parts = ['<?xml version="1.0" encoding="UTF-16"?>', "<ACH-PROJECT>"]
     parts.append(element("PROJECT-TITLE", case.title))
+    if case.marking:
+        parts.append(element("CLASSIFICATION", case.marking))
     parts.append("<MATRIX>")
     for h in case.hypotheses:
         parts.append(f"<HYPOTHESIS>{element('NAME', h.label)}</HYPOTHESIS>")

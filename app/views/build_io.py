@@ -15,7 +15,13 @@ from analysis.case import Case
 from analysis.casefile.edit import Conflict, Draft, save_draft
 from analysis.casefile.layout import list_cases
 from analysis.errors import CaseError, CaseExists, CaseNameError, Problem
-from analysis.interchange import EXPORT_FORMATS, IMPORT_FORMATS, MEDIA_TYPES, export_case
+from analysis.interchange import (
+    EXPORT_FORMATS,
+    IMPORT_FORMATS,
+    MEDIA_TYPES,
+    export_case,
+    export_warnings,
+)
 from analysis.interchange import read_foreign as read_foreign_file
 from analysis.wording import count
 from app import build_state as bs
@@ -154,6 +160,9 @@ def save_panel(root: Path, case: Case | None, problems: list[Problem]) -> None:
             fmt.upper(), lambda fmt=fmt: export_case(case, fmt), f"{current.name}.{fmt}",
             mime=MEDIA_TYPES[fmt], key=f"build_download_{fmt}", on_click="ignore",
         )  # fmt: skip
+    for fmt in EXPORT_FORMATS:
+        for warning in export_warnings(case, fmt):
+            st.caption(f"{fmt.upper()}: {warning[0].upper()}{warning[1:]}.")
 
 
 def _save(root: Path, name: str | None) -> None:
