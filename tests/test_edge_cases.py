@@ -130,6 +130,10 @@ def test_an_assumption_whose_failure_makes_a_tie_names_the_tie():
     result = analyse_case(case)
     failing = result.assumptions[0]
     assert failing.linchpin and failing.leaders_if_fails == (0, 1)
+    from analysis.report.json_output import to_json
+
+    (said,) = to_json(result)["assumptions"]
+    assert said["leaders_if_fails"] == ["h0", "h1"] and said["leader_if_fails"] == "h0"
     assert outcome(result, failing.posterior_if_fails) == (
         "Hypothesis 0 and Hypothesis 1 would be tied at 50% each, roughly even chance"
     )

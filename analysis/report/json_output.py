@@ -176,6 +176,7 @@ def _assumptions(analysis: Analysis) -> list[dict[str, Any]]:
             "items": [case.evidence[i].id for i in a.items],
             "posterior_if_fails": _dist(ids, a.posterior_if_fails),
             "leader_if_fails": ids[a.leader_if_fails],
+            "leaders_if_fails": [ids[k] for k in a.leaders_if_fails],  # several: a tie
             "linchpin": a.linchpin,
         }
         for a in analysis.assumptions
