@@ -207,13 +207,16 @@ def _linchpin_sources(case: Case, linchpin: np.ndarray) -> tuple[str, ...]:
     return tuple(names)
 
 
-#: Sources of several items named one warning each up to this many; more share one.
+#: A source of this many items or more gets the double-counting caution.
+SHARED_ITEMS = 3
+#: Sources of several items named one caution each up to this many; more share one,
+#: which names this many of them.
 SHARED_SOURCES_NAMED = 3
 
 
 def _warnings(case: Case, loads: tuple[SourceLoad, ...], leader: str, runner: str) -> list[str]:
     notes = []
-    shared = [load for load in loads if len(load.items) >= 3]
+    shared = [load for load in loads if len(load.items) >= SHARED_ITEMS]
     one_each = len(shared) <= SHARED_SOURCES_NAMED
     for load in loads:
         if load.share >= SOURCE_SHARE_WARNING and len(loads) > 1:
@@ -222,20 +225,20 @@ def _warnings(case: Case, loads: tuple[SourceLoad, ...], leader: str, runner: st
                 f"{leader} from {runner} ({count(len(load.items), 'item')}): if it is wrong, "
                 "much of the conclusion goes with it."
             )
-        if one_each and len(load.items) >= 3:
+        if one_each and len(load.items) >= SHARED_ITEMS:
             notes.append(
                 f"{len(load.items)} items rest on '{load.name}'. The closed form treats them as "
                 "independent, which can double-count one source; the uncertainty run ties "
                 "them to one shared credibility."
             )
     if not one_each:  # a thousand sources made a thousand warnings (and brief pages)
-        most = sorted(shared, key=lambda load: -len(load.items))
-        named = "; ".join(f"'{load.name}', {len(load.items)}" for load in most[:3])
+        most = sorted(shared, key=lambda load: -len(load.items))[:SHARED_SOURCES_NAMED]
+        named = "; ".join(f"'{load.name}', {len(load.items)}" for load in most)
         notes.append(
-            f"{len(shared):,} sources carry 3 or more items each (the most: {named}; and "
-            f"{len(shared) - 3:,} more). The closed form treats a source's items as "
-            "independent, which can double-count it; the uncertainty run ties them to one "
-            "shared credibility."
+            f"{len(shared):,} sources carry {SHARED_ITEMS} or more items each (the most: "
+            f"{named}; and {len(shared) - len(most):,} more). The closed form treats a "
+            "source's items as independent, which can double-count it; the uncertainty run "
+            "ties them to one shared credibility."
         )
     return notes
 
