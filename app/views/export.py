@@ -94,15 +94,17 @@ def _panel(view: View):
     return panel_for(view)
 
 
-def _brief(view: View, column, fmt: str, title: str, mime: str, file_name: str) -> None:
+def _brief(
+    view: View, column, fmt: str, title: str, mime: str, file_name: str, sampled: tuple | None
+) -> None:
     """One format of the brief: made when asked (a failure is one line in ``column``),
     then offered for download. The brief made is kept for the inputs it was made from
-    (``view.key``): moving a number asks for a new one."""
+    (``view.key``, and ``sampled``, the finished uncertainty run it carries if any:
+    :func:`~app.views.uncertainty.finished_run`): moving a number asks for a new one."""
     from analysis.report.brief.output import render
 
     made = st.session_state.setdefault(BRIEFS, {})
     key = fmt.replace(".", "_")
-    sampled = finished_run(view)  # the Uncertainty page's run for these inputs, if made
     inputs = (view.key, sampled[0] if sampled else None)
     if made.get(fmt, (None,))[0] != inputs:
         if not column.button(f"Make the {title} brief", key=f"make_brief{key}"):
@@ -184,13 +186,14 @@ def show(view: View) -> None:
         from analysis.report.brief.output import FORMATS
 
         stem = f"{safe_name if view.adjusted else view.file_case.name}-brief"
+        sampled = finished_run(view)  # the Uncertainty page's run for these inputs, if made
         for column, (fmt, (_module, mime, title)) in zip(
             st.columns(len(FORMATS)), FORMATS.items(), strict=True
         ):
-            _brief(view, column, fmt, title, mime, f"{stem}{fmt}")
+            _brief(view, column, fmt, title, mime, f"{stem}{fmt}", sampled)
+        if sampled is not None:
+            st.caption("The brief includes the uncertainty run made on the Uncertainty page.")
+        else:
+            st.caption("For a brief with 90% intervals, run the Uncertainty page first.")
     if view.adjusted:
         st.caption("The brief says it shows a scenario adjusted from the file.")
-    if finished_run(view) is not None:
-        st.caption("The brief includes the uncertainty run made on the Uncertainty page.")
-    else:
-        st.caption("For a brief with 90% intervals, run the Uncertainty page first.")

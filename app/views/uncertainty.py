@@ -15,6 +15,8 @@ from app.views.context import View
 from app.widgets import confidence_line, esc, show_chart
 
 SETTINGS = "uncertainty_settings_kept"
+#: The form's values before anyone changes them (0 draws: the automatic number).
+DEFAULT_SETTINGS = {"u_draws": 0, "u_chains": 2, "u_seed": 0}
 
 
 def _run_key(view: View, seed: int, draws: int, chains: int) -> tuple:
@@ -24,7 +26,7 @@ def _run_key(view: View, seed: int, draws: int, chains: int) -> tuple:
 def finished_run(view: View) -> tuple[tuple, object] | None:
     """The uncertainty run finished for ``view``'s inputs at the page's current settings,
     as ``(its key, its summary)``, or None (the brief then says no run was made)."""
-    settings = st.session_state.get(SETTINGS, {"u_draws": 0, "u_chains": 2, "u_seed": 0})
+    settings = st.session_state.get(SETTINGS, DEFAULT_SETTINGS)
     key = _run_key(view, settings["u_seed"], settings["u_draws"], settings["u_chains"])
     summary = state.uncertainty_store().get(key)
     return None if summary is None else (key, summary)
@@ -71,7 +73,7 @@ def show(view: View) -> None:
         "gets the case's concentration), items from one source share its credibility, and "
         "PyMC samples them all. The result: a 90% interval for every hypothesis."
     )
-    settings = st.session_state.setdefault(SETTINGS, {"u_draws": 0, "u_chains": 2, "u_seed": 0})
+    settings = st.session_state.setdefault(SETTINGS, dict(DEFAULT_SETTINGS))
     for key, value in settings.items():  # the form's values survive a visit to another page
         st.session_state.setdefault(key, value)
     with st.form("uncertainty_settings", border=False):
