@@ -27,12 +27,14 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
 from analysis.case import Case, Event, Item
+from analysis.casefile.judgments import Judgments
 from analysis.casefile.schema import check_probability
 from analysis.engine import Analysis, run
 from analysis.scenario.adjustments import Adjustments, prune
@@ -342,35 +344,45 @@ def sync_matrix_edits(case: Case, store: dict) -> None:
 # -- uncertainty runs (cached by their inputs) ---------------------------------------------------
 #: set to "1" by ``ach app``: compile the open case's uncertainty model in the background
 PRECOMPILE = "ACH_PRECOMPILE"
-_PRECOMPILING: set[str] = set()
+_PRECOMPILING: set[tuple] = set()
 _PRECOMPILE_LOCK = threading.Lock()
 
 
-def precompile_uncertainty(case: Case) -> None:
-    """Start compiling ``case``'s uncertainty model in a background thread (once per
-    case version), so the Uncertainty page's first run does not wait for the compiler.
+def precompile_uncertainty(case: Case, judgments: Mapping[str, Judgments]) -> None:
+    """Start compiling ``case``'s uncertainty model, and the Bayes pool of it and its
+    analysts' ``judgments``, in a background thread (once per case version and set of
+    judged cells), so that neither the Uncertainty page's first run nor the Analysts
+    page's Bayes pool waits for the compiler.
 
     Only when :data:`PRECOMPILE` is set (``ach app`` sets it): the thread imports PyMC
     into the server, which a plain ``streamlit run`` or a test need not pay for.
     """
     if os.environ.get(PRECOMPILE) != "1":
         return
+    judged = tuple(
+        sorted((name, len(j.likelihoods), len(j.credibility)) for name, j in judgments.items())
+    )
     with _PRECOMPILE_LOCK:
-        if case.content_hash in _PRECOMPILING:
+        if (case.content_hash, judged) in _PRECOMPILING:
             return
-        _PRECOMPILING.add(case.content_hash)
-    threading.Thread(target=_compile, args=(case,), name="ach-precompile", daemon=True).start()
+        _PRECOMPILING.add((case.content_hash, judged))
+    threading.Thread(
+        target=_compile, args=(case, dict(judgments)), name="ach-precompile", daemon=True
+    ).start()
 
 
-def _compile(case: Case) -> None:
+def _compile(case: Case, judgments: dict[str, Judgments]) -> None:
     from analysis.uncertainty.model import describe
 
-    if describe(case)[0].n_parameters == 0:
-        return  # every number is fixed: the run needs no model
-    from analysis.uncertainty.sampler import warm_up
-
     try:
-        warm_up(case)
+        if describe(case)[0].n_parameters:  # else every number is fixed: no model
+            from analysis.uncertainty.sampler import warm_up
+
+            warm_up(case)
+        if judgments:
+            from analysis.uncertainty.pool import warm_up_pool
+
+            warm_up_pool(case, judgments)
     except Exception:  # the run itself, when asked for, reports any failure
         return
 

@@ -269,8 +269,8 @@ def main() -> None:
         st.error(f"The case '{selection}' has problems:")
         problem_lines(error.lines())
         return
-    state.precompile_uncertainty(opened.case)
     name = identity.sidebar(opened)
+    state.precompile_uncertainty(opened.case, identity.judgments_of(opened)[0])
     personal = identity.personal_view(opened, name)  # before the switches it may reset
     _assumption_switches(opened.case)
     st.session_state.pop(state.RESET, None)  # this run draws everything afresh

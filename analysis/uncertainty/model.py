@@ -282,8 +282,8 @@ def prior_factors(log_prior: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def report_arrays(structure: Structure, data: ModelData) -> dict[str, np.ndarray]:
-    """Each report's ``b`` and group, and each group's floor (what :func:`log_joint` reads
-    besides the numbers)."""
+    """Each report's ``b`` and group, and each group's floor (what :func:`log_likelihood`
+    reads besides the numbers)."""
     reports = np.array(structure.reports, dtype=np.int64)
     sizes = np.array([len(g) for g in structure.groups], dtype=np.int64)
     return {
@@ -322,18 +322,28 @@ def build_model(size: int, inputs: dict[str, np.ndarray]):
         # in floating point) gives -inf, which the sampler rejects as a divergence.
         log_theta = pt.log(numbers[x["fixed"].shape[0] :])
         pm.Potential("beta_prior", ((alpha + beta) * log_theta - beta * free).sum())
-        n_groups = x["group_floor"].shape[0]
-        q = numbers[x["q_index"]].reshape((n_groups, x["log_prior"].shape[0]))
-        # log P(E) = log sum_h pi_h P(E | h), scaled by the largest joint term: written
-        # with the prior as a factor, PyTensor keeps the sum as it is (a log of a sum of
-        # exps it rewrites with an infinity check and a second maximum, 8% of the
-        # gradient's time). The scale cancels; see log_likelihood for why it is floored,
-        # and prior_factors for the shift that keeps a prior below e^-600 in range.
-        likelihood = log_likelihood(q, numbers[x["c_index"]], x)
-        top = pt.floor((x["log_prior"] + likelihood).max())
-        scaled = likelihood - top + x["prior_shift"]
-        pm.Potential("evidence", top + pt.log((x["prior"] * pt.exp(scaled)).sum()))
+        pm.Potential("evidence", log_evidence(numbers, x))
     return model
+
+
+def log_evidence(numbers, x: dict):
+    """PyTensor scalar: ``log P(E) = log sum_h pi_h P(E | h)`` with every group cell and
+    report credibility picked from ``numbers`` by ``x["q_index"]`` and ``x["c_index"]``
+    (the layout of :func:`model_inputs`; the bayes pool's model uses it too).
+
+    The sum is scaled by the largest joint term: written with the prior as a factor,
+    PyTensor keeps the sum as it is (a log of a sum of exps it rewrites with an infinity
+    check and a second maximum, 8% of the gradient's time). The scale cancels; see
+    :func:`log_likelihood` for why it is floored, and :func:`prior_factors` for the
+    shift that keeps a prior below e^-600 in range."""
+    import pytensor.tensor as pt
+
+    n_groups = x["group_floor"].shape[0]
+    q = numbers[x["q_index"]].reshape((n_groups, x["log_prior"].shape[0]))
+    likelihood = log_likelihood(q, numbers[x["c_index"]], x)
+    top = pt.floor((x["log_prior"] + likelihood).max())
+    scaled = likelihood - top + x["prior_shift"]
+    return top + pt.log((x["prior"] * pt.exp(scaled)).sum())
 
 
 def theta_of(z: np.ndarray) -> np.ndarray:
@@ -342,12 +352,6 @@ def theta_of(z: np.ndarray) -> np.ndarray:
     logit below -709 gives 0)."""
     with np.errstate(over="ignore"):
         return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
-
-
-def log_joint(q, c, x: dict):
-    """PyTensor ``(K,)``: ``log pi + sum_g log P(R_g | h)`` (the bayes pool's), with ``x``
-    also holding ``log_prior``; see :func:`log_likelihood`."""
-    return x["log_prior"] + log_likelihood(q, c, x)
 
 
 def log_likelihood(q, c, x: dict):
@@ -399,7 +403,7 @@ def _posterior(theta: np.ndarray, inputs: dict[str, np.ndarray]) -> np.ndarray:
     starts = np.flatnonzero(np.r_[True, np.diff(inputs["report_group"]) != 0])
     log_hit = np.add.reduceat(np.log(np.maximum(c + (1.0 - c) * b, LIKELIHOOD_FLOOR)), starts, 1)
     log_false = np.add.reduceat(np.log(np.maximum((1.0 - c) * b, LIKELIHOOD_FLOOR)), starts, 1)
-    # log(q e^hit + (1 - q) e^false), scaled by the larger of the two (as log_joint)
+    # log(q e^hit + (1 - q) e^false), scaled by the larger of the two (as log_likelihood)
     top = np.maximum(log_hit, log_false)
     hit, false = np.exp(log_hit - top)[:, :, None], np.exp(log_false - top)[:, :, None]
     # the (draws, groups, K) steps work in place: half the time of a new array each
