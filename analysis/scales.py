@@ -138,14 +138,26 @@ def rating_for_likelihood(likelihood: float, item_mean: float = RATING_LIKELIHOO
     return "CC"
 
 
+def shown_probability(probability: float) -> float:
+    """``probability`` as a reader sees it printed: rounded to the whole percent that
+    format_percent and reader_percent print (their ends, under 1% and over 99%, lie
+    inside the outer bands of both yardsticks, so no finer rounding is needed)."""
+    return float(f"{100.0 * probability:.0f}") / 100.0
+
+
 def estimative_word(probability: float, yardstick: str = "icd203") -> str:
-    """The estimative phrase for ``probability`` on the ICD 203 (or PHIA) yardstick."""
-    return band(probability, YARDSTICKS[yardstick])
+    """The estimative phrase for ``probability`` on the ICD 203 (or PHIA) yardstick.
+
+    The phrase follows the printed percentage, so one percentage never gets two
+    phrases: 5.02% and 4.98% both print as 5% and both read "almost no chance".
+    """
+    return band(shown_probability(probability), YARDSTICKS[yardstick])
 
 
 def jeffreys_grade(decibans: float) -> str:
-    """Jeffreys' grade for the absolute weight of evidence ``decibans``."""
-    return band(abs(decibans), JEFFREYS)
+    """Jeffreys' grade for the absolute weight of evidence ``decibans``, as printed (to
+    one decimal), so 4.96 dB and 5.04 dB, both shown as 5.0 dB, get one grade."""
+    return band(float(f"{abs(decibans):.1f}"), JEFFREYS)
 
 
 def format_percent(probability: float) -> str:

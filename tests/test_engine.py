@@ -7,6 +7,8 @@ import math
 import numpy as np
 import pytest
 from factories import make_case
+from hypothesis import given
+from hypothesis import strategies as st
 
 from analysis import analyze
 from analysis.case import Item, Prob
@@ -72,6 +74,27 @@ def test_linchpin_and_trajectory_in_date_order():
 )
 def test_icd203_words(p, word):
     assert estimative_word(p) == word
+
+
+@given(st.floats(0.0, 1.0), st.floats(-0.01, 0.01), st.sampled_from(["icd203", "phia"]))
+def test_one_printed_percentage_gets_one_phrase(p, step, yardstick):
+    """Two probabilities that print as the same percentage read as the same phrase."""
+    q = min(1.0, max(0.0, p + step))
+    if format_percent(p) == format_percent(q):
+        assert estimative_word(p, yardstick) == estimative_word(q, yardstick)
+
+
+def test_phrase_follows_the_printed_percentage():
+    assert format_percent(0.0502) == format_percent(0.0498) == "5%"
+    assert estimative_word(0.0502) == estimative_word(0.0498) == "almost no chance"
+    assert estimative_word(0.055) == "very unlikely"
+    assert estimative_word(0.074, "phia") == "remote chance"
+    assert estimative_word(0.076, "phia") == "highly unlikely"
+
+
+def test_grade_follows_the_printed_decibans():
+    assert jeffreys_grade(4.96) == jeffreys_grade(5.04) == "barely worth mentioning"
+    assert jeffreys_grade(-5.06) == "substantial"
 
 
 def test_phia_yardstick():
