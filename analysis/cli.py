@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from analysis.errors import AchError, CaseError
+from analysis.errors import AchError, CaseError, shown_lines
 from analysis.nogc import paused_gc
 from analysis.uncertainty import MAX_DRAWS, MAX_SEED, MIN_DRAWS
 from analysis.wording import count
@@ -70,7 +70,7 @@ def _say(text: str, err: bool = False) -> None:
 
 
 def _fail(lines: list[str]) -> None:
-    for line in lines:
+    for line in shown_lines(lines):
         _say(line, err=True)
     raise typer.Exit(code=2)
 

@@ -8,6 +8,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from analysis.wording import count
+
+#: The most problems printed at once; a file with thousands of faults gets this many
+#: lines and a last line counting the rest, not a screen it cannot be read from.
+SHOWN_PROBLEMS = 100
+
+
+def shown_lines(lines: list[str], limit: int = SHOWN_PROBLEMS) -> list[str]:
+    """``lines`` as printed: the first ``limit``, then one line counting the rest."""
+    if len(lines) <= limit:
+        return list(lines)
+    rest = len(lines) - limit
+    return [
+        *lines[:limit],
+        f"... and {count(rest, 'more problem', 'more problems')} not shown; "
+        "fix these and run again to see them",
+    ]
+
 
 class AchError(Exception):
     """Base of every error the workbench raises on purpose (bad input, refused writes)."""

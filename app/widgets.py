@@ -14,6 +14,7 @@ import streamlit as st
 from analysis.case import Case
 from analysis.casefile.text import plain_markdown
 from analysis.engine.analyzer import Analysis
+from analysis.errors import shown_lines
 from analysis.report.colours import heat_colours
 from analysis.scales import estimative_word, format_percent, jeffreys_grade
 from analysis.wording import count
@@ -219,4 +220,5 @@ def changes_panel(changes: list, key: str, on_reset, limit: int = 12) -> None:
 def problem_lines(lines: Iterable[object], where: Any = st) -> None:
     """Problems one per line as the CLI prints them, wrapped: unwrapped, a narrow column
     (the sidebar) showed only each line's file name."""
-    where.code("\n".join(str(line) for line in lines), language=None, wrap_lines=True)
+    shown = shown_lines([str(line) for line in lines])
+    where.code("\n".join(shown), language=None, wrap_lines=True)

@@ -180,3 +180,19 @@ def test_a_case_too_large_to_sample_is_refused_before_any_compile(tmp_path):
     with pytest.raises(TooLarge):
         check_size(MAX_UNCERTAIN + 1)
     assert sizes_at_hand(MAX_UNCERTAIN + 1) == () and max(sizes_at_hand(1500)) == 2048
+
+
+def test_thousands_of_problems_print_a_readable_screen(tmp_path):
+    """A file with 300 faulty items: the first 100 located lines, then one line counting
+    the other 200, still exit 2."""
+    items = "".join(
+        f"  - id: e{k}\n    claim: Claim {k}\n    source: s\n    likelihoods: {{a: 7, b: 0.2}}\n"
+        for k in range(300)
+    )
+    evi = EVI.split("evidence:\n")[0] + "evidence:\n" + items
+    result = runner.invoke(app, ["validate", "demo", "--root", str(write(tmp_path, evi=evi))])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 101
+    assert all("evidence/demo.yaml:" in line for line in lines[:100])
+    assert lines[-1] == "... and 200 more problems not shown; fix these and run again to see them"

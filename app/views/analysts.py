@@ -225,7 +225,8 @@ def show(view: View) -> None:
             f"Swing: how far that one number, set to each analyst's value in turn, moves "
             f"{leader} (the leader when every number is at the analysts' mean). Settle the "
             f"top ones first. {count(len(matter), 'disagreement')} of "
-            f"{len(panel.disagreements)} move it by half a point or more."
+            f"{len(panel.disagreements)} move it by half a point or more"
+            + (f"; the {TOP} largest are listed." if len(matter) > TOP else ".")
         )
         for d in matter[:TOP]:
             _disagreement(view, panel, d)
