@@ -252,12 +252,16 @@ def test_xml_nested_past_the_depth_limit_is_refused_without_recursion(tmp_path):
 def test_an_unknown_element_is_warned_of_once_however_often_it_appears(tmp_path):
     evidence = "<EVIDENCE><NAME>one</NAME><VALUES>C, I</VALUES><ODD/></EVIDENCE>"
     path = tmp_path / "odd.achz"
-    path.write_bytes(_achz(MATRIX.format(evidence * 300)))
+    text = MATRIX.format(evidence * 300)
+    path.write_bytes(_achz(text))
     result = _import(tmp_path, path)
     assert result.exit_code == 0, result.output
     warned = [line for line in result.output.splitlines() if "ODD" in line]
+    # a matrix on one line: the column (1-based) is where the first <ODD/> begins
+    assert "\n" not in text
+    column = text.index("<ODD/>") + 1
     assert warned == [
-        f"{path}:1: warning: element ODD is not known (300 times, the first here); ignored"
+        f"{path}:1:{column}: warning: element ODD is not known (300 times, the first here); ignored"
     ]
 
 
@@ -394,3 +398,48 @@ def test_event_rows_and_their_reports(tmp_path):
     assert [e.id for e in case.events] == ["seen"] and case.evidence[1].retracted
     assert case.evidence[0].tags == ("witness", "night")
     assert case.assumptions[0].rests_on == ("seen", "r1")
+
+
+def test_a_formula_with_no_saved_result_is_located_not_read_as_empty(tmp_path):
+    """A workbook written by a program that does not calculate (openpyxl here) holds its
+    formulas' text and no results: each such cell is a located problem; the same
+    workbook with its results saved (as a spreadsheet program saves it) imports."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["id", "claim", "A", "B"])
+    sheet.append(["e1", '=CONCATENATE("Seen ", "at the port")', "C", "I"])
+    sheet.append(["e2", "Second claim", "=0.5+0.2", "C"])
+    out = io.BytesIO()
+    book.save(out)
+    lines = _refused(
+        tmp_path, "formulas.xlsx", out.getvalue(), "holds the formula =0.5+0.2 but no saved result"
+    )
+    assert [line.split(":")[1:3] for line in lines] == [["2", "2"], ["3", "3"]]
+    assert "holds the formula =CONCATENATE(" in lines[0] and "type the value" in lines[0]
+    # what a spreadsheet program saves: the formula and its cached result
+    saved = out.getvalue()
+    with zipfile.ZipFile(io.BytesIO(saved)) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    sheet_xml = members["xl/worksheets/sheet1.xml"].decode()
+    sheet_xml = sheet_xml.replace("<f>0.5+0.2</f><v></v>", "<f>0.5+0.2</f><v>0.7</v>")
+    sheet_xml = sheet_xml.replace(
+        '<c r="B2"><f>CONCATENATE("Seen ", "at the port")</f><v></v>',
+        '<c r="B2" t="str"><f>CONCATENATE("Seen ", "at the port")</f><v>Seen at the port</v>',
+    )
+    members["xl/worksheets/sheet1.xml"] = sheet_xml.encode()
+    (tmp_path / "calculated.xlsx").write_bytes(_xlsx(members))
+    result = _import(tmp_path, tmp_path / "calculated.xlsx")
+    assert result.exit_code == 0, result.output
+
+
+def test_achz_columns_count_from_the_files_own_declaration(tmp_path):
+    """A long declaration (as PARC ACH writes it) does not shift the columns reported."""
+    declaration = '<?xml version="1.0" encoding="UTF-16" standalone="yes"?>'
+    evidence = "<EVIDENCE><NAME>one</NAME><VALUES>C, Q</VALUES></EVIDENCE>"
+    text = declaration + MATRIX.format(evidence)
+    path = tmp_path / "declared.achz"
+    path.write_bytes(_achz(text))
+    lines = _refused(tmp_path, "declared.achz", _achz(text), "rating 'Q'")
+    assert lines[0].startswith(f"{path}:1:{text.index('<VALUES>') + 1}: ")

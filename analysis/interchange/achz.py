@@ -46,6 +46,8 @@ MAX_XML_DEPTH = 32
 class Node:
     tag: str
     line: int
+    #: 1-based; a matrix written on one line is located by its column
+    column: int = 0
     text: str = ""
     children: list[Node] = field(default_factory=list)
 
@@ -58,13 +60,13 @@ class Node:
 
 
 class _Builder:
-    """An ElementTree parser target that records each element's line."""
+    """An ElementTree parser target that records each element's line and column."""
 
     def __init__(self) -> None:
         self.stack: list[Node] = []
         self.root: Node | None = None
         self.count = 0
-        self.line = lambda: 0
+        self.where = lambda: (0, 0)
 
     def start(self, tag: str, _attrib: dict) -> None:
         self.count += 1
@@ -74,7 +76,7 @@ class _Builder:
             raise ValueError(
                 f"nests elements more than {MAX_XML_DEPTH} deep (a PARC ACH matrix nests four)"
             )
-        node = Node(tag.upper(), self.line())
+        node = Node(tag.upper(), *self.where())
         if self.stack:
             self.stack[-1].children.append(node)
         else:
@@ -97,11 +99,14 @@ def parse_xml(text: str, display: str) -> Node:
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import DefusedXMLParser
 
-    # The text is already decoded: restate its encoding, which expat must not re-apply.
-    text = re.sub(r"^\s*<\?xml[^>]*\?>", '<?xml version="1.0" encoding="UTF-8"?>', text, count=1)
+    # The text is already decoded, so its declaration (naming an encoding expat must not
+    # re-apply) is blanked: spaces of the same length, so every line and column the
+    # parser reports is the file's own.
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", lambda m: re.sub(r"[^\n]", " ", m.group()), text, count=1)
     builder = _Builder()
     parser = DefusedXMLParser(target=builder, forbid_dtd=True)
-    builder.line = lambda: parser.parser.CurrentLineNumber
+    expat = parser.parser
+    builder.where = lambda: (expat.CurrentLineNumber, expat.CurrentColumnNumber + 1)
     try:
         parser.feed(text.encode("utf-8"))
         root = parser.close()
@@ -129,7 +134,7 @@ def _date(located: Located, node: Node) -> str | None:
         millis = int(raw)
         return datetime.fromtimestamp(millis / 1000, tz=UTC).date().isoformat()
     except (ValueError, OverflowError, OSError):
-        located.add(node.child("DATE").line, f"DATE is {raw!r}; must be milliseconds since 1970")
+        _at(located, node.child("DATE"), f"DATE is {raw!r}; must be milliseconds since 1970")
         return None
 
 
@@ -137,16 +142,19 @@ def read_achz(data: bytes, display: str) -> Imported:
     """The case held by ``.achz`` bytes: its documents, warnings and header comment."""
     root = parse_xml(decode_text(gunzip(data, display), display), display)
     located = Located(display)
-    unknown: dict[str, list[int]] = {}  # tag -> the lines it is on
+    unknown: dict[str, list[Node]] = {}  # tag -> its elements
     for node in _walk(root):
         if node.tag not in _KNOWN and node is not root:
-            unknown.setdefault(node.tag, []).append(node.line)
-    for tag, lines in unknown.items():  # one warning a tag, however often it appears
-        times = f" ({len(lines)} times, the first here)" if len(lines) > 1 else ""
-        located.warn(lines[0], f"element {tag} is not known{times}; ignored")
+            unknown.setdefault(node.tag, []).append(node)
+    for tag, nodes in unknown.items():  # one warning a tag, however often it appears
+        times = f" ({len(nodes)} times, the first here)" if len(nodes) > 1 else ""
+        first = nodes[0]
+        located.warn(first.line, f"element {tag} is not known{times}; ignored", first.column)
     matrix = root.child("MATRIX")
     if matrix is None:
-        raise fail(display, "has no MATRIX element; it is not a PARC ACH matrix", root.line)
+        raise fail(
+            display, "has no MATRIX element; it is not a PARC ACH matrix", root.line, root.column
+        )
     title = root.value("PROJECT-TITLE") or "Imported PARC ACH matrix"
     taken: set[str] = set()
     hypotheses = []
@@ -157,7 +165,7 @@ def read_achz(data: bytes, display: str) -> Imported:
             hypothesis["description"] = description
         hypotheses.append(hypothesis)
     if len(hypotheses) < 2:
-        located.add(matrix.line, f"MATRIX has {len(hypotheses)} HYPOTHESIS; ACH needs at least two")
+        _at(located, matrix, f"MATRIX has {len(hypotheses)} HYPOTHESIS; ACH needs at least two")
     sources: dict[str, dict] = {}
     items = []
     item_ids: set[str] = set()
@@ -166,7 +174,7 @@ def read_achz(data: bytes, display: str) -> Imported:
         if item is not None:
             items.append(item)
     if not items and not located.problems:
-        located.add(matrix.line, "MATRIX has no EVIDENCE; there is nothing to weigh")
+        _at(located, matrix, "MATRIX has no EVIDENCE; there is nothing to weigh")
     located.raise_if_any()
     case_doc = {"case": "imported", "title": title, "question": title, "hypotheses": hypotheses}
     if marking := root.value("CLASSIFICATION"):
@@ -176,6 +184,11 @@ def read_achz(data: bytes, display: str) -> Imported:
     if marking := root.value("CLASSIFICATION"):
         header.append(f"Classification (from PARC ACH): {marking}")
     return Imported(case_doc, evidence_doc, located.warnings, header)
+
+
+def _at(located: Located, node: Node, message: str) -> None:
+    """A problem located at ``node``'s line and column."""
+    located.add(node.line, message, node.column)
 
 
 def _walk(root: Node):
@@ -190,14 +203,15 @@ def _walk(root: Node):
 def _item(located, node, index, hypotheses, item_ids, sources) -> dict | None:
     name = node.value("NAME")
     if not name:
-        located.add(node.line, f"EVIDENCE #{index + 1} has no NAME; every item needs its text")
+        _at(located, node, f"EVIDENCE #{index + 1} has no NAME; every item needs its text")
         return None
     values_node = node.child("VALUES")
     codes = [v.strip() for v in values_node.text.split(",")] if values_node is not None else []
-    line = values_node.line if values_node is not None else node.line
+    where = values_node if values_node is not None else node
     if len(codes) != len(hypotheses):
-        located.add(
-            line,
+        _at(
+            located,
+            where,
             f"EVIDENCE #{index + 1} VALUES has {len(codes)} rating(s); the matrix has "
             f"{len(hypotheses)} HYPOTHESIS (one rating each, comma-separated)",
         )
@@ -206,8 +220,9 @@ def _item(located, node, index, hypotheses, item_ids, sources) -> dict | None:
     for hypothesis, code in zip(hypotheses, codes, strict=True):
         rating = rating_code(code) if code else "NA"
         if rating is None:
-            located.add(
-                line,
+            _at(
+                located,
+                where,
                 f"EVIDENCE #{index + 1} rating {code!r} under {hypothesis['label']!r} is unknown; "
                 f"use {rating_choices()}",
             )
@@ -224,8 +239,8 @@ def _item(located, node, index, hypotheses, item_ids, sources) -> dict | None:
     if relevance in ("low", "medium", "high"):
         item["relevance"] = relevance
     elif relevance:
-        located.add(
-            node.child("RELEVANCE").line, f"RELEVANCE is {relevance!r}; use HIGH, MEDIUM or LOW"
+        _at(
+            located, node.child("RELEVANCE"), f"RELEVANCE is {relevance!r}; use HIGH, MEDIUM or LOW"
         )
     notes = [node.value("NOTES")]
     if link := node.value("LINK"):
@@ -243,8 +258,9 @@ def _item(located, node, index, hypotheses, item_ids, sources) -> dict | None:
 def _source(located: Located, node: Node, sources: dict[str, dict]) -> str:
     level = node.value("CREDIBILITY").upper()
     if level and level not in _LEVELS:
-        located.add(
-            node.child("CREDIBILITY").line,
+        _at(
+            located,
+            node.child("CREDIBILITY"),
             f"CREDIBILITY is {level!r}; use {', '.join(_LEVELS)}",
         )
         level = ""

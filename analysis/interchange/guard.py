@@ -80,8 +80,10 @@ def gunzip(data: bytes, display: str) -> bytes:
                     "(a compression bomb, or not a matrix)",
                 )
             pending = inflater.unconsumed_tail
-    except zlib.error as error:
-        raise fail(display, f"is a damaged gzip file ({error})") from None
+    except zlib.error:
+        raise fail(
+            display, "is a damaged gzip file; export it again from the program that made it"
+        ) from None
     if not inflater.eof:
         raise fail(display, "is a truncated gzip file (it ends before its data does)")
     return bytes(out)
@@ -139,8 +141,10 @@ def check_zip(data: bytes, display: str) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(BytesIO(data))
         members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as error:
-        raise fail(display, f"is a damaged XLSX (zip) file ({error})") from None
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise fail(
+            display, "is a damaged XLSX (zip) file; save it again from a spreadsheet program"
+        ) from None
     if len(members) > MAX_ZIP_MEMBERS:
         raise fail(display, f"holds {len(members)} zip members; at most {MAX_ZIP_MEMBERS}")
     expanded = sum(member.file_size for member in members)

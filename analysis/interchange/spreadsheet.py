@@ -12,13 +12,16 @@ import io
 from typing import Any
 
 from analysis.case import Case
+from analysis.errors import Problem
 from analysis.interchange.common import Imported, neutralise
 from analysis.interchange.guard import (
     MAX_COLUMNS,
     MAX_ROWS,
+    ImportProblems,
     check_zip,
     decode_text,
     fail,
+    one_line,
 )
 from analysis.interchange.rows import case_rows
 from analysis.interchange.table import Row, read_rows
@@ -79,17 +82,30 @@ def _csv_text(value: Any) -> str:
 
 
 # -- XLSX ------------------------------------------------------------------------------------
+#: What to do with a workbook openpyxl cannot read, said once for every way it fails (its
+#: own error text names XML parts and Python types, which tell a user nothing).
+_RESAVE = "open it in a spreadsheet program and save it again as .xlsx"
+
+
 def xlsx_rows(data: bytes, display: str) -> list[Row]:
-    """The rows of the workbook's first sheet (cached values, never formulas)."""
+    """The rows of the workbook's first sheet (cached values, never formulas; a formula
+    with no saved result is a located problem, not an empty cell)."""
+    archive = check_zip(data, display)
+    rows = _sheet_rows(data, display, formulas=False)
+    if _has_formulas(archive):
+        _refuse_uncalculated(rows, _sheet_rows(data, display, formulas=True), display)
+    return _check_shape(rows, display)
+
+
+def _sheet_rows(data: bytes, display: str, *, formulas: bool) -> list[Row]:
+    """The first sheet's rows: the values saved with each cell, or (``formulas``) the
+    formulas themselves where a cell has one."""
     import openpyxl
 
-    check_zip(data, display)
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:
-        raise fail(
-            display, f"is not a readable XLSX workbook ({type(error).__name__}: {error})"
-        ) from None
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=not formulas)
+    except Exception:
+        raise fail(display, f"is not a readable XLSX workbook; {_RESAVE}") from None
     try:
         sheet = book.worksheets[0] if book.worksheets else None
         if sheet is None:
@@ -101,13 +117,46 @@ def xlsx_rows(data: bytes, display: str) -> list[Row]:
             if len(cells) > MAX_COLUMNS:
                 _too_big(display, number, "columns")
             rows.append((number, list(cells)))
-    except (KeyError, ValueError, TypeError, AttributeError, OSError) as error:
-        raise fail(
-            display, f"is a damaged XLSX workbook ({type(error).__name__}: {error})"
-        ) from None
+    except (KeyError, ValueError, TypeError, AttributeError, OSError):
+        raise fail(display, f"is a damaged XLSX workbook; {_RESAVE}") from None
     finally:
         book.close()
-    return _check_shape(rows, display)
+    return rows
+
+
+def _has_formulas(archive) -> bool:
+    """Whether any worksheet of the (size-checked) zip holds a formula element."""
+    for member in archive.infolist():
+        if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
+            text = archive.read(member)
+            if b"<f>" in text or b"<f " in text or b":f>" in text or b":f " in text:
+                return True
+    return False
+
+
+def _refuse_uncalculated(values: list[Row], formulas: list[Row], display: str) -> None:
+    """A located problem for every cell that holds a formula but no saved result (a file
+    written by a program that does not calculate): read as its value it would be an
+    empty cell, an empty claim or a missing likelihood."""
+    problems = []
+    for (number, row), (_, written) in zip(values, formulas, strict=False):
+        for column, (value, formula) in enumerate(zip(row, written, strict=False), start=1):
+            formula = getattr(formula, "text", formula)  # an array formula's text
+            if value is None and isinstance(formula, str) and formula.startswith("="):
+                problems.append(
+                    Problem(
+                        display,
+                        number,
+                        one_line(
+                            f"holds the formula {formula[:60]} but no saved result; open the "
+                            "file in a spreadsheet program and save it (which stores the "
+                            "result), or type the value",
+                        ),
+                        column,
+                    )
+                )
+    if problems:
+        raise ImportProblems(problems)
 
 
 def write_xlsx(case: Case) -> bytes:
