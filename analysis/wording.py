@@ -8,6 +8,12 @@ def count(n: int, noun: str, plural: str | None = None) -> str:
     return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
 
+def shortened(text: str, limit: int) -> str:
+    """``text`` if it has at most ``limit`` characters, else its first ``limit - 3`` and
+    "..." (every place that clips a long text for display uses this)."""
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
 def joined(names: list[str]) -> str:
     """``A``, ``A and B``, ``A, B and C``."""
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -212,3 +212,22 @@ def test_a_300_character_save_name_is_refused_in_one_line(tmp_path):
     at.button(key="save").click().run()
     assert not at.exception, at.exception
     assert list((tmp_path / "hypotheses").glob("a*.yaml")) == []
+
+
+def test_a_long_linchpin_claim_is_clipped_on_sensitivity_with_the_rest_on_request(tmp_path):
+    """A 10,000-character claim once filled the Sensitivity page under its linchpin."""
+    long_claim = "Seen at the port. " * 560  # 10,080 characters
+    root = _root(tmp_path, "Alpha", "Beta")
+    evidence = yaml.safe_load((root / "evidence" / "evil.yaml").read_text(encoding="utf-8"))
+    evidence["evidence"] = [  # without e1, b leads: e1 is a linchpin
+        {"id": "e1", "claim": long_claim, "source": "s", "likelihoods": {"a": 0.9, "b": 0.1}},
+        {"id": "e2", "claim": "Short", "source": "s", "likelihoods": {"a": 0.4, "b": 0.6}},
+    ]
+    evidence.pop("indicators")
+    (root / "evidence" / "evil.yaml").write_text(yaml.safe_dump(evidence), encoding="utf-8")
+    at = _start(root, "sensitivity")
+    assert not at.exception
+    shown = [c.value for c in at.caption if c.value.startswith(esc("Seen at the port."))]
+    assert shown == [esc(long_claim[:297].rstrip() + "...")]
+    whole = [e for e in at.expander if e.label == "The whole claim"]
+    assert len(whole) == 1 and [m.value for m in whole[0].markdown] == [esc(long_claim)]

@@ -19,6 +19,7 @@ from pydantic_core import PydanticCustomError
 from analysis.casefile.layout import CASE_NAME_RULE, is_case_name
 from analysis.casefile.text import text_problem
 from analysis.scales import CREDIBILITY_WORDS, PARC_WEIGHTS, RATING_LIKELIHOOD
+from analysis.wording import shortened
 
 ID_PATTERN = re.compile(r"[a-z0-9_-]+")
 RATINGS = tuple(RATING_LIKELIHOOD)
@@ -54,7 +55,7 @@ def show(value: Any, depth: int = 0) -> str:
         text = "{" + ", ".join(parts) + (", ...}" if len(value) > 4 else "}")
     else:
         text = str(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+    return shortened(text, 80)
 
 
 def options(values: tuple[str, ...] | list[str]) -> str:

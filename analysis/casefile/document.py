@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from analysis.errors import Problem
+from analysis.wording import shortened
 
 Path_ = tuple[str | int, ...]
 
@@ -113,9 +114,7 @@ def where(path: Path_) -> str:
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    if len(text) > 60:
-        text = text[:57] + "..."
-    return text or "the top level"
+    return shortened(text, 60) or "the top level"
 
 
 def failed_document(display: str, line: int, message: str) -> Document:

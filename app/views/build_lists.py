@@ -15,6 +15,7 @@ import streamlit as st
 from analysis.casefile.edit import Draft
 from analysis.interchange.common import as_number, split_answer
 from analysis.scales import RATING_LIKELIHOOD, RATING_MEANING
+from analysis.wording import shortened
 from app import build_state as bs
 from app.widgets import esc
 
@@ -117,8 +118,8 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _short(text: str, limit: int = 70) -> str:
-    return text[:limit] + ("…" if len(text) > limit else "")
+def _short(text: str) -> str:
+    return shortened(text, 70)
 
 
 def _list_text(value: Any) -> str:

@@ -11,7 +11,7 @@ import streamlit as st
 from analysis import scenario
 from analysis.casefile.layout import case_paths, existing_files, is_case_name
 from analysis.errors import AchError, CaseError, CaseExists
-from analysis.wording import count
+from analysis.wording import count, shortened
 from app import state
 from app.views.context import View
 from app.views.uncertainty import finished_run
@@ -70,7 +70,7 @@ def one_line(error: BaseException) -> str:
     text = lines[0] if lines else ""
     if not isinstance(error, AchError):
         text = f"{type(error).__name__}: {text}" if text else type(error).__name__
-    return text if len(text) <= 300 else text[:297] + "..."
+    return shortened(text, 300)
 
 
 def scenario_file(view: View, name: str) -> Callable[[], str]:

@@ -18,7 +18,7 @@ import streamlit as st
 from analysis.case import Event, Item
 from analysis.report.colours import SATURATION_DB
 from analysis.scenario import dropped_ratings
-from analysis.wording import count
+from analysis.wording import count, shortened
 from app import state
 from app.paging import page_of, page_size
 from app.views.context import View
@@ -323,7 +323,7 @@ def show(view: View) -> None:
     for row in rows:
         if row.kind == "event":
             event = case.events[row.index]
-            with st.expander(f"**event {event.id}**: {esc(_short(event.description))}"):
+            with st.expander(f"**event {event.id}**: {esc(shortened(event.description, 90))}"):
                 _event_details(view, row.index)
             continue
         i = row.index
@@ -332,11 +332,7 @@ def show(view: View) -> None:
         mark = " · **linchpin**" if view.analysis.linchpin[i] else ""
         mark += f" · *{why}*" if why else ""
         name = f"~~{item.id}~~" if why else f"**{item.id}**"
-        with st.expander(f"{name}{mark}: {esc(_short(item.claim))}"):
+        with st.expander(f"{name}{mark}: {esc(shortened(item.claim, 90))}"):
             item_details(view.analysis, i)
             if item.tags:
                 st.caption(f"Tags: {esc(', '.join(item.tags))}")
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= 90 else text[:87].rstrip() + "..."

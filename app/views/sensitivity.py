@@ -8,10 +8,13 @@ import streamlit as st
 
 from analysis.report.charts import tornado_chart
 from analysis.scales import format_percent
-from analysis.wording import leaders_cell, who_leads
+from analysis.wording import leaders_cell, shortened, who_leads
 from app import state
 from app.views.context import View
 from app.widgets import esc, show_chart
+
+#: The most characters of a linchpin's claim shown under it (the rest on request).
+CLAIM_SHOWN = 300
 
 
 def _linchpins(view: View) -> None:
@@ -38,7 +41,11 @@ def _linchpins(view: View) -> None:
             f"{esc(case.hypotheses[lead].label)} falls to {format_percent(float(without[lead]))}.",
             unsafe_allow_html=True,
         )
-        st.caption(esc(case.evidence[i].claim))
+        claim = case.evidence[i].claim
+        st.caption(esc(shortened(claim, CLAIM_SHOWN)))
+        if len(claim) > CLAIM_SHOWN:
+            with st.expander("The whole claim"):
+                st.markdown(esc(claim), unsafe_allow_html=True)
     rows = [
         {
             "Item": item.id,
