@@ -27,6 +27,7 @@ from app.widgets import problem_lines
 
 #: session_state keys
 NAME = "analyst_name"  # the sidebar's name box
+ADDRESS_KEY = "analyst"  # ?analyst=<name> in the address keeps it over a reload
 VIEW_AS = "view_as"  # an analyst whose view is open read-only (None: your own / the case)
 SEEN = "analyst_seen"  # whose view the sliders were last relative to
 PROBLEMS = "judgment_problems"  # located problems of the judgment files, shown once
@@ -64,6 +65,8 @@ def judgments_of(opened: state.Opened) -> tuple[dict[str, Judgments], list[str]]
 
 def sidebar_name(opened: state.Opened) -> str | None:
     """The analyst name box; the valid name given, else None."""
+    if NAME not in st.session_state and st.query_params.get(ADDRESS_KEY):
+        st.session_state[NAME] = st.query_params[ADDRESS_KEY]  # a reload, or ?analyst=kim
     box = st.sidebar.text_input(
         "Your name, to keep your own judgments",
         key=NAME,
@@ -73,6 +76,7 @@ def sidebar_name(opened: state.Opened) -> str | None:
         "digits, '_' and '-'.",
     )
     name = (box or "").strip()
+    state.keep_in_address(ADDRESS_KEY, name if _passes(check_analyst, name) else None)
     if not name:
         return None
     if opened.uploaded:

@@ -341,6 +341,15 @@ def sync_matrix_edits(case: Case, store: dict) -> None:
         _fresh_editor()
 
 
+def keep_in_address(key: str, value: str | None) -> None:
+    """``?key=value`` in the page's address (removed for None), so that a reload, or the
+    address passed on, opens the same case, page and analyst."""
+    if value and st.query_params.get(key) != value:
+        st.query_params[key] = value
+    elif not value and key in st.query_params:
+        del st.query_params[key]
+
+
 # -- uncertainty runs (cached by their inputs) ---------------------------------------------------
 #: set to "1" by ``ach app``: compile the open case's uncertainty model in the background
 PRECOMPILE = "ACH_PRECOMPILE"

@@ -102,18 +102,20 @@ def _sidebar_top() -> tuple[str | None, str, str]:
     cases = state.list_cases(state.root())
     uploads = st.session_state.setdefault(state.UPLOADS, {})
     options = cases + [state.UPLOAD_PREFIX + name for name in uploads]
+    if state.CASE not in st.session_state and st.query_params.get("case") in cases:
+        st.session_state[state.CASE] = st.query_params["case"]  # a reload, or ?case=name
     if st.session_state.get(state.CASE) not in options:
         st.session_state[state.CASE] = state.first_case(cases) or (options[0] if options else None)
     selection = picker.selectbox(
         "Case", options, key=state.CASE, help=f"Cases under {state.root().resolve()}"
     )
+    state.keep_in_address("case", selection if selection in cases else None)
     if "page" not in st.session_state and st.query_params.get("page") in PAGES:
         st.session_state["page"] = st.query_params["page"]  # a link such as ?page=weigh
     if "page" not in st.session_state and not options:
         st.session_state["page"] = "build"  # an empty folder: start by building a case
     page = st.sidebar.radio("Page", list(PAGES), format_func=lambda p: PAGES[p][0], key="page")
-    if page and st.query_params.get("page") != page:
-        st.query_params["page"] = page
+    state.keep_in_address("page", page)
     yardstick = st.sidebar.selectbox(
         "Estimative language",
         list(YARDSTICKS),

@@ -619,3 +619,29 @@ def test_the_overview_shows_the_bottom_line_of_the_pdf():
     confidence = [text for text in texts if text.startswith("We have ")]
     assert confidence and confidence[0] in first
     assert any("What would change this judgment" in text for text in texts)
+
+
+def test_the_address_keeps_the_case_page_and_analyst_over_a_reload():
+    """A reload starts a new session: what the address holds (?case, ?page, ?analyst)
+    reopens the same view; choosing another case rewrites it, a bad name is left out."""
+    from app import state
+    from app.identity import NAME
+
+    at = AppTest.from_file(str(ROOT / "app" / "streamlit_app.py"), default_timeout=180)
+    at.query_params.update({"case": "office-leak", "page": "matrix", "analyst": "kim"})
+    at.run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key=state.CASE).value == "office-leak"
+    assert at.radio(key="page").value == "matrix"
+    assert at.text_input(key=NAME).value == "kim"
+    at.selectbox(key=state.CASE).set_value("nk-hamas").run()
+    at.text_input(key=NAME).set_value("Not a name!").run()
+    assert at.query_params["case"] == "nk-hamas" and at.query_params["page"] == "matrix"
+    assert "analyst" not in at.query_params
+    # an address naming no case of the folder is ignored
+    other = AppTest.from_file(str(ROOT / "app" / "streamlit_app.py"), default_timeout=180)
+    other.query_params["case"] = "../etc"
+    other.run()
+    assert not other.exception and other.selectbox(key=state.CASE).value == state.first_case(
+        list_cases(ROOT)
+    )
