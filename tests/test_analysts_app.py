@@ -67,7 +67,8 @@ def test_page_shows_each_analyst_pool_and_why(root):
     assert "2 analysts: case, kim" in text
     assert any("e1 / a" in e.label for e in at.expander)
     frames = [df.value for df in at.dataframe]
-    assert any("kim" in f.columns and "pooled: linear" in f.columns for f in frames)
+    posteriors = next(f for f in frames if "pooled: linear" in f.index)
+    assert list(posteriors.index) == ["case", "kim", "pooled: linear", "pooled: log"]
     assert any("why" in f.columns and "Could be a copy." in f["why"].tolist() for f in frames)
     at.radio(key="analysts_pool").set_value("log").run()
     assert not at.exception

@@ -76,7 +76,9 @@ def _posterior_table(view: View, panel: Panel, pools: dict) -> pd.DataFrame:
         ]
     for method, posterior in pools.items():
         rows[f"pooled: {method}"] = [format_percent(float(p)) for p in posterior]
-    return pd.DataFrame(rows, index=[h.label for h in panel.case.hypotheses])
+    # one row per analyst and pool: as columns, the third pool fell off a 1400 px screen
+    labels = [h.label for h in panel.case.hypotheses]
+    return pd.DataFrame.from_dict(rows, orient="index", columns=labels)
 
 
 def _pools(view: View, panel: Panel) -> dict:
