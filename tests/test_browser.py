@@ -268,3 +268,35 @@ def test_a_case_is_built_and_saved_from_an_empty_folder(browser_page, tmp_path):
     assert case.assumptions[0].rests_on == ("camera",)
     result = CliRunner().invoke(app, ["analyze", "cake", "--root", str(tmp_path)])
     assert result.exit_code == 0, result.output
+
+
+def test_case_text_that_looks_like_links_makes_no_link_in_the_browser(browser_page, tmp_path):
+    """The browser's markdown renderer linked http://, www. and e-mail addresses in case
+    text even when escaped (21 links on this case's Overview): none is left, and the text
+    still reads as written."""
+    shots = _helpers()
+    evil = "http://127.0.0.1:9/x.png www.example.com kim@example.com"
+    for folder, name, text in (
+        ("hypotheses", "links", {"case": "links", "title": f"T {evil}", "question": f"Q {evil}",
+                                  "hypotheses": [{"id": "a", "label": f"A {evil}"},
+                                                 {"id": "b", "label": "B"}]}),
+        ("evidence", "links", {"case": "links", "sources": [{"id": "s", "name": f"S {evil}"}],
+                               "evidence": [{"id": "e1", "claim": f"C {evil}", "source": "s",
+                                             "likelihoods": {"a": 0.8, "b": 0.3}}]}),
+    ):  # fmt: skip
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / f"{name}.yaml").write_text(yaml.safe_dump(text), encoding="utf-8")
+    page = browser_page[0].context.browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        with shots.serve("links", root=tmp_path) as url:
+            for name in ("overview", "matrix", "sensitivity"):
+                page.goto(f"{url}/?page={name}")
+                shots.settle(page)
+                hrefs = page.eval_on_selector_all(
+                    '[data-testid="stMain"] a', "els => els.map(e => e.getAttribute('href'))"
+                )
+                assert not [h for h in hrefs if h and not h.startswith("#")], (name, hrefs)
+            text = page.locator('[data-testid="stMain"]').inner_text().replace("\u200b", "")
+            assert f"T {evil}" in text
+    finally:
+        page.close()

@@ -3,6 +3,7 @@ labels that look like the matrix's own columns, long save names, a failing brief
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 
@@ -186,6 +187,10 @@ def test_the_plain_text_helper_leaves_no_markup():
     for char in "![]()#|<>$:_`~.&;":
         assert char not in bare
     assert esc("Alpha beta") == "Alpha beta"
+    # what the browser's renderer would link, decoded: each pattern broken by a zero-width
+    # space (the browser test checks that the page then holds no such link)
+    decoded = html.unescape(esc("http://a.b HTTPS://c.d www.e.com kim@example.com"))
+    assert decoded == "http\u200b://a.b HTTPS\u200b://c.d www\u200b.e.com kim\u200b@example.com"
 
 
 @pytest.mark.parametrize(
