@@ -19,10 +19,31 @@ from analysis.report.colours import heat_colours
 from analysis.scales import estimative_word, format_percent, jeffreys_grade
 from analysis.wording import count
 
+#: How every chart sizes itself in the dashboard: as wide as the column, axes and labels
+#: included, and its own height for its plot with the axes and legend added around it.
+#: Streamlit's default ("fit") squeezed all of them into the height the chart gives its
+#: plot: 15 tornado rows of 18 px drew at about 10 px, and a 5-row chart drew no bars
+#: at all; "pad" alone let stretched charts run past the column (both seen in Chromium).
+#: Composed charts (a heatmap beside its legend) keep their own size: Streamlit draws
+#: them at their content's width, and fitting one squeezed its columns to nothing.
+AUTOSIZE = {"type": "fit-x", "contains": "padding"}
+
+
+def sized(chart):
+    """``chart`` with :data:`AUTOSIZE`, unless it is composed of several views."""
+    import altair as alt
+
+    return (
+        chart.properties(autosize=AUTOSIZE)
+        if isinstance(chart, alt.Chart | alt.LayerChart)
+        else chart
+    )
+
 
 def show_chart(chart) -> None:
-    """An Altair chart from :mod:`analysis.report.charts`, drawn exactly as defined there."""
-    st.altair_chart(chart, theme=None)
+    """An Altair chart from :mod:`analysis.report.charts`, drawn as defined there (a
+    single or layered chart as wide as the column)."""
+    st.altair_chart(sized(chart), theme=None)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -32,7 +53,7 @@ def _chart_spec(key: tuple, _build: Callable[[], Any]) -> dict:
     # slider move's rerun, and all but the data depends only on ``key``
     from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
-    spec = _convert_altair_to_vega_lite_spec(_build())
+    spec = _convert_altair_to_vega_lite_spec(sized(_build()))
     if len(spec.get("datasets") or ()) != 1:
         raise ValueError("show_chart_with: the chart must hold exactly one data frame")
     return spec

@@ -645,3 +645,19 @@ def test_the_address_keeps_the_case_page_and_analyst_over_a_reload():
     assert not other.exception and other.selectbox(key=state.CASE).value == state.first_case(
         list_cases(ROOT)
     )
+
+
+def test_dashboard_charts_fit_the_column_and_keep_their_height():
+    """Streamlit's default sizing squeezed a chart's axes and legend into the height it
+    gives its plot (a 5-row tornado drew no bars in Chromium): single and layered charts
+    fit the column's width and pad their height; a composed chart keeps its own size."""
+    import altair as alt
+    import pandas as pd
+
+    from app.widgets import AUTOSIZE, sized
+
+    frame = pd.DataFrame({"x": [1, 2], "y": ["a", "b"]})
+    bars = alt.Chart(frame).mark_bar().encode(x="x:Q", y="y:N")
+    assert sized(bars).to_dict()["autosize"] == AUTOSIZE == {"type": "fit-x", "contains": "padding"}
+    assert sized(alt.layer(bars, bars)).to_dict()["autosize"] == AUTOSIZE
+    assert "autosize" not in sized(alt.hconcat(bars, bars)).to_dict()

@@ -52,7 +52,7 @@ def test_the_posterior_chart_with_new_numbers_is_the_chart_drawn_from_them():
 
     from analysis.report.charts import posterior_chart
     from analysis.report.charts.posterior import posterior_data
-    from app.widgets import chart_spec_with
+    from app.widgets import chart_spec_with, sized
 
     case = load_case("nk-hamas", ROOT)
     first = analyze(case)
@@ -69,7 +69,7 @@ def test_the_posterior_chart_with_new_numbers_is_the_chart_drawn_from_them():
         raise AssertionError("the chart was built again for the same case")
 
     swapped = chart_spec_with(key, built_again, posterior_data(moved))
-    fresh = _convert_altair_to_vega_lite_spec(posterior_chart(moved, width=250, words=False))
+    fresh = _convert_altair_to_vega_lite_spec(sized(posterior_chart(moved, width=250, words=False)))
     (name,), (fresh_name,) = swapped["datasets"], fresh["datasets"]
     assert swapped["datasets"][name] == fresh["datasets"][fresh_name]
     assert len(first_data) == len(case.hypotheses)
