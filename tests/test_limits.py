@@ -114,11 +114,21 @@ def test_more_hypotheses_than_the_limit_are_refused_with_that_limit(tmp_path):
 
 
 def test_many_values_without_aliases_do_not_blame_aliases():
-    text = "case: big\nnotes: [" + ", ".join(["1"] * (limits.MAX_NODES + 5)) + "]\n"
+    text = "case: big\nnotes: [" + ",".join(["1"] * (limits.MAX_NODES + 5)) + "]\n"
+    assert len(text) < limits.MAX_BYTES  # the value limit, not the byte limit, refuses it
     doc = yamlio.parse_yaml(text, "evidence/big.yaml")
     (problem,) = doc.problems
-    assert "expands to more than 200000 values, the limit" in problem.message
+    assert f"expands to more than {limits.MAX_NODES} values, the limit" in problem.message
     assert "aliases" not in problem.message and problem.message.endswith("split the case")
+
+
+def test_a_case_within_every_list_limit_is_not_refused_for_its_values():
+    """1,000 items x 100 hypotheses (2.9 MB, inside the byte limit): at a value limit of
+    200,000 its keys and likelihoods were refused though every list kept its limit."""
+    hyp, evi = dump_yaml(synthetic_case(limits.MAX_HYPOTHESES, 1000, seed=1))
+    assert len(evi.encode()) < limits.MAX_BYTES
+    case = load_case_texts(hyp, evi)
+    assert (len(case.hypotheses), len(case.evidence)) == (limits.MAX_HYPOTHESES, 1000)
 
 
 @pytest.mark.parametrize(("k", "n"), [(10, 1000), (10, limits.MAX_ITEMS)])

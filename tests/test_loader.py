@@ -11,6 +11,7 @@ import yaml
 
 from analysis.case import Case, Prob
 from analysis.casefile.layout import list_cases
+from analysis.casefile.limits import MAX_NODES
 from analysis.casefile.loader import load_case, load_case_files, load_case_texts
 from analysis.errors import CaseError
 from analysis.scales import CREDIBILITY_WORDS, RATING_LIKELIHOOD
@@ -613,7 +614,7 @@ def test_alias_bomb_is_cut_off(tmp_path):
         bomb += f"{level}: &{level} [" + ",".join([f"*{previous}"] * 9) + "]\n"
     evi = EVI + bomb.replace("lol: &a", "bomb: &a")
     found = problems(write(tmp_path, evi=evi))
-    assert any("expands to more than 200000 values" in line for line in found)
+    assert any(f"expands to more than {MAX_NODES} values" in line for line in found)
     assert all(line.startswith(f"{E}:") for line in found)
 
 

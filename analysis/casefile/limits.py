@@ -33,7 +33,13 @@ MAX_ENTRIES = {
     "assumptions": MAX_ITEMS,
 }
 #: Most values a document may expand to (aliases counted at each use) and deepest nesting.
-MAX_NODES = 200_000
+#: A likelihood with its key takes about 9 bytes or more (``h1: 0.5, ``), so a case file
+#: within MAX_BYTES holds fewer than a million values: every case the other limits admit
+#: fits (at 200,000, one of 1,000 items x 100 hypotheses, 2.9 MB, was refused for its
+#: keys and likelihoods, though it kept every list's limit). A pathological 4 MiB list
+#: of two million single digits costs the same at either limit (3.0 s and 3.5 s, 335 MB
+#: at the peak): the parser's cost, which the byte limit bounds.
+MAX_NODES = 1_000_000
 MAX_DEPTH = 64
 
 
