@@ -30,7 +30,6 @@ from reportlab.platypus import (
     ListFlowable,
     ListItem,
     PageBreak,
-    Paragraph,
     SimpleDocTemplate,
     Spacer,
     Table,
@@ -42,6 +41,7 @@ from analysis import __version__
 from analysis.engine.analyzer import Analysis
 from analysis.errors import BriefError
 from analysis.report.brief import model as m
+from analysis.report.brief.pdf_bidi import para, visual
 from analysis.report.brief.pdf_style import ACCENT, BOLD, FONT, GRID, SHADE, esc, styles
 
 PAGE = A4
@@ -144,11 +144,11 @@ def flowables(block: m.Block) -> list[Flowable]:
     s = styles()
     if isinstance(block, m.Heading):
         style = (s.title, s.h1, s.h2)[min(block.level, 2)]
-        return [Paragraph(esc(block.text), style)]
+        return [para(esc(block.text), style)]
     if isinstance(block, m.Para):
-        return [Paragraph(markup(block.runs), getattr(s, block.style))]
+        return [para(markup(block.runs), getattr(s, block.style))]
     if isinstance(block, m.Bullets):
-        return [_bullets([Paragraph(markup(item), s.body) for item in block.items])]
+        return [_bullets([para(markup(item), s.body) for item in block.items])]
     if isinstance(block, m.Callout):
         return [_callout(block)]
     if isinstance(block, m.Table):
@@ -157,13 +157,13 @@ def flowables(block: m.Block) -> list[Flowable]:
         image = _chart(block.make(), FRAME_HEIGHT * block.height, FRAME_WIDTH * block.width)
         if not block.caption:
             return [image]
-        return [KeepTogether([image, Paragraph(esc(block.caption), s.small)])]
+        return [KeepTogether([image, para(esc(block.caption), s.small)])]
     if isinstance(block, m.PageBreak):
         return [PageBreak()]
     raise TypeError(f"not a brief block: {block!r}")
 
 
-def _bullets(paragraphs: list[Paragraph]) -> ListFlowable:
+def _bullets(paragraphs: list[Flowable]) -> ListFlowable:
     return ListFlowable(
         [ListItem(p, leftIndent=12, value="•") for p in paragraphs],
         bulletType="bullet",
@@ -175,7 +175,7 @@ def _bullets(paragraphs: list[Paragraph]) -> ListFlowable:
 
 def _callout(block: m.Callout) -> Table:
     s = styles()
-    lines = [Paragraph(markup(p.runs), getattr(s, p.style)) for p in block.paragraphs]
+    lines = [para(markup(p.runs), getattr(s, p.style)) for p in block.paragraphs]
     # splitInRow: a box taller than a page (a 20,000-character description) continues
     # on the next one instead of failing the layout
     box = Table([[lines]], colWidths=[FRAME_WIDTH], splitInRow=1)
@@ -194,10 +194,10 @@ def _callout(block: m.Callout) -> Table:
     return box
 
 
-def _cell(c: m.Cell) -> Paragraph:
+def _cell(c: m.Cell) -> Flowable:
     s = styles()
     text = "<br/>".join(markup(runs) for runs in c.lines)
-    return Paragraph(text, s.cell_right if c.align == "right" else s.cell)
+    return para(text, s.cell_right if c.align == "right" else s.cell)
 
 
 def _table(block: m.Table) -> Table:
@@ -283,15 +283,15 @@ class _FurnitureCanvas(Canvas):
         self.setFont(FONT, 7)
         page = f"Page {self._pageNumber} of {total}"
         self.drawString(
-            MARGIN, MARGIN - 10, _fit(doc.footer, room - stringWidth(page, FONT, 7) - 12)
+            MARGIN, MARGIN - 10, visual(_fit(doc.footer, room - stringWidth(page, FONT, 7) - 12))
         )
         self.drawRightString(width - MARGIN, MARGIN - 10, page)
         if self._pageNumber > 1:
-            self.drawString(MARGIN, height - MARGIN - 2, _fit(doc.title, room))
+            self.drawString(MARGIN, height - MARGIN - 2, visual(_fit(doc.title, room)))
         if doc.marking:
             self.setFillColor(colors.black)
             self.setFont(BOLD, 9)
-            text = _fit(doc.marking, room, 9, BOLD)
+            text = visual(_fit(doc.marking, room, 9, BOLD))
             self.drawCentredString(width / 2, height - MARGIN + 8, text)
             self.drawCentredString(width / 2, MARGIN - 24, text)
         self.restoreState()
