@@ -9,6 +9,7 @@ and located on the draft's fields through the line of each value.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 
 import streamlit as st
@@ -133,9 +134,29 @@ def locate(current: Draft, problems: list[Problem]) -> dict[tuple, list[str]]:
         # several places on one line ({h1: 2, h2: xyz}): the ones the message names
         # ("likelihood for 'h1'"), else all of them
         named = [p for p in places if p and f"{p[-1]!r}" in problem.message]
+        message = _without_lines(problem.message, problem.path, by_line)
         for place in named or places:
-            located.setdefault(place, []).append(problem.message)
+            located.setdefault(place, []).append(message)
     return located
+
+
+_ON_LINE = re.compile(r"\bon line (\d+)")
+
+
+def _without_lines(message: str, display: str, by_line: dict[tuple[str, int], list[tuple]]):
+    """``message`` with each "on line N" of its file told as the entry written there
+    ("in row #4 of the Evidence step"): the Build page shows forms, not the file's
+    lines."""
+
+    def entry(match: re.Match) -> str:
+        paths = by_line.get((display, int(match.group(1))), [])
+        listed = [p for p in paths if len(p) >= 2 and isinstance(p[1], int)]
+        if not listed:
+            return match.group()
+        key, index = min(listed, key=len)[:2]
+        return f"in row #{index + 1} of the {str(key).capitalize()} step"
+
+    return _ON_LINE.sub(entry, message)
 
 
 def messages_under(located: dict[tuple, list[str]], prefix: tuple) -> list[str]:

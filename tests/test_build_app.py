@@ -290,3 +290,30 @@ def test_a_label_with_markdown_is_shown_as_written_in_the_evidence_step(tmp_path
     label = at.text_input(key=key(at, "evidence", index, "answer|ann")).label
     assert "**bold**" not in label and "$x^2$" not in label
     assert "&#42;&#42;bold&#42;&#42; &#36;x&#94;2&#36;" in label  # shown, never read
+
+
+def test_a_message_naming_another_line_names_the_entry_on_the_build_page():
+    """ "the same id as the evidence item on line 6": the Build page shows forms, so the
+    line is told as the entry written there."""
+    from analysis.casefile.edit import Draft
+    from analysis.casefile.loader import load_case_texts
+    from analysis.errors import CaseError
+    from app.build_state import locate
+
+    hypotheses = (
+        "case: two\ntitle: Two\nquestion: Which?\nhypotheses:\n"
+        "  - {id: h1, label: One}\n  - {id: h2, label: Two}\n"
+    )
+    evidence = (
+        "case: two\nsources:\n  - {id: s, name: S}\nevidence:\n"
+        "  - {id: e1, claim: Seen, source: s, likelihoods: {h1: 0.5, h2: 0.4}}\n"
+        "  - {id: e1, claim: Again, source: s, likelihoods: {h1: 0.5, h2: 0.4}}\n"
+    )
+    draft = Draft.from_texts("two", (hypotheses, evidence))
+    with pytest.raises(CaseError) as caught:
+        load_case_texts(*draft.texts(), *draft.displays())
+    assert any("on line 5" in p.message for p in caught.value.problems)  # the file's words
+    shown = [m for messages in locate(draft, caught.value.problems).values() for m in messages]
+    repeated = [m for m in shown if "same id" in m]
+    assert repeated and all("on line" not in m for m in repeated)
+    assert "the same id as the evidence in row #1 of the Evidence step" in repeated[0]
