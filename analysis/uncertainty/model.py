@@ -34,6 +34,7 @@ for each draw from the same arrays.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -242,18 +243,13 @@ def model_inputs(structure: Structure, data: ModelData, size: int) -> dict[str, 
     n_free = structure.n_parameters
     if n_free > size:
         raise ValueError(f"{n_free} uncertain numbers do not fit a model of {size}")
-    groups, k = len(structure.groups), structure.n_hypotheses
     reports = np.array(structure.reports, dtype=np.int64)
-    n_cells = groups * k
-    offset = n_cells + len(reports)  # where the Beta variables start
-    q_index = np.arange(n_cells, dtype=np.int64)
-    for m, (g, h) in enumerate(structure.free_cells):
-        q_index[g * k + h] = offset + m
     slot = np.array(structure.item_credibility, dtype=np.int64)[reports]
-    n_cells_free = len(structure.free_cells)
-    c_index = np.where(
-        slot >= 0, offset + n_cells_free + slot, n_cells + np.arange(len(reports))
-    ).astype(np.int64)
+    # the uncertain credibilities follow the uncertain cells among the variables
+    variable = np.where(slot >= 0, len(structure.free_cells) + slot, -1)
+    q_index, c_index = number_indices(
+        len(structure.groups), structure.n_hypotheses, structure.free_cells, variable
+    )
     pad = np.full(size - n_free, PAD_BETA)
     return {
         "n_free": np.array(n_free, dtype=np.int64),
@@ -266,6 +262,29 @@ def model_inputs(structure: Structure, data: ModelData, size: int) -> dict[str, 
         "c_index": c_index,
         **report_arrays(structure, data),
     }
+
+
+def number_indices(
+    n_groups: int,
+    n_hypotheses: int,
+    variable_cells: Sequence[tuple[int, int]],
+    report_variable: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``q_index`` and ``c_index``: where each group cell and each report's credibility
+    is read from ``numbers`` = every group cell's fixed value (row-major), every
+    report's fixed credibility, then the variables. Cell ``(g, h)`` number ``j`` of
+    ``variable_cells`` reads variable ``j``; report ``r`` reads variable
+    ``report_variable[r]``, or its fixed credibility where that is -1 (the uncertainty
+    model's Beta variables and the bayes pool's latent values alike)."""
+    n_cells = n_groups * n_hypotheses
+    n_reports = len(report_variable)
+    offset = n_cells + n_reports  # where the variables start
+    q_index = np.arange(n_cells, dtype=np.int64)
+    for j, (g, h) in enumerate(variable_cells):
+        q_index[g * n_hypotheses + h] = offset + j
+    variable = np.asarray(report_variable, dtype=np.int64)
+    fixed = n_cells + np.arange(n_reports, dtype=np.int64)
+    return q_index, np.where(variable >= 0, offset + variable, fixed).astype(np.int64)
 
 
 def prior_factors(log_prior: np.ndarray) -> dict[str, np.ndarray]:

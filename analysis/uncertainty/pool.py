@@ -52,6 +52,7 @@ from analysis.uncertainty.model import (
     bucket,
     describe,
     log_evidence,
+    number_indices,
     posterior_given,
     prior_factors,
     report_arrays,
@@ -194,14 +195,9 @@ def describe_pool(
         reading_latent=tuple(reading_latent),
         reading_analyst=tuple(reading_analyst),
     )
-    k, n_reports = len(ids), len(reports)
-    n_cells = len(owner) * k
-    offset = n_cells + n_reports  # where the latent values start in ``numbers``
-    q_index = np.arange(n_cells, dtype=np.int64)
-    for j, (g, h) in enumerate(structure.latent_cells):
-        q_index[g * k + h] = offset + j
-    slot = np.array(structure.report_latent_source, dtype=np.int64)
-    c_index = np.where(slot >= 0, offset + slot, n_cells + np.arange(n_reports)).astype(np.int64)
+    q_index, c_index = number_indices(
+        len(owner), len(ids), structure.latent_cells, np.array(structure.report_latent_source)
+    )
     inputs = {
         "log_prior": data.log_prior.copy(),
         **prior_factors(data.log_prior),
