@@ -3,6 +3,8 @@ exactly the engine's numbers."""
 
 from __future__ import annotations
 
+import itertools
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -176,3 +178,23 @@ def test_font_directory_holds_dejavu():
     folder = charts.font_directory()
     assert folder is not None
     assert (folder / "DejaVuSans.ttf").is_file()
+
+
+def test_wrapped_column_headers_are_one_text_a_line():
+    """A text with line breaks printed a wrapped Arabic label's lines over each other in
+    vl-convert: each line of a header is its own row, the lines stacked 12 px apart with
+    the last just above the colour strip."""
+    case = make_case([[0.8, 0.3], [0.4, 0.6]])
+    first = replace(case.hypotheses[0], label="كتائب عز الدين القسام")
+    case = case.with_changes(hypotheses=(first, *case.hypotheses[1:]))
+    spec = charts.contribution_chart(analyze(case)).to_dict()
+    assert "lineBreak" not in str(spec)
+    rows = [
+        row
+        for data in spec["datasets"].values()
+        for row in data
+        if "head" in row and row["label"] == "كتائب عز الدين القسام"
+    ]
+    assert len(rows) >= 2 and " ".join(r["head"] for r in rows) == "كتائب عز الدين القسام"
+    tops = [r["top"] for r in rows]
+    assert all(b - a == 12 for a, b in itertools.pairwise(tops))

@@ -245,21 +245,28 @@ def contribution_chart(
     wrapped = [_wrap(label, max(8, cell // 7)) for label in labels]
     lines = max(len(w) for w in wrapped)
     head_height = 13 * lines + 9
+    # one row per line of each label, the last line just above the colour strip: a text
+    # with line breaks printed a wrapped Arabic or Hebrew label's lines over each other
+    # (vl-convert), where a single line prints in its reading order
     heads = pd.DataFrame(
-        {
-            "label": labels,
-            "head": ["\n".join(w) for w in wrapped],
-            # multi-line text grows downwards from its first line: lift taller labels
-            "top": [head_height - 8 - 12 * (len(w) - 1) for w in wrapped],
-        }
+        [
+            {"label": label, "head": line, "top": head_height - 8 - 12 * (len(w) - 1 - i)}
+            for label, w in zip(labels, wrapped, strict=True)
+            for i, line in enumerate(w)
+        ],
+        columns=["label", "head", "top"],
     )
-    head_base = alt.Chart(heads).encode(x=alt.X("label:N", sort=labels, axis=None))
-    strip = head_base.mark_rect(height=5, y=head_height - 2.5).encode(
-        color=alt.Color("label:N", scale=_colour_scale(case), legend=None)
+    column = alt.X("label:N", sort=labels, axis=None)
+    strip = (
+        alt.Chart(pd.DataFrame({"label": labels}))
+        .mark_rect(height=5, y=head_height - 2.5)
+        .encode(x=column, color=alt.Color("label:N", scale=_colour_scale(case), legend=None))
     )
-    head_text = head_base.mark_text(
-        lineBreak="\n", lineHeight=12, baseline="bottom", fontSize=10
-    ).encode(text="head:N", y=alt.Y("top:Q", scale=None, axis=None))
+    head_text = (
+        alt.Chart(heads)
+        .mark_text(baseline="bottom", fontSize=10)
+        .encode(x=column, text="head:N", y=alt.Y("top:Q", scale=None, axis=None))
+    )
     header = alt.layer(head_text, strip).properties(width=width, height=head_height)
     grid = alt.layer(cells, text, total_box).properties(width=width, height=height)
     chart = alt.vconcat(header, grid, spacing=0).resolve_scale(color="independent")
