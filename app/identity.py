@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import streamlit as st
+from pydantic_core import PydanticCustomError
 
 from analysis.casefile.judgment_checks import CASE_ANALYST, check_analyst
 from analysis.casefile.judgments import Judgments, load_judgments, overlay
@@ -23,7 +24,7 @@ from analysis.casefile.references import passes as _passes
 from analysis.errors import CaseError
 from analysis.scenario import Adjustments, prune, scenario_prior
 from app import state
-from app.widgets import problem_lines
+from app.widgets import esc, problem_lines
 
 #: session_state keys
 NAME = "analyst_name"  # the sidebar's name box
@@ -82,11 +83,10 @@ def sidebar_name(opened: state.Opened) -> str | None:
     if opened.uploaded:
         st.sidebar.caption("An uploaded case has no folder to keep judgments in.")
         return None
-    if not _passes(check_analyst, name):
-        why = (
-            "is the case file itself" if name == CASE_ANALYST else "may use only a-z, 0-9, _ and -"
-        )
-        st.sidebar.error(f"'{name}' {why}: choose another name.")
+    try:
+        check_analyst(name)
+    except PydanticCustomError as error:  # the checker's own words ("is 'x...'; ...")
+        st.sidebar.error(esc(f"Your name {error.message()}."))
         return None
     return name
 
@@ -198,6 +198,8 @@ def personal_view(opened: state.Opened, name: str | None, notes=None) -> Persona
         except CaseError as error:
             notes.error("Your moves could not be saved:")
             problem_lines(error.lines(), notes)
+        except OSError as error:  # a full disk, a read-only folder
+            notes.error(f"Your moves could not be saved: {error.strerror or error}.")
         else:
             seen = open_as(opened, who, judgments)
             adjustments = prune(seen.case, adjustments)

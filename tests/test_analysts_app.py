@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import subprocess
 import sys
 import threading
@@ -95,6 +96,24 @@ def test_bad_name_is_refused(root):
     assert any("is the case file itself" in e.value for e in at.sidebar.error)
     at.slider(key="likelihood|e1|a").set_value(0.25).run()
     assert not (root / "judgments").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        ("x" * 300, "at most 64 characters"),  # passed the pattern, then the save failed
+        ("**bold** [x](javascript:alert(1))", "may use only a-z"),
+    ],
+)
+def test_a_name_no_file_can_take_is_refused_in_its_own_words(root, name, why):
+    """A 300-character name once reached the save and showed OSError's traceback; a name
+    with markdown showed as bold text and a link."""
+    at = start(root, page="weigh", name=name)
+    errors = [e.value for e in at.sidebar.error]
+    assert any(why in html.unescape(e) for e in errors), errors
+    assert not any("**" in e or "](" in e for e in errors)  # shown as typed, not rendered
+    at.slider(key="likelihood|e1|a").set_value(0.25).run()
+    assert not at.exception and not (root / "judgments").exists()
 
 
 def test_open_as_is_read_only(root):

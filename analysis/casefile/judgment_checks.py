@@ -45,10 +45,19 @@ from analysis.scales import RATING_LIKELIHOOD
 CASE_ANALYST = "case"
 
 
+#: The longest analyst name: it names a file (``judgments/<case>/<name>.yaml``), and a
+#: 300-character one passed the pattern and then failed the save with a file-system error.
+MAX_ANALYST = 64
+
+
 def check_analyst(value: Any) -> str:
-    """An analyst name: [a-z0-9_-]+ and not ``case``."""
+    """An analyst name: [a-z0-9_-]+, at most :data:`MAX_ANALYST` long, and not ``case``."""
     if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
         raise ValueProblem(value, "an analyst name may use only a-z, 0-9, '_' and '-'")
+    if len(value) > MAX_ANALYST:
+        raise ValueProblem(
+            value, f"an analyst name is at most {MAX_ANALYST} characters; shorten it"
+        )
     if value == CASE_ANALYST:
         raise ValueProblem(value, f"'{CASE_ANALYST}' is the case file itself; choose another name")
     return value
