@@ -100,3 +100,36 @@ def test_a_brief_prints_arabic_joined(tmp_path):
     text = PdfReader(out).pages[0].extract_text()
     assert arabic_reshaper.reshape("كتائب") in text
     assert "كتائب" not in text
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        # worked by hand: the Hebrew letters reversed, the brackets of a right-to-left
+        # passage mirrored (the bidi library leaves them as stored)
+        ("[אב]", "[בא]"),
+        ("x (אב [גד]) y", "x ([דג] בא) y"),
+        ("שלום (עולם) [x]", "(םלוע) םולש [x]"),
+        # a passage is isolated: the number after it stays with its sign
+        ("for המנהל; 37% of", "for להנמה; 37% of"),
+        ("right (אב גד); the", "right (דג בא); the"),
+    ],
+)
+def test_brackets_mirror_and_numbers_keep_their_place(text, shown):
+    assert visual(text) == shown
+
+
+def test_vowel_marks_are_kept_after_their_letters():
+    import unicodedata
+
+    shown = visual("بَعْضُ")
+    assert "\u064e" in shown and "\u0652" in shown and "\u064f" in shown  # fatha, sukun, damma
+    assert not unicodedata.combining(shown[0])  # no mark before the first letter drawn
+
+
+def test_a_word_too_long_for_its_line_is_cut_in_reading_order():
+    style = styles().cell
+    word = "ااا" + "لمستشفى" * 10
+    lines = visual_markup(word, style, 60).split("<br/>")
+    assert len(lines) > 2
+    assert lines[0].endswith("\ufe8d\ufe8d\ufe8d")  # the word's first letters, first line's right

@@ -36,6 +36,11 @@ _RIGHT_TO_LEFT = frozenset({"R", "AL"})
 _TAG = re.compile(r"<[^>]*>")
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _TAG_NAME = re.compile(r"<\s*(\w+)")
+#: The isolate marks (first strong isolate, pop directional isolate) and the brackets a
+#: right-to-left passage shows mirrored.
+_FSI, _PDI = "\u2068", "\u2069"
+_OPENING, _CLOSING = "([{<«‹", ")]}>»›"
+_MIRROR = str.maketrans(_OPENING + _CLOSING, _CLOSING + _OPENING)
 #: Lines are filled to this share of the width the layout offers, so that reportlab,
 #: measuring the same text, never breaks one of them again.
 _FILL = 0.98
@@ -50,21 +55,88 @@ def _has_left_to_right(text: str) -> bool:
     return any(unicodedata.bidirectional(c) == "L" for c in text)
 
 
-def _shaped(text: str) -> str:
+@cache
+def _reshaper():
     import arabic_reshaper
 
-    return arabic_reshaper.reshape(text)
+    # the vowel marks (harakat) are part of the text: the default drops them
+    return arabic_reshaper.ArabicReshaper(configuration={"delete_harakat": False})
+
+
+def _shaped(text: str) -> str:
+    return _reshaper().reshape(text)
+
+
+def _is_right_to_left(char: str) -> bool:
+    return ord(char) >= 0x0590 and unicodedata.bidirectional(char) in _RIGHT_TO_LEFT
+
+
+def _isolated(text: str) -> str:
+    """``text`` with each right-to-left stretch (from a right-to-left letter to the last
+    one before the next left-to-right letter: the words, spaces, digits and marks of one
+    Arabic or Hebrew passage) between the isolate marks FSI and PDI, so that neither a
+    number nor a mark beside it joins it ("for <name>; 37% of" printed "for 37 ;<name>%
+    of")."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        if not _is_right_to_left(text[i]):
+            out.append(text[i])
+            i += 1
+            continue
+        last = j = i
+        while j < n and unicodedata.bidirectional(text[j]) != "L":
+            if _is_right_to_left(text[j]):
+                last = j
+            j += 1
+        # the brackets the passage opens close inside it: "(name [note])" stays whole
+        opened = sum(text[i : last + 1].count(c) for c in _OPENING)
+        opened -= sum(text[i : last + 1].count(c) for c in _CLOSING)
+        while opened > 0 and last + 1 < n and text[last + 1] in _CLOSING:
+            last, opened = last + 1, opened - 1
+        out.append(_FSI + text[i : last + 1] + _PDI)
+        i = last + 1
+    return "".join(out)
+
+
+def _mirrored(shown: str, whole: bool) -> str:
+    """``shown`` (visual order) with the brackets of its right-to-left passages mirrored
+    (the bidi library reorders them but leaves "(" as "("), the isolate marks removed;
+    ``whole``: the line is right to left throughout."""
+    if whole:
+        return _marks_after(shown.translate(_MIRROR).replace(_FSI, "").replace(_PDI, ""))
+    parts = re.split(f"({_FSI}[^{_PDI}]*{_PDI})", shown)
+    return "".join(
+        _marks_after(p[1:-1].translate(_MIRROR)) if p.startswith(_FSI) else p for p in parts
+    )
+
+
+def _marks_after(shown: str) -> str:
+    """A right-to-left passage in visual order with each vowel mark moved back after its
+    letter: reversed, a mark came before it, and a font's marks sit over the glyph drawn
+    before them."""
+    out: list[str] = []
+    marks: list[str] = []
+    for char in shown:
+        if unicodedata.combining(char):
+            marks.append(char)
+        else:
+            out += [char, *marks]
+            marks = []
+    return "".join(out + marks)
 
 
 def visual(text: str, base: str | None = None) -> str:
-    """One line of ``text`` as it prints: reshaped and in visual order (``base``: "L" or
-    "R"; by default "L" if the text has a Latin or other left-to-right letter)."""
+    """One line of ``text`` as it prints: reshaped and in visual order, brackets mirrored
+    (``base``: "L" or "R"; by default "L" if the text has a Latin or other
+    left-to-right letter). On a left-to-right line each right-to-left passage is
+    isolated (:func:`_isolated`)."""
     if not needs_bidi(text):
         return text
     from bidi import get_display
 
     base = base or ("L" if _has_left_to_right(text) else "R")
-    return get_display(_shaped(text), base_dir=base)
+    marked = _isolated(text) if base == "L" else text
+    return _mirrored(get_display(_shaped(marked), base_dir=base), whole=base == "R")
 
 
 def _font(style: ParagraphStyle, bold: bool, italic: bool) -> str:
@@ -100,15 +172,31 @@ def visual_markup(markup: str, style: ParagraphStyle, width: float) -> str:
             continue
         bold = any(t.startswith("<b") for t in stack)
         font = _font(style, bold, any(t.startswith("<i") for t in stack))
-        for k, word in enumerate(unescape(token).split(" ")):
-            gap = space if k else 0.0
-            wide = stringWidth(_shaped(word), font, style.fontSize)
-            if used and k and used + gap + wide > width:
-                lines.append((list(stack), []))
-                used, gap = 0.0, 0.0
-            lines[-1][1].append(("text", (" " if gap else "") + word))
-            used += gap + wide
+        for k, whole in enumerate(unescape(token).split(" ")):
+            for m, word in enumerate(_pieces(whole, font, style.fontSize, width)):
+                gap = space if k and not m else 0.0
+                wide = stringWidth(_shaped(word), font, style.fontSize)
+                if used and (m or (k and used + gap + wide > width)):
+                    lines.append((list(stack), []))
+                    used, gap = 0.0, 0.0
+                lines[-1][1].append(("text", (" " if gap else "") + word))
+                used += gap + wide
     return "<br/>".join(_line_markup(opened, items, base) for opened, items in lines)
+
+
+def _pieces(word: str, font: str, size: float, width: float) -> list[str]:
+    """``word`` as it fits the line: whole, or cut in reading order into pieces no wider
+    than ``width`` (reportlab, cutting a word too long for its line after the reordering,
+    put a long right-to-left word's end on its first line)."""
+    if stringWidth(_shaped(word), font, size) <= width or len(word) < 2:
+        return [word]
+    pieces, piece = [], ""
+    for char in word:
+        if piece and stringWidth(_shaped(piece + char), font, size) > width:
+            pieces.append(piece)
+            piece = ""
+        piece += char
+    return [*pieces, piece]
 
 
 def _line_markup(opened: list[str], items: list[tuple[str, str]], base: str) -> str:
