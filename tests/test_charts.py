@@ -198,3 +198,21 @@ def test_wrapped_column_headers_are_one_text_a_line():
     assert len(rows) >= 2 and " ".join(r["head"] for r in rows) == "كتائب عز الدين القسام"
     tops = [r["top"] for r in rows]
     assert all(b - a == 12 for a, b in itertools.pairwise(tops))
+
+
+def test_the_dashboard_caps_the_contribution_grid_width():
+    """12 hypotheses with long labels ran past a 1400 px window's column: the grid takes
+    at most ``max_width``, its columns narrowed; a case that fits keeps its own width."""
+    labels = [f"Hypothesis {k:02d} with a deliberately long label" for k in range(12)]
+    case = make_case(np.full((3, 12), 0.5) + np.eye(3, 12) * 0.3)
+    case = case.with_changes(
+        hypotheses=tuple(
+            replace(h, label=text) for h, text in zip(case.hypotheses, labels, strict=True)
+        )
+    )
+    widths = lambda spec: [v["width"] for v in spec["vconcat"]]  # noqa: E731
+    wide = charts.contribution_chart(analyze(case)).to_dict()
+    capped = charts.contribution_chart(analyze(case), max_width=560).to_dict()
+    assert min(widths(wide)) > 560 and widths(capped) == [560, 560]
+    small = charts.contribution_chart(analyze(make_case([[0.8, 0.3]])), max_width=560).to_dict()
+    assert max(widths(small)) < 560

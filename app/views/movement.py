@@ -14,6 +14,11 @@ from app.widgets import esc, show_chart
 LONG = 60
 WATERFALL_TOP = 40
 
+#: The widest the contribution grid's columns may be together, in pixels: with the item
+#: ids beside them it fits the main column of a 1400 px window (12 hypotheses with long
+#: labels ran past it, their last columns cut off).
+GRID_WIDTH = 560
+
 
 def no_weight(view: View) -> dict[int, str]:
     """Item index -> why it carries no weight here (:meth:`View.no_weight`)."""
@@ -58,7 +63,14 @@ def show(view: View) -> None:
         )
     if grid is None or grid.open:
         with grid if grid is not None else st.container():
-            show_chart(contribution_chart(analysis, sort=sort or "file", no_weight=no_weight(view)))
+            show_chart(
+                contribution_chart(
+                    analysis,
+                    sort=sort or "file",
+                    no_weight=no_weight(view),
+                    max_width=GRID_WIDTH,
+                )
+            )
 
     st.subheader("The picture over time")
     st.caption("The posterior after each item, by the date of the evidence.")

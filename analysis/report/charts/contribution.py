@@ -175,10 +175,13 @@ def contribution_chart(
     sort: str = "file",
     no_weight: Mapping[int, str] | None = None,
     items: Collection[int] | None = None,
+    max_width: int | None = None,
 ):
     """A heat-mapped grid: rows are the prior, each item (by id) and the total; columns are
     hypotheses; each cell holds the centred decibans it adds to that hypothesis
-    (``items``: only these items' rows, the total still counting every item).
+    (``items``: only these items' rows, the total still counting every item;
+    ``max_width``: the widest the grid may be, its columns narrowed and their heads
+    wrapped to fit).
 
     Read down a column: the prior and item cells add up to the total row, the posterior's
     centred logit in decibans (positive = pushed towards that hypothesis). ``sort`` is
@@ -200,6 +203,8 @@ def contribution_chart(
     longest_word = max((len(word) for label in labels for word in label.split()), default=1)
     cell = max(72 if len(labels) <= 5 else 56, 7 * longest_word + 8)
     width = width or cell * len(labels)
+    if max_width is not None and width > max_width:
+        width, cell = max_width, max_width // len(labels)
     height = ROW * len(rows)
     tooltip = [
         alt.Tooltip("row:N", title="Row"),
