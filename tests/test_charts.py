@@ -216,3 +216,12 @@ def test_the_dashboard_caps_the_contribution_grid_width():
     assert min(widths(wide)) > 560 and widths(capped) == [560, 560]
     small = charts.contribution_chart(analyze(make_case([[0.8, 0.3]])), max_width=560).to_dict()
     assert max(widths(small)) < 560
+
+
+def test_a_word_longer_than_a_head_line_is_cut_to_fit_it():
+    from analysis.report.charts._common import _wrap
+
+    lines = _wrap("Hypothesis with a deliberately long label", 8)
+    assert max(len(line) for line in lines) <= 8
+    assert "".join(lines).replace(" ", "") == "Hypothesiswithadeliberatelylonglabel"
+    assert _wrap("Direct supply since 2010", 12) == ["Direct", "supply since", "2010"]

@@ -79,9 +79,11 @@ def _labels(case: Case) -> list[str]:
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    """Greedy word wrap of ``text`` into lines of about ``width`` characters."""
+    """Greedy word wrap of ``text`` into lines of at most ``width`` characters; a longer
+    word is cut into pieces of ``width`` (whole, it ran over the next column's head)."""
     lines: list[str] = []
-    for word in text.split():
+    words = [word[k : k + width] for word in text.split() for k in range(0, len(word), width)]
+    for word in words:
         if lines and len(lines[-1]) + 1 + len(word) <= width:
             lines[-1] += " " + word
         else:

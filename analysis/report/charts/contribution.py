@@ -247,7 +247,7 @@ def contribution_chart(
         .encode(x=x, y=y)
     )
     # the column heads: each label (wrapped) over a strip of the hypothesis's colour
-    wrapped = [_wrap(label, max(8, cell // 7)) for label in labels]
+    wrapped = [_wrap(label, max(4, cell // 7)) for label in labels]  # about 7 px a character
     lines = max(len(w) for w in wrapped)
     head_height = 13 * lines + 9
     # one row per line of each label, the last line just above the colour strip: a text
