@@ -46,13 +46,23 @@ _MIRROR = str.maketrans(_OPENING + _CLOSING, _CLOSING + _OPENING)
 _FILL = 0.98
 
 
+def _is_right_to_left(char: str) -> bool:
+    return ord(char) >= 0x0590 and unicodedata.bidirectional(char) in _RIGHT_TO_LEFT
+
+
 def needs_bidi(text: str) -> bool:
     """Whether ``text`` holds a right-to-left letter."""
-    return any(ord(c) >= 0x0590 and unicodedata.bidirectional(c) in _RIGHT_TO_LEFT for c in text)
+    return any(_is_right_to_left(c) for c in text)
 
 
 def _has_left_to_right(text: str) -> bool:
     return any(unicodedata.bidirectional(c) == "L" for c in text)
+
+
+def _base(markup: str) -> str:
+    """The base direction of a paragraph of ``markup``: "L" if its text has a Latin or
+    other left-to-right letter, else "R"."""
+    return "L" if _has_left_to_right(unescape(_TAG.sub("", markup))) else "R"
 
 
 @cache
@@ -65,10 +75,6 @@ def _reshaper():
 
 def _shaped(text: str) -> str:
     return _reshaper().reshape(text)
-
-
-def _is_right_to_left(char: str) -> bool:
-    return ord(char) >= 0x0590 and unicodedata.bidirectional(char) in _RIGHT_TO_LEFT
 
 
 def _isolated(text: str) -> str:
@@ -145,13 +151,14 @@ def _font(style: ParagraphStyle, bold: bool, italic: bool) -> str:
     return tt2ps(style.fontName, int(bold), int(italic))
 
 
-def visual_markup(markup: str, style: ParagraphStyle, width: float) -> str:
+def visual_markup(markup: str, style: ParagraphStyle, width: float, base: str | None = None) -> str:
     """``markup`` (escaped text and reportlab's inline tags) as lines no wider than
     ``width``, broken in reading order at spaces (each word measured in the font its
-    tags set; a word wider than the line stands alone), then each stretch of text
-    between tags reordered by :func:`visual`. The tags open at a line's end are closed
+    tags set; a word wider than the line cut into pieces, :func:`_pieces`), then each
+    stretch of text between tags reordered by :func:`visual` (``base``: the paragraph's
+    direction, :func:`_base` by default). The tags open at a line's end are closed
     there and opened again on the next line, so every line keeps its formatting."""
-    base = "L" if _has_left_to_right(unescape(_TAG.sub("", markup))) else "R"
+    base = base or _base(markup)
     space = stringWidth(" ", style.fontName, style.fontSize)
     stack: list[str] = []  # the tags open at this point
     lines: list[tuple[list[str], list[tuple[str, str]]]] = [([], [])]
@@ -231,13 +238,13 @@ class BidiParagraph(Flowable):
     def __init__(self, markup: str, style: ParagraphStyle) -> None:
         super().__init__()
         self.markup = markup
-        plain = unescape(_TAG.sub("", markup))
-        self.style = style if _has_left_to_right(plain) else _right_aligned(style)
+        self.base = _base(markup)
+        self.style = style if self.base == "L" else _right_aligned(style)
         self._laid: tuple[float, Paragraph] | None = None
 
     def _paragraph(self, width: float) -> Paragraph:
         if self._laid is None or self._laid[0] != width:
-            text = visual_markup(self.markup, self.style, width * _FILL)
+            text = visual_markup(self.markup, self.style, width * _FILL, self.base)
             self._laid = (width, Paragraph(text, self.style))
         return self._laid[1]
 
