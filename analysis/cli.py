@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -62,6 +63,10 @@ YardstickOption = Annotated[
 ]
 
 
+#: what a failed check of an output path asks for
+_WRITABLE = "a file path in a folder you can write"
+
+
 def _say(text: str, err: bool = False) -> None:
     """Print one line, control characters shown as escapes (nothing drives the terminal)."""
     from analysis.casefile.text import terminal_safe
@@ -69,7 +74,7 @@ def _say(text: str, err: bool = False) -> None:
     typer.echo(terminal_safe(text, keep_newlines=False), err=err)
 
 
-def _fail(lines: list[str]) -> None:
+def _fail(lines: list[str]) -> NoReturn:
     for line in shown_lines(lines):
         _say(line, err=True)
     raise typer.Exit(code=2)
@@ -84,10 +89,19 @@ def _load(case: str, root: Path):
         _fail(error.lines())
 
 
+def _checked(test: Callable[[], bool], path: Path, wanted: str) -> bool:
+    """``test()``, a pathlib question about ``path``; where the system cannot answer it
+    (a name too long, a folder that cannot be searched), one line naming ``wanted``."""
+    try:
+        return test()
+    except OSError as error:
+        _fail([f"{path}: cannot be checked ({error.strerror}); give {wanted}"])
+
+
 def _refuse_existing(output: Path, force: bool) -> None:
     """Fail if ``output`` is a file that ``--force`` was not given to replace: nothing
     a user wrote is replaced unasked."""
-    if output.is_file() and not force:
+    if _checked(output.is_file, output, _WRITABLE) and not force:
         _fail([f"{output}: exists; pass --force to replace it, or give another -o"])
 
 
@@ -127,7 +141,7 @@ def list_command(root: RootOption = Path(".")) -> None:
     """List the cases found under ROOT."""
     from analysis.casefile.layout import list_cases
 
-    if not root.is_dir():
+    if not _checked(root.is_dir, root, "a folder you can read as --root"):
         _fail([f"{root}: no such folder; --root must name the folder holding hypotheses/"])
     try:
         names = list_cases(root)
@@ -156,9 +170,9 @@ def validate(case: str, root: RootOption = Path(".")) -> None:
         count(len(loaded.sources), "source"),
         *([count(len(judged), "analyst's judgments", "analysts' judgments")] if judged else []),
     )
-    for note in loaded.warnings:
-        typer.echo(f"warning: {note}")
-    typer.echo(f"{loaded.name}: ok ({', '.join(parts)})")
+    for note in shown_lines(list(loaded.warnings), kind="warning"):
+        _say(f"warning: {note}")
+    _say(f"{loaded.name}: ok ({', '.join(parts)})")
 
 
 @app.command()
@@ -251,7 +265,7 @@ def brief(
     from analysis.report.brief.output import UnknownFormat, format_of, write_brief
 
     _refuse_existing(output, force)  # before the analysis: fails at once
-    if not (output.is_symlink() or output.exists()):
+    if not _checked(lambda: output.is_symlink() or output.exists(), output, _WRITABLE):
         try:
             format_of(output)  # before the analysis: a wrong name fails at once
         except UnknownFormat as error:
@@ -304,9 +318,9 @@ def import_command(
     except OSError as error:
         where = error.filename or root  # the file or folder at fault, where the OS names it
         _fail([f"{where}: cannot write the case ({error.strerror}); move it away or choose --root"])
-    for warning in warnings:
-        typer.echo(str(warning), err=True)
-    typer.echo(
+    for warning in shown_lines([str(w) for w in warnings], kind="warning"):
+        _say(warning, err=True)
+    _say(
         f"wrote hypotheses/{saved.name}.yaml and evidence/{saved.name}.yaml under {root} "
         f"({count(len(loaded.hypotheses), 'hypothesis', 'hypotheses')}, "
         f"{count(len(loaded.evidence), 'evidence item')})"
@@ -332,7 +346,11 @@ def export_command(
         _fail(error.lines())
     loaded = _load(case, root)
     data = interchange.export_case(loaded, kind)
-    if output.is_symlink() or (output.exists() and not output.is_file()):
+    if _checked(
+        lambda: output.is_symlink() or (output.exists() and not output.is_file()),
+        output,
+        _WRITABLE,
+    ):
         _fail([f"{output}: exists and is not a regular file; give a file path"])
     try:
         write_atomically(output, data, replace=force)
@@ -342,7 +360,7 @@ def export_command(
         _fail([f"{output}: cannot write ({error.strerror}); give a file path in a writable folder"])
     for warning in interchange.export_warnings(loaded, kind):
         _say(f"{output}: warning: {warning}", err=True)
-    typer.echo(f"wrote {output}")
+    _say(f"wrote {output}")
 
 
 @app.command("app")

@@ -15,16 +15,14 @@ from analysis.wording import count
 SHOWN_PROBLEMS = 100
 
 
-def shown_lines(lines: list[str], limit: int = SHOWN_PROBLEMS) -> list[str]:
-    """``lines`` as printed: the first ``limit``, then one line counting the rest."""
+def shown_lines(lines: list[str], limit: int = SHOWN_PROBLEMS, kind: str = "problem") -> list[str]:
+    """``lines`` as printed: the first ``limit``, then one line counting the rest
+    (``kind``: what the lines are, ``problem`` or ``warning``)."""
     if len(lines) <= limit:
         return list(lines)
     rest = len(lines) - limit
-    return [
-        *lines[:limit],
-        f"... and {count(rest, 'more problem', 'more problems')} not shown; "
-        "fix these and run again to see them",
-    ]
+    tail = "; fix these and run again to see them" if kind == "problem" else ""
+    return [*lines[:limit], f"... and {count(rest, f'more {kind}')} not shown{tail}"]
 
 
 class AchError(Exception):

@@ -38,7 +38,11 @@ def _stamps(root: Path, case: str) -> tuple:
     """(analyst, modification time) of every judgment file of ``case`` (a save reloads)."""
     folder = root / JUDGMENTS / case
     found = []
-    for name in list_analysts(root, case):
+    try:
+        names = list_analysts(root, case)
+    except OSError:  # a folder that cannot be listed: the loader says so, located
+        return (("", -1),)
+    for name in names:
         try:
             found.append((name, (folder / f"{name}.yaml").stat().st_mtime_ns))
         except OSError:

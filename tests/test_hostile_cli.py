@@ -196,3 +196,108 @@ def test_thousands_of_problems_print_a_readable_screen(tmp_path):
     assert len(lines) == 101
     assert all("evidence/demo.yaml:" in line for line in lines[:100])
     assert lines[-1] == "... and 200 more problems not shown; fix these and run again to see them"
+
+
+# -- found by the hostile review of 4 December 2026 ----------------------------------------
+def _judge(root: Path, text: str) -> Path:
+    folder = root / "judgments" / "demo"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "kim.yaml").write_text(text, encoding="utf-8")
+    return root
+
+
+def _refused_lines(args: list[str]) -> list[str]:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit), result.exception  # no crash
+    return result.output.strip().splitlines()
+
+
+def test_an_item_judged_twice_with_mappings_is_a_located_problem(tmp_path):
+    root = _judge(
+        write(tmp_path), "case: demo\nanalyst: kim\nlikelihoods:\n  e1: {a: 0.6}\n  e1: {a: 0.3}\n"
+    )
+    lines = _refused_lines(["validate", "demo", "--root", str(root)])
+    assert (
+        "judgments/demo/kim.yaml:5: key 'e1' appears twice in likelihoods (first on line 4)"
+        in lines[0]
+    )
+
+
+def test_a_repeated_key_below_an_unlisted_top_level_key_is_a_located_problem(tmp_path):
+    evi = EVI + "defaults:\n  concentration: {a: 1}\n  concentration: {b: 1}\n"
+    lines = _refused_lines(["validate", "demo", "--root", str(write(tmp_path, evi=evi))])
+    assert any("evidence/demo.yaml:" in line and "appears twice" in line for line in lines), lines
+
+
+def test_an_integer_past_pythons_digit_limit_is_a_located_problem(tmp_path):
+    lines = _refused_lines(
+        ["validate", "demo", "--root", str(write(tmp_path, likelihood="1" + "0" * 4400))]
+    )
+    assert lines == [  # the 4,401 digits are not printed
+        "evidence/demo.yaml:9: '1000000000000000000000000000000000000...' cannot be read as "
+        "!!int (at evidence[0].likelihoods.b); fix the value"
+    ]
+
+
+@pytest.mark.parametrize("command", ["brief", "export"])
+def test_an_output_path_the_system_cannot_check_is_one_line(tmp_path, command):
+    output = tmp_path / ("x" * 300 + ".md")  # a name longer than any file system takes
+    extra = ["--format", "csv"] if command == "export" else []
+    lines = _refused_lines(
+        [command, "demo", "-o", str(output), *extra, "--root", str(write(tmp_path))]
+    )
+    assert lines == [
+        f"{output}: cannot be checked (File name too long); give a file path in a folder "
+        "you can write"
+    ]
+
+
+def test_list_with_a_root_the_system_cannot_check_is_one_line(tmp_path):
+    root = tmp_path / ("x" * 300)
+    lines = _refused_lines(["list", "--root", str(root)])
+    assert lines == [
+        f"{root}: cannot be checked (File name too long); give a folder you can read as --root"
+    ]
+
+
+def _unlistable(monkeypatch, folder_name: str) -> None:
+    """``os.listdir`` of a folder named ``folder_name`` fails as without permission (the
+    tests run as root, whom chmod does not stop)."""
+    real = os.listdir
+
+    def listdir(path="."):
+        if Path(path).name == folder_name:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "listdir", listdir)
+
+
+def test_an_unreadable_judgments_folder_is_not_taken_for_no_judgments(tmp_path, monkeypatch):
+    root = _judge(write(tmp_path), "case: demo\nanalyst: kim\n")
+    _unlistable(monkeypatch, "demo")
+    for args in (["validate", "demo"], ["analyze", "demo", "--analysts"]):
+        lines = _refused_lines([*args, "--root", str(root)])
+        assert lines == [
+            "judgments/demo/: cannot be read (Permission denied); check the folder's permissions"
+        ]
+
+
+def test_list_with_an_unreadable_hypotheses_folder_says_so(tmp_path, monkeypatch):
+    root = write(tmp_path)
+    _unlistable(monkeypatch, "hypotheses")
+    lines = _refused_lines(["list", "--root", str(root)])
+    assert lines == [
+        f"{root / 'hypotheses'}: cannot be read (Permission denied); check the folder's permissions"
+    ]
+
+
+def test_the_written_line_of_export_shows_control_characters_as_escapes(tmp_path):
+    output = tmp_path / "bell\x07.csv"
+    result = runner.invoke(
+        app,
+        ["export", "demo", "--format", "csv", "-o", str(output), "--root", str(write(tmp_path))],
+    )
+    assert result.exit_code == 0, result.output
+    assert "\x07" not in result.output and "bell" in result.output

@@ -443,3 +443,93 @@ def test_achz_columns_count_from_the_files_own_declaration(tmp_path):
     path.write_bytes(_achz(text))
     lines = _refused(tmp_path, "declared.achz", _achz(text), "rating 'Q'")
     assert lines[0].startswith(f"{path}:1:{text.index('<VALUES>') + 1}: ")
+
+
+def _office_leak_members() -> dict[str, bytes]:
+    good = zipfile.ZipFile(io.BytesIO(export_case(load_case("office-leak", ROOT), "xlsx")))
+    return {name: good.read(name) for name in good.namelist()}
+
+
+@pytest.mark.parametrize(
+    "piece",
+    [
+        b"<!--" + b"x" * (2 << 20) + b"-->",  # a comment (no '<' in it)
+        b"<!--" + b"<" * (2 << 20) + b"-->",  # a comment full of '<'
+        b"<?pi " + b"x" * (2 << 20) + b"?>",  # a processing instruction
+        b'<x a="' + b">" * (2 << 20) + b'"/>',  # an attribute holding '>'
+    ],
+)
+def test_a_huge_xml_token_is_refused_before_the_parser_reads_it(tmp_path, piece):
+    # Python 3.11's expat re-reads a token spanning its buffers at every buffer: a 49 MB
+    # comment inside a 55 KB workbook took 53 s to import before this check
+    members = _office_leak_members()
+    sheet = members["xl/worksheets/sheet1.xml"]
+    members["xl/worksheets/sheet1.xml"] = sheet.replace(b"</sheetData>", b"</sheetData>" + piece)
+    _refused(tmp_path, "token.xlsx", _xlsx(members), "a piece of XML longer than 1 MB")
+
+
+def test_a_sheet_of_more_cells_than_any_case_holds_is_refused_unparsed(tmp_path, monkeypatch):
+    from analysis.interchange import guard
+
+    monkeypatch.setattr(guard, "MAX_CELLS", 50)
+    members = _office_leak_members()
+    row = b"".join(b'<c t="n"><v>1</v></c>' for _ in range(10))
+    rows = b"".join(b'<row r="%d">%s</row>' % (r, row) for r in range(100, 106))
+    sheet = members["xl/worksheets/sheet1.xml"]
+    members["xl/worksheets/sheet1.xml"] = sheet.replace(b"</sheetData>", rows + b"</sheetData>")
+    _refused(
+        tmp_path, "cells.xlsx", _xlsx(members), "cells in xl/worksheets/sheet1.xml; at most 50"
+    )
+
+
+def test_rows_past_a_stale_dimension_are_read_not_dropped(tmp_path):
+    # openpyxl's read-only mode trusts <dimension>: a row after it vanished unseen
+    members = _office_leak_members()
+    sheet = members["xl/worksheets/sheet1.xml"].decode()
+    start = sheet.index("<dimension")
+    end = sheet.index("/>", start) + 2
+    members["xl/worksheets/sheet1.xml"] = (
+        sheet[:start] + '<dimension ref="A1:B2"/>' + sheet[end:]
+    ).encode()
+    path = tmp_path / "stale.xlsx"
+    path.write_bytes(_xlsx(members))
+    result = _import(tmp_path, path)
+    assert result.exit_code == 0, result.output
+    imported = load_case("imported", tmp_path / "root")
+    original = load_case("office-leak", ROOT)
+    assert [i.id for i in imported.evidence] == [i.id for i in original.evidence]
+    assert len(imported.hypotheses) == len(original.hypotheses)
+
+
+def test_a_cell_naming_a_missing_shared_string_is_a_damaged_workbook(tmp_path):
+    members = _office_leak_members()
+    sheet = members["xl/worksheets/sheet1.xml"].decode()
+    # the first text cell of the data rows points at shared string 9999, which is none
+    at = sheet.index('<c r="B2"')
+    end = sheet.index("</c>", at) + 4
+    members["xl/worksheets/sheet1.xml"] = (
+        sheet[:at] + '<c r="B2" t="s"><v>9999</v></c>' + sheet[end:]
+    ).encode()
+    _refused(tmp_path, "sst.xlsx", _xlsx(members), "is a damaged XLSX workbook")
+
+
+@pytest.mark.parametrize("joint", ["\n# evil: yes\ncase: pwn", "&#10;", "\u2028"])
+def test_a_classification_over_several_lines_is_located_in_the_achz(tmp_path, joint):
+    xml = MATRIX.format("<EVIDENCE><NAME>E</NAME><VALUES>C, I</VALUES></EVIDENCE>").replace(
+        "<P>", f"<P><CLASSIFICATION>SEC{joint}RET</CLASSIFICATION>"
+    )
+    lines = _refused(tmp_path, "m.achz", _achz(xml), "CLASSIFICATION spans several lines")
+    assert all(":1:" in line for line in lines), lines  # the .achz's own line, not a YAML's
+
+
+def test_import_warnings_are_capped_like_problems(tmp_path):
+    odd = "".join(f"<ODD{k}/>" for k in range(150))
+    path = tmp_path / "odd.achz"
+    path.write_bytes(
+        _achz(MATRIX.format(f"<EVIDENCE><NAME>one</NAME><VALUES>C, I</VALUES>{odd}</EVIDENCE>"))
+    )
+    result = _import(tmp_path, path)
+    assert result.exit_code == 0, result.output
+    warned = [line for line in result.output.splitlines() if "warning: element ODD" in line]
+    assert len(warned) == 100
+    assert "... and 50 more warnings not shown" in result.output

@@ -73,7 +73,7 @@ def test_a_100000_item_file_is_refused_by_its_size_before_parsing(tmp_path, monk
     result = runner.invoke(app, ["validate", "big", "--root", str(root)])
     assert result.exit_code == 2, result.output
     assert result.output.strip().splitlines() == [
-        f"evidence/big.yaml:1: is {size / limits.MEBIBYTE:.1f} MiB; the limit for a case file "
+        f"evidence/big.yaml:1: is {limits.shown_mebibytes(size)} MiB; the limit for a case file "
         "is 4 MiB: split the case or remove what does not belong in it"
     ]
 
@@ -156,3 +156,9 @@ def test_uploads_are_capped_to_the_case_file_limit_from_any_folder():
     assert int(command[at + 1]) == limits.MAX_UPLOAD_MB == 4
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["maxUploadSize"] == limits.MAX_UPLOAD_MB
+
+
+def test_a_file_just_past_the_limit_never_reads_as_the_limit():
+    assert limits.size_problem(limits.MAX_BYTES) is None
+    assert limits.size_problem(limits.MAX_BYTES + 13).startswith("is 4.1 MiB; the limit")
+    assert limits.shown_mebibytes(3 * limits.MEBIBYTE) == "3.0"

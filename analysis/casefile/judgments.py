@@ -25,7 +25,7 @@ from analysis.casefile.judgment_checks import (
     check_document,
     stem_problem,
 )
-from analysis.casefile.layout import judgment_path, judgments_display, list_analysts
+from analysis.casefile.layout import JUDGMENTS, judgment_path, judgments_display, list_analysts
 from analysis.casefile.loader import _prob, _read_under
 from analysis.casefile.yamlio import Document, parse_yaml
 from analysis.errors import CaseError, Problem
@@ -96,7 +96,15 @@ def load_judgments(case: Case, root: str | Path = ".") -> dict[str, Judgments]:
     """
     found: dict[str, Judgments] = {}
     problems: list[Problem] = []
-    for analyst in list_analysts(root, case.name):
+    try:
+        analysts = list_analysts(root, case.name)
+    except OSError as error:
+        folder = f"{JUDGMENTS}/{case.name}/"
+        reason = error.strerror or "unreadable"
+        raise CaseError(
+            [Problem(folder, 0, f"cannot be read ({reason}); check the folder's permissions")]
+        ) from None
+    for analyst in analysts:
         try:
             found[analyst] = load_analyst(case, analyst, root)
         except CaseError as error:

@@ -6,6 +6,7 @@ analyst's own numbers are ``ROOT/judgments/NAME/ANALYST.yaml``.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -51,12 +52,20 @@ def list_cases(root: str | Path = ".") -> list[str]:
     base = Path(root)
 
     def stems(folder: str) -> set[str]:
-        directory = base / folder
-        if not directory.is_dir():
-            return set()
-        return {p.stem for p in directory.glob("*.yaml") if is_case_name(p.stem) and p.is_file()}
+        return {p.stem for p in yaml_files(base / folder) if is_case_name(p.stem) and p.is_file()}
 
     return sorted(stems("hypotheses") & stems("evidence"))
+
+
+def yaml_files(directory: Path) -> list[Path]:
+    """The ``*.yaml`` files of ``directory`` (hidden ones left out; none where there is no
+    such folder). Raises OSError where the folder exists but cannot be listed: a folder
+    that cannot be read is not an empty one."""
+    try:
+        names = os.listdir(directory)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return [directory / n for n in names if n.endswith(".yaml") and not n.startswith(".")]
 
 
 #: The folder under a root holding each case's judgment files.
@@ -78,8 +87,7 @@ def judgment_path(root: str | Path, name: str, analyst: str) -> Path:
 
 def list_analysts(root: str | Path, name: str) -> list[str]:
     """The stems of ``judgments/<name>/*.yaml`` under ``root``, sorted (bad names too,
-    so that the loader reports them)."""
-    folder = Path(root) / JUDGMENTS / name
-    if not is_case_name(name) or not folder.is_dir():
+    so that the loader reports them); OSError where the folder cannot be listed."""
+    if not is_case_name(name):
         return []
-    return sorted(p.stem for p in folder.glob("*.yaml") if not p.name.startswith("."))
+    return sorted(p.stem for p in yaml_files(Path(root) / JUDGMENTS / name))

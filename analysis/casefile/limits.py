@@ -14,6 +14,8 @@ documents through the same parser). The dashboard's uploader takes at most
 
 from __future__ import annotations
 
+import math
+
 MEBIBYTE = 1024 * 1024
 #: The largest case file (one of the two) read, in bytes. A synthetic case of 5,000
 #: items x 10 hypotheses is 1.9 MB: the limit leaves it twice the room for longer text.
@@ -43,12 +45,18 @@ MAX_NODES = 1_000_000
 MAX_DEPTH = 64
 
 
+def shown_mebibytes(size: int) -> str:
+    """``size`` bytes in MiB to one decimal, rounded up: a file past the limit never
+    reads as the limit itself (4 MiB and 13 bytes: 4.1)."""
+    return f"{math.ceil(size * 10 / MEBIBYTE) / 10:.1f}"
+
+
 def size_problem(size: int) -> str | None:
     """Why a file of ``size`` bytes is refused (a phrase to follow its name), or None."""
     if size <= MAX_BYTES:
         return None
     return (
-        f"is {size / MEBIBYTE:.1f} MiB; the limit for a case file is {MAX_BYTES // MEBIBYTE} "
+        f"is {shown_mebibytes(size)} MiB; the limit for a case file is {MAX_BYTES // MEBIBYTE} "
         "MiB: split the case or remove what does not belong in it"
     )
 

@@ -18,6 +18,7 @@ from yaml.nodes import ScalarNode
 from analysis.casefile.document import INVALID, Document, Path_, where
 from analysis.casefile.limits import MAX_DEPTH, MAX_ENTRIES, MAX_NODES, entries_problem
 from analysis.errors import Problem
+from analysis.wording import shortened
 
 _YAML = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_YAML}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -167,7 +168,8 @@ class EventBuilder:
                 skip = self.read_key(top, event, kind, line)
                 continue
             path = self.path_of(top, line)
-            if len(path) == 2 and path[1] == MAX_ENTRIES.get(str(path[0])):
+            limit = MAX_ENTRIES.get(str(path[0])) if len(path) == 2 else None
+            if limit is not None and path[1] == limit:
                 # one entry past a list's limit: stop reading (the rest costs nothing)
                 self.problem(line, entries_problem(str(path[0])))
                 return Document(self.display, INVALID, self.lines, tuple(self.problems))
@@ -338,7 +340,10 @@ class EventBuilder:
             except ValueError:
                 return _SLOW
         if tag == _INT_TAG and value.isdigit() and (value[0] != "0" or len(value) == 1):
-            return int(value)  # YAML 1.1 reads a leading 0 as octal: the constructor's way
+            try:  # YAML 1.1 reads a leading 0 as octal: the constructor's way
+                return int(value)
+            except ValueError:  # past Python's 4,300 digits: the constructor refuses it too
+                return _SLOW
         return _SLOW
 
     def scalar(self, event: Any, path: Path_, line: int) -> Any:
@@ -359,7 +364,8 @@ class EventBuilder:
         except (ValueError, LookupError, TypeError, ArithmeticError):
             self.problem(
                 line,
-                f"{value!r} cannot be read as !!{kind} (at {where(path)}); fix the value",
+                f"{shortened(value, 40)!r} cannot be read as !!{kind} (at {where(path)}); "
+                "fix the value",
             )
             return INVALID
 

@@ -175,15 +175,25 @@ def read_achz(data: bytes, display: str) -> Imported:
             items.append(item)
     if not items and not located.problems:
         _at(located, matrix, "MATRIX has no EVIDENCE; there is nothing to weigh")
+    marking = root.value("CLASSIFICATION")
+    if any(c in _LINE_BREAKS for c in marking):  # it heads each file as a comment line
+        _at(
+            located,
+            root.child("CLASSIFICATION"),
+            "CLASSIFICATION spans several lines; a marking is one line: join them",
+        )
     located.raise_if_any()
     case_doc = {"case": "imported", "title": title, "question": title, "hypotheses": hypotheses}
-    if marking := root.value("CLASSIFICATION"):
-        case_doc["marking"] = marking  # the brief prints it on every page, as PARC did
-    evidence_doc = {"case": "imported", "sources": list(sources.values()), "evidence": items}
     header = []
-    if marking := root.value("CLASSIFICATION"):
+    if marking:
+        case_doc["marking"] = marking  # the brief prints it on every page, as PARC did
         header.append(f"Classification (from PARC ACH): {marking}")
+    evidence_doc = {"case": "imported", "sources": list(sources.values()), "evidence": items}
     return Imported(case_doc, evidence_doc, located.warnings, header)
+
+
+#: What YAML (and so a comment line) reads as the end of a line.
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x85\u2028\u2029")
 
 
 def _at(located: Located, node: Node, message: str) -> None:

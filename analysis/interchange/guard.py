@@ -11,7 +11,7 @@ import zlib
 from io import BytesIO
 from pathlib import Path
 
-from analysis.casefile.limits import MAX_BYTES
+from analysis.casefile.limits import MAX_BYTES, MAX_HYPOTHESES, MAX_ITEMS
 from analysis.errors import CaseError, Problem
 
 #: The largest file read from disk or an upload (compressed size): a case file's limit.
@@ -24,6 +24,20 @@ MAX_ZIP_MEMBERS = 500
 MAX_ROWS = 20_000
 #: The most columns a table may hold.
 MAX_COLUMNS = 500
+
+#: The longest piece of markup (a tag with its attributes, a comment, a processing
+#: instruction) or text an XLSX member may hold. Python 3.11's XML parser (expat before
+#: 2.6) re-reads a token that spans its input buffers from its start at every buffer:
+#: the time grows with the square of the token (a 4 MB comment 0.3 s, 8 MB 1.3 s, a
+#: 49 MB one inside a 55 KB file 53 s). A spreadsheet program writes neither comments
+#: nor text anywhere near this long, and a case's longest text is far shorter.
+MAX_MARKUP_BYTES = 1024 * 1024
+
+#: The most cells a sheet may hold: a row for each of the most items a case holds,
+#: each with a cell for every hypothesis and eight more (id, claim, source, ...), and
+#: room for the header and metadata rows. openpyxl reads about 160,000 cells a second
+#: here, so this bounds the import at a few seconds (19,000 rows of 120 cells took 14 s).
+MAX_CELLS = MAX_ITEMS * (MAX_HYPOTHESES + 8) + 100_000
 
 _MEGABYTE = 1024 * 1024
 
@@ -155,3 +169,51 @@ def check_zip(data: bytes, display: str) -> zipfile.ZipFile:
             "(a compression bomb, or not a spreadsheet)",
         )
     return archive
+
+
+def _longest_run(data: bytes, char: int, chunk: int = 4 * _MEGABYTE) -> int:
+    """The most bytes from one ``char`` to the next (or from the start, or to the end):
+    '<' cannot stand inside a tag or an attribute value, so between two of them lie at
+    most one tag and one text. Read a chunk at a time (the positions of a file of
+    nothing but '<' would take eight times its size)."""
+    import numpy as np
+
+    view = np.frombuffer(data, dtype=np.uint8)
+    last, longest = -1, 0
+    for begin in range(0, len(view), chunk):
+        found = np.flatnonzero(view[begin : begin + chunk] == char) + begin
+        if found.size:
+            longest = max(longest, int(found[0]) - last, int(np.diff(found).max(initial=0)))
+            last = int(found[-1])
+    return max(longest, len(view) - last)
+
+
+def check_markup(archive: zipfile.ZipFile, display: str) -> None:
+    """Refuse an XLSX whose XML holds a piece longer than :data:`MAX_MARKUP_BYTES`,
+    before any parser reads it (see there; the members' sizes were checked first)."""
+    for member in archive.infolist():
+        if not member.filename.endswith((".xml", ".rels")):
+            continue
+        data = archive.read(member)
+        if member.filename.startswith("xl/worksheets/"):
+            cells = sum(data.count(tag) for tag in (b"<c ", b"<c>", b":c ", b":c>"))
+            if cells > MAX_CELLS:
+                raise fail(
+                    display,
+                    f"holds {cells:,} cells in {member.filename}; at most {MAX_CELLS:,} "
+                    f"(a case of at most {MAX_ITEMS:,} items and {MAX_HYPOTHESES} hypotheses)",
+                )
+        longest = _longest_run(data, ord("<"))
+        # a comment or an instruction may hold '<': each must end within the limit
+        for opener, closer in ((b"<!--", b"-->"), (b"<?", b"?>")):
+            start = data.find(opener)
+            while start >= 0 and longest <= MAX_MARKUP_BYTES:
+                end = data.find(closer, start, start + MAX_MARKUP_BYTES)
+                longest = longest if end >= 0 else MAX_MARKUP_BYTES + 1
+                start = data.find(opener, end) if end >= 0 else -1
+        if longest > MAX_MARKUP_BYTES:
+            raise fail(
+                display,
+                f"holds a piece of XML longer than {MAX_MARKUP_BYTES // _MEGABYTE} MB in "
+                f"{member.filename} (no spreadsheet program writes one); refused",
+            )

@@ -18,6 +18,7 @@ from analysis.interchange.guard import (
     MAX_COLUMNS,
     MAX_ROWS,
     ImportProblems,
+    check_markup,
     check_zip,
     decode_text,
     fail,
@@ -91,6 +92,7 @@ def xlsx_rows(data: bytes, display: str) -> list[Row]:
     """The rows of the workbook's first sheet (cached values, never formulas; a formula
     with no saved result is a located problem, not an empty cell)."""
     archive = check_zip(data, display)
+    check_markup(archive, display)
     rows = _sheet_rows(data, display, formulas=False)
     if _has_formulas(archive):
         _refuse_uncalculated(rows, _sheet_rows(data, display, formulas=True), display)
@@ -110,6 +112,9 @@ def _sheet_rows(data: bytes, display: str, *, formulas: bool) -> list[Row]:
         sheet = book.worksheets[0] if book.worksheets else None
         if sheet is None:
             raise fail(display, "holds no worksheet")
+        # the rows as the sheet holds them: read-only mode otherwise trusts the sheet's
+        # declared <dimension>, and a stale one would drop rows and cells unseen
+        sheet.reset_dimensions()
         rows: list[Row] = []
         for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
             if number > MAX_ROWS:
@@ -117,7 +122,9 @@ def _sheet_rows(data: bytes, display: str, *, formulas: bool) -> list[Row]:
             if len(cells) > MAX_COLUMNS:
                 _too_big(display, number, "columns")
             rows.append((number, list(cells)))
-    except (KeyError, ValueError, TypeError, AttributeError, OSError):
+    except ImportProblems:
+        raise
+    except Exception:  # openpyxl's errors have no common base: a missing shared string
         raise fail(display, f"is a damaged XLSX workbook; {_RESAVE}") from None
     finally:
         book.close()

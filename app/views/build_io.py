@@ -13,7 +13,6 @@ import streamlit as st
 
 from analysis.case import Case
 from analysis.casefile.edit import Conflict, Draft, save_draft
-from analysis.casefile.layout import list_cases
 from analysis.errors import CaseError, CaseExists, CaseNameError, Problem
 from analysis.interchange import (
     EXPORT_FORMATS,
@@ -25,6 +24,7 @@ from analysis.interchange import (
 from analysis.interchange import read_foreign as read_foreign_file
 from analysis.wording import count
 from app import build_state as bs
+from app.state import list_cases
 from app.widgets import problem_lines
 
 CONFLICT = bs.CONFLICT
