@@ -41,7 +41,7 @@ from app.views import (  # noqa: E402
     weigh,
 )
 from app.views.context import View  # noqa: E402
-from app.widgets import esc, posterior_lines, problem_lines  # noqa: E402
+from app.widgets import esc, narrow_windows, posterior_lines, problem_lines  # noqa: E402
 
 _SHOW = {
     "overview": overview.show,
@@ -138,7 +138,7 @@ def _sidebar_bottom(view: View, page: str) -> None:
             st.markdown(f"● **{count(n, 'change')}** from the file")
             st.button("Reset to the file's values", key="reset", on_click=state.reset_sliders)
         else:
-            st.caption("All numbers as in the file.")
+            st.caption(view.unchanged_note)
 
 
 def _assumption_switches(case) -> None:
@@ -206,12 +206,14 @@ def _title(view: View, opened: state.Opened, personal: identity.Personal, page: 
     st.markdown(f"### {esc(opened.case.title)}", unsafe_allow_html=True)
     moved = bool(view.adjustments) and page != "weigh"
     n = len(view.changes) if moved else 0
-    st.caption(
-        esc(opened.case.question)
-        + (" · uploaded case" if opened.uploaded else "")
-        + (f" · {personal.status}" if personal.status else "")
-        + (f" · **scenario: {count(n, 'change')} from the file**" if moved else "")
-    )
+    parts = [
+        esc(opened.case.question) if page != "overview" else "",  # the Overview prints it
+        "uploaded case" if opened.uploaded else "",
+        personal.status,
+        f"**scenario: {count(n, 'change')} from the file**" if moved else "",
+    ]
+    if any(parts):
+        st.caption(" · ".join(part for part in parts if part))
     _broken_note(view)
 
 
@@ -254,6 +256,7 @@ def main() -> None:
     # no page_icon: a Material icon is fetched from the internet on every page load;
     # Streamlit's bundled favicon needs no network
     st.set_page_config(page_title="ACH workbench", layout="wide")
+    narrow_windows()
     selection, page, yardstick = _sidebar_top()
     if page == "build":  # works without an open case (e.g. in an empty folder)
         build.show(state.root())

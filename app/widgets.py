@@ -29,6 +29,24 @@ from analysis.wording import count
 AUTOSIZE = {"type": "fit-x", "contains": "padding"}
 
 
+#: Under this window width (px) side-by-side columns wrap: beside the open sidebar, a
+#: 900 px window left the Weigh page's four sliders about 30 px each (labels a few
+#: letters a line) and its posterior panel no width at all. A column then takes a row
+#: of its own unless it is at least :data:`NARROW_COLUMN` wide.
+NARROW_WINDOW, NARROW_COLUMN = 1100, "16rem"
+NARROW_STYLE = (
+    f"<style>@media (max-width: {NARROW_WINDOW}px) {{"
+    ".stHorizontalBlock {flex-wrap: wrap;}"
+    f".stHorizontalBlock > .stColumn {{min-width: min(100%, {NARROW_COLUMN});}}"
+    "}</style>"
+)
+
+
+def narrow_windows() -> None:
+    """Let columns wrap in a narrow window (see :data:`NARROW_WINDOW`); once per run."""
+    st.html(NARROW_STYLE)
+
+
 def sized(chart):
     """``chart`` with :data:`AUTOSIZE`, unless it is composed of several views."""
     import altair as alt
@@ -226,15 +244,22 @@ def percent_row(case: Case, values, yardstick: str) -> dict[str, str]:
     }
 
 
-def changes_panel(changes: list, key: str, on_reset, limit: int = 12) -> None:
-    """The list of changes from the file (at most ``limit`` shown) and the Reset button."""
+def changes_panel(
+    changes: list,
+    key: str,
+    on_reset,
+    limit: int = 12,
+    unchanged: str = "All numbers as in the file.",
+) -> None:
+    """The list of changes from the file (at most ``limit`` shown) and the Reset button;
+    ``unchanged``: what is said when there are none (whose numbers they are)."""
     if changes:
         st.markdown(f"**{count(len(changes), 'change')} from the file**")
         st.caption("\n".join(f"- {esc(str(c))}" for c in changes[:limit]))
         if len(changes) > limit:
             st.caption(f"... and {len(changes) - limit} more (all on the Save and export page)")
     else:
-        st.caption("All numbers as in the file.")
+        st.caption(unchanged)
     st.button("Reset to the file's values", key=key, on_click=on_reset, disabled=not changes)
 
 

@@ -66,7 +66,7 @@ def test_page_shows_each_analyst_pool_and_why(root):
     at = start(root)
     text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
     assert "2 analysts: case, kim" in text
-    assert any("e1 / a" in e.label for e in at.expander)
+    assert any("e1 under" in e.label and "Alpha" in e.label for e in at.expander)  # labels
     frames = [df.value for df in at.dataframe]
     posteriors = next(f for f in frames if "pooled: linear" in f.index)
     assert list(posteriors.index) == ["case", "kim", "pooled: linear", "pooled: log"]
@@ -124,6 +124,9 @@ def test_open_as_is_read_only(root):
     assert not at.exception, at.exception
     assert at.session_state["page"] == "matrix"
     assert any("viewing as **kim**" in c.value for c in at.caption)
+    notes = [c.value for c in at.caption]
+    assert "All numbers as in kim's judgments (read only)." in notes  # not "in the file"
+    assert "All numbers as in the file." not in notes
     text = (root / "judgments" / "toy" / "kim.yaml").read_text()
     at.radio(key="page").set_value("weigh").run()
     open_items(at, "e1")

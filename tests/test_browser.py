@@ -300,3 +300,22 @@ def test_case_text_that_looks_like_links_makes_no_link_in_the_browser(browser_pa
             assert f"T {evil}" in text
     finally:
         page.close()
+
+
+def test_in_a_900_px_window_the_sliders_stack_and_the_posterior_keeps_its_width(browser_page):
+    """Beside the open sidebar a 900 px window left each of four sliders about 30 px
+    wide and the posterior chart none: columns now wrap under 1100 px."""
+    shots = _helpers()
+    page = browser_page[0].context.browser.new_page(viewport={"width": 900, "height": 1000})
+    try:
+        page.goto(f"{browser_page[1]}/?page=weigh")
+        shots.settle(page)
+        _open_item(page, shots.settle, "event f7-in-hamas-hands")
+        expander = page.locator('[data-testid="stExpander"]').filter(has_text="f7-in-hamas-hands")
+        sliders = expander.first.locator('[data-testid="stSlider"]')
+        widths = [sliders.nth(k).bounding_box()["width"] for k in range(sliders.count())]
+        assert len(widths) == 4 and min(widths) > 200, widths
+        charts = page.locator('[data-testid="stMain"] [data-testid="stVegaLiteChart"]')
+        assert charts.count() >= 1 and charts.first.bounding_box()["width"] > 250
+    finally:
+        page.close()

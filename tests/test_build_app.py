@@ -317,3 +317,13 @@ def test_a_message_naming_another_line_names_the_entry_on_the_build_page():
     repeated = [m for m in shown if "same id" in m]
     assert repeated and all("on line" not in m for m in repeated)
     assert "the same id as the evidence in row #1 of the Evidence step" in repeated[0]
+
+
+def test_a_new_case_says_on_its_hypotheses_step_why_it_cannot_be_saved(tmp_path):
+    at = new_case(start(tmp_path))
+    assert at.session_state["build_step"] == "hypotheses"
+    # the list's own problem, shown where it is fixed, not only on the save step
+    assert any("hypotheses lists 0" in e and "at least two" in e for e in errors(at)), errors(at)
+    add(at, "hypotheses", id="ann", label="Ann")
+    add(at, "hypotheses", id="bob", label="Bob")
+    assert not any("hypotheses lists" in e for e in errors(at)), errors(at)

@@ -232,3 +232,13 @@ def test_a_three_way_tie_is_shown_whole_where_the_brief_names_the_two_most_likel
     three = np.array([0.3, 0.3, 0.3, 0.1])
     assert top_two(result, three).count("30%") == 3
     assert top_two(result, np.array([0.5, 0.3, 0.1, 0.1])).count(";") == 1
+
+
+def test_the_confidence_sentence_of_a_tie_names_no_leader():
+    from analysis.report.brief.content import confidence_sentence
+
+    tied = confidence_sentence(analyze(make_case([[0.5, 0.5, 0.2]])), "this judgment")
+    assert tied.endswith("the evidence does not separate the tied explanations.")
+    assert " it " not in f" {tied} "  # "favours it" had nothing to point at
+    clear = confidence_sentence(analyze(make_case([[0.6, 0.5, 0.2]])), "this judgment")
+    assert "tied" not in clear

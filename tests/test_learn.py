@@ -135,14 +135,20 @@ def test_the_matrix_tells_direction_from_degree_and_blank_from_neutral(root):
     assert f"**Your score: 1.5 / {cells}**" in shown
     labels = case.labels
     line = next(line for line in shown.splitlines() if "**manager-in-flight**" in line)
-    assert f"{labels['manager']}: you **C**, the case **II** (direction" in line
-    assert f"{labels['analyst']}: you **–**, the case **" in line and "(not rated)" in line
+    assert (
+        f"{labels['manager']}: you **C** (direction: wrong side of neutral), the case **II**"
+        in line
+    )
+    assert f"{labels['analyst']}: you did not rate it, the case **" in line
     line = next(line for line in shown.splitlines() if "**print-log**" in line)
-    assert f"{labels['analyst']}: you **C**, the case **CC** (degree" in line
+    assert (
+        f"{labels['analyst']}: you **C** (degree: right side, other strength), the case **CC**"
+        in line
+    )
     reasons = [html.unescape(c.value) for c in at.caption]
     for item in case.evidence:  # every item has a miss here, each shown with its reason
         assert f"The author's reason: {item.rationale}" in reasons
-    assert shown.count("(not rated)") == cells - 3
+    assert shown.count("you did not rate it") == cells - 3
 
 
 def test_lesson_five_waits_for_the_matrix_and_then_explains_the_difference(root):
@@ -231,3 +237,14 @@ def test_a_student_saves_their_ratings_as_their_own_judgment_file(root):
     case = load_case("office-leak", root)
     saved = load_analyst(case, "ana", root)
     assert saved.ratings == dict(task("matrix").rating.key)
+
+
+def test_a_blank_commit_grades_nothing_and_shows_no_answer(root):
+    at = start(root)
+    open_lesson(at, "matrix")
+    at.button(key="learn_commit_matrix").click().run()
+    assert not at.exception, at.exception
+    shown = text(at)
+    assert "Your score" not in shown
+    assert any("Nothing is answered yet" in w.value for w in at.warning)
+    assert "matrix" not in at.session_state["learn_done"]

@@ -23,10 +23,13 @@ def _dist(ids: tuple[str, ...], values: np.ndarray) -> dict[str, float]:
     return {h: float(v) for h, v in zip(ids, values, strict=True)}
 
 
-def cell_name(panel: Panel, d: Disagreement) -> str:
-    """``jcs-rockets / direct`` or ``jcs (credibility)``: ids, as the files write them."""
+def cell_name(panel: Panel, d: Disagreement, labelled: bool = False) -> str:
+    """``jcs-rockets / direct`` or ``jcs (credibility)``: ids, as the files write them;
+    ``labelled``: the hypothesis by its label, ``jcs-rockets under 'Direct supply'``."""
     if d.cell.hypothesis is None:
         return f"{d.cell.id} (credibility)"
+    if labelled:
+        return f"{d.cell.id} under '{panel.case.labels[d.cell.hypothesis]}'"
     return f"{d.cell.id} / {d.cell.hypothesis}"
 
 

@@ -132,7 +132,7 @@ def _disagreement(view: View, panel: Panel, d) -> None:
     case = panel.case
     leader = case.hypotheses[d.leader].label
     mark = " · changes the leader" if d.changes_leader else ""
-    title = f"{cell_name(panel, d)} — swing {100 * d.swing:.1f} points{mark}"
+    title = f"{esc(cell_name(panel, d, labelled=True))} — swing {100 * d.swing:.1f} points{mark}"
     with st.expander(title):
         if d.cell.hypothesis is None:
             source = case.source_by_id[d.cell.id]
@@ -202,6 +202,14 @@ def show(view: View) -> None:
         f"{count(len(panel.analysts), 'analyst')}: {', '.join(panel.names)} "
         "(the case file itself is analyst *case*)."
     )
+    saving = view.analyst is not None and view.seen_as == view.analyst
+    if view.adjustments.broken or (view.adjusted and not saving):  # not in any file
+        st.caption(
+            f"This page compares the saved judgment files: the scenario's "
+            f"{count(len(view.changes), 'change')} (the sidebar's posterior) are in no row. "
+            "Moved numbers are saved as your judgments once your name is in the sidebar; "
+            "broken assumptions never are."
+        )
     pools = _pools(view, panel)
     chosen = st.radio(
         "Pooled by",

@@ -163,7 +163,7 @@ def _set_question(d, name: str, title: str, question: str, marking: str, as_of: 
 def _hypotheses() -> None:
     current = bs.draft()
     assert current is not None
-    st.subheader("Step 1 of ACH: the hypotheses")
+    st.subheader("The hypotheses (step 1 of ACH)")
     st.markdown(
         "List every explanation a reasonable person could hold. ACH weighs them against "
         "each other, so exactly one of them should be true."

@@ -229,6 +229,8 @@ def list_section(key: str, title: str, intro: str) -> None:
     _, _, located = bs.checked()
     st.subheader(title)
     st.caption(intro)
+    for message in located.get((key,), []):  # about the list itself ("lists 0")
+        st.error(message, icon="⚠️")
     entries = current.entries(key)
     if entries:
         st.dataframe(summary(current, key, located), hide_index=True, width="stretch",

@@ -60,6 +60,15 @@ class View:
     def adjusted(self) -> bool:
         return bool(self.adjustments)
 
+    @property
+    def unchanged_note(self) -> str:
+        """What the numbers are when nothing is adjusted: the file's, or whose judgments."""
+        if self.seen_as is None:
+            return "All numbers as in the file."
+        if self.seen_as == self.analyst:
+            return "All numbers as in your judgments."
+        return f"All numbers as in {self.seen_as}'s judgments (read only)."
+
     def no_weight(self, i: int) -> str | None:
         """Why evidence item ``i`` carries no weight in the scenario: ``retracted`` in the
         file, or ``assumption broken`` (it rests on a broken one); None: it counts."""

@@ -19,7 +19,14 @@ from analysis.errors import CaseError
 from analysis.scales import YARDSTICK_TITLES
 from app.state import REPO_ROOT
 from app.views.context import View
-from app.views.learn_exercise import GENERATION, ask, collect, feedback
+from app.views.learn_exercise import (
+    BLANK_COMMIT,
+    GENERATION,
+    answered,
+    ask,
+    collect,
+    feedback,
+)
 from app.widgets import esc, problem_lines, show_chart
 
 LESSON = "learn_lesson"
@@ -118,6 +125,9 @@ def _open_student() -> None:
 def _commit(lesson_id: str, analysis: Analysis) -> None:
     task = exercise(lesson_id, analysis)
     answers = collect(lesson_id, task, analysis)
+    if not answered(answers, task, analysis)[0]:  # a blank commit would only give the key away
+        st.session_state[BLANK_COMMIT] = lesson_id
+        return
     result = grade(task, answers)
     _done()[lesson_id] = {"answers": answers, "score": [result.score.points, result.score.out_of]}
     _save()

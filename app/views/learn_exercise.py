@@ -23,6 +23,8 @@ VERDICT_TEXT = {
 }
 #: the version of a lesson's widgets: a new one starts blank (Try again)
 GENERATION = "learn_generation"
+#: the lesson whose Commit was pressed with nothing answered (it grades nothing)
+BLANK_COMMIT = "learn_blank_commit"
 
 
 def widget_key(lesson_id: str, part: str) -> str:
@@ -80,6 +82,13 @@ def ask(lesson_id: str, exercise: Exercise, analysis: Analysis, commit: Callable
         st.text_area(
             exercise.bottom_line.prompt, key=widget_key(lesson_id, "bottom_line"), height=80
         )
+    if st.session_state.pop(BLANK_COMMIT, None) == lesson_id:
+        st.warning("Nothing is answered yet: answer at least one question, then commit.")
+    given, asked = answered(collect(lesson_id, exercise, analysis), exercise, analysis)
+    st.caption(
+        f"{given} of {asked} answered. Committing grades them and shows the case's answers; "
+        "Try again then starts afresh."
+    )
     st.button(
         "Commit my answers",
         key=f"learn_commit_{lesson_id}",
@@ -87,6 +96,19 @@ def ask(lesson_id: str, exercise: Exercise, analysis: Analysis, commit: Callable
         on_click=commit,
         help="Your answers are graded and the case's answers shown only after this.",
     )
+
+
+def answered(answers: dict, exercise: Exercise, analysis: Analysis) -> tuple[int, int]:
+    """How many of the exercise's questions ``answers`` answers, and how many it asks (a
+    matrix cell is a question, the bottom line one)."""
+    cells = len(exercise.rating.items) * len(analysis.case.hypotheses) if exercise.rating else 0
+    asked = len(exercise.choices) + cells + (exercise.bottom_line is not None)
+    given = (
+        len(answers["choices"])
+        + len(answers.get("ratings", {}))
+        + bool(str(answers.get("bottom_line", "")).strip())
+    )
+    return given, asked
 
 
 def _rating_editor(lesson_id: str, exercise: Exercise, analysis: Analysis) -> None:
@@ -158,8 +180,10 @@ def _matrix_feedback(result: Result, analysis: Analysis) -> None:
         by_item.setdefault(cell.item, []).append(cell)
     for item, cells in by_item.items():
         misses = "; ".join(
-            f"{esc(labels[c.hypothesis])}: you **{c.given or '–'}**, the case **{c.expected}** "
-            f"({VERDICT_TEXT[c.verdict]})"
+            f"{esc(labels[c.hypothesis])}: you **{c.given}** ({VERDICT_TEXT[c.verdict]}), "
+            f"the case **{c.expected}**"
+            if c.given
+            else f"{esc(labels[c.hypothesis])}: you did not rate it, the case **{c.expected}**"
             for c in cells
         )
         st.markdown(f"{MISS_MARK} **{esc(item)}** · {misses}", unsafe_allow_html=True)

@@ -38,6 +38,7 @@ from app.views.matrix_rows import (
     WIDTHS,
     Row,
     grouped,
+    header_width,
     matrix_frame,
     row_order,
 )
@@ -62,7 +63,8 @@ def _read_only(view: View, rows: list[Row], shown: str) -> None:
     frame, css = matrix_frame(view, rows, shown)
     styler = frame.style.apply(lambda _: css, axis=None).format({DIAG: "{:.1f}"})
     hypotheses = view.case.hypotheses
-    claim = max(MIN_CLAIM, FIT_WIDTH - sum(WIDTHS.values()) - HYPOTHESIS_WIDTH * len(hypotheses))
+    widths = [header_width(h.label, HYPOTHESIS_WIDTH) for h in hypotheses]
+    claim = max(MIN_CLAIM, FIT_WIDTH - sum(WIDTHS.values()) - sum(widths))
     config = {
         "Item": st.column_config.TextColumn("Item", pinned=True, width=WIDTHS["Item"]),
         "Date": st.column_config.TextColumn("Date", width=WIDTHS["Date"]),
@@ -85,10 +87,10 @@ def _read_only(view: View, rows: list[Row], shown: str) -> None:
         ),
     }
     columns = state.editor_columns(view.case, READ_ONLY_COLUMNS)
-    for column, h in zip(columns, hypotheses, strict=True):
+    for column, h, width in zip(columns, hypotheses, widths, strict=True):
         config[column] = st.column_config.TextColumn(
             h.label,
-            width=HYPOTHESIS_WIDTH,
+            width=width,
             help=esc(f"{h.label}: {h.description}" if h.description else h.label),
         )
     st.dataframe(
@@ -182,10 +184,11 @@ def _editor(view: View) -> None:
         st.markdown("**Posterior now**")
         posterior_lines(view.analysis, view.file_analysis if view.adjusted else None)
     with changed:
-        changes_panel(view.changes, "reset_matrix", state.reset_sliders, 8)
+        changes_panel(view.changes, "reset_matrix", state.reset_sliders, 8, view.unchanged_note)
     frame = editor_frame(view)
     columns = state.editor_columns(view.case)
-    claim = max(MIN_CLAIM, FIT_WIDTH - WIDTHS["Item"] - CHANGED_WIDTH - EDIT_WIDTH * len(columns))
+    widths = {name: header_width(name, EDIT_WIDTH) for name in columns}
+    claim = max(MIN_CLAIM, FIT_WIDTH - WIDTHS["Item"] - CHANGED_WIDTH - sum(widths.values()))
     config = {
         "Item": st.column_config.TextColumn(
             "Item", disabled=True, pinned=True, width=WIDTHS["Item"]
@@ -202,7 +205,7 @@ def _editor(view: View) -> None:
         config[name] = st.column_config.NumberColumn(
             name,
             format=EDIT_FORMAT,
-            width=EDIT_WIDTH,
+            width=widths[name],
             help=f"P(this report &#124; {esc(view.case.labels[h])}), a number from 0 to 1",
         )
     st.data_editor(

@@ -72,10 +72,21 @@ def row_order(view: View, sort: str) -> list[int]:
 #: Column widths (px) of the read-only matrix, chosen so that the whole table fits the
 #: main area of a 1400 px window with the sidebar open (about 930 px); the claim takes
 #: what the hypotheses leave.
-WIDTHS = {"Item": 230, "Date": 84, DIAG: 58, LINCHPIN: 66, TAGS: 100}
+WIDTHS = {"Item": 214, "Date": 84, DIAG: 58, LINCHPIN: 66, TAGS: 100}
 HYPOTHESIS_WIDTH, FIT_WIDTH, MIN_CLAIM = 100, 926, 150
 #: widths (px) of the editor's number and "Changed" columns
 EDIT_WIDTH, CHANGED_WIDTH = 104, 120
+#: the grid's header font: about this many px a character, and the most a header takes
+HEADER_CHAR, HEADER_MOST = 6.0, 200
+
+
+def header_width(label: str, least: int) -> int:
+    """A column's width (px) that shows ``label`` whole in the header (the grid cuts a
+    header to its column and never wraps it), at least ``least``, at most
+    :data:`HEADER_MOST`: the hypothesis is what tells the columns apart."""
+    return min(HEADER_MOST, max(least, round(18 + HEADER_CHAR * len(label))))
+
+
 #: rows the editor shows at once (it scrolls beyond them)
 EDITOR_ROWS = 30
 #: the editor's numbers, rounded to 3 decimals (a range's mean 0.4999998 shows 0.500)
@@ -102,7 +113,7 @@ def matrix_frame(view: View, rows: list[Row], show: str) -> tuple[pd.DataFrame, 
             cells, style = _item_row(view, row, labels, show, moved)
         frame.append(cells)
         styles.append(style)
-    columns = ["Item", "Date", *labels, DIAG, LINCHPIN, TAGS, "Claim"]
+    columns = ["Item", DIAG, LINCHPIN, *labels, "Date", TAGS, "Claim"]
     return pd.DataFrame(frame, columns=columns), pd.DataFrame(styles, columns=columns)
 
 
@@ -126,7 +137,7 @@ def _item_row(view: View, row: Row, labels: list[str], show: str, moved) -> tupl
         cells[column] = f"{CHANGED} {text}" if (item.id, h.id) in moved else text
         style[column] = heat_style(float(analysis.contribution[i, k]))
     cells[DIAG] = round(float(analysis.diagnosticity[i]), 1)
-    cells[LINCHPIN] = "yes" if analysis.linchpin[i] else ""
+    cells[LINCHPIN] = "yes" if analysis.linchpin[i] else "no"
     cells[TAGS] = ", ".join(item.tags)
     cells["Claim"] = item.claim
     style |= {DIAG: "", LINCHPIN: "", TAGS: "", "Claim": ""}
@@ -150,7 +161,9 @@ def _event_row(view: View, e: int, labels: list[str], show: str, moved) -> tuple
         cells[column] = f"{CHANGED} {text}" if (event.id, h.id) in moved else text
         style[column] = heat_style(float(result.contribution[k]))
     cells[DIAG] = round(float(result.contribution.max() - result.contribution.min()), 1)
-    cells[LINCHPIN] = "yes" if result.linchpin and len(result.items) > 1 else ""
+    # an event of one report is its item, whose row answers
+    several = len(result.items) > 1
+    cells[LINCHPIN] = ("yes" if result.linchpin else "no") if several else ""
     cells[TAGS] = ""
     counting = (
         f"{len(result.items)} of {len(reports)} count" if len(result.items) < len(reports) else ""

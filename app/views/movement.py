@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis.report.charts import contribution_chart, trajectory_chart, waterfall_chart
+from analysis.report.charts import (
+    contribution_chart,
+    trajectory_chart,
+    trajectory_note,
+    waterfall_chart,
+)
 from app.views.context import View
 from app.widgets import esc, show_chart
 
@@ -73,7 +78,7 @@ def show(view: View) -> None:
             )
 
     st.subheader("The picture over time")
-    st.caption("The posterior after each item, by the date of the evidence.")
+    st.caption(esc(trajectory_note(analysis.case)))
     show_chart(trajectory_chart(analysis, width=640))
 
     st.subheader(f"{lead} against {run}")

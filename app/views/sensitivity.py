@@ -8,7 +8,7 @@ import streamlit as st
 
 from analysis.report.charts import tornado_chart
 from analysis.scales import format_percent
-from analysis.wording import leaders_cell, shortened, who_leads
+from analysis.wording import joined, leaders_cell, shortened, who_leads
 from app import state
 from app.views.context import View
 from app.widgets import esc, show_chart
@@ -84,13 +84,13 @@ def _assumptions(view: View) -> None:
             {
                 "Assumption": assumption.id,
                 "Now": "broken" if broken else "holds",
+                "Linchpin": "yes" if result.linchpin else "no",
                 "Leader if it fails": leaders_cell(
                     leaders, format_percent(float(result.posterior_if_fails[new]))
                 ),
                 f"{case.hypotheses[lead].label} if it fails": format_percent(
                     float(result.posterior_if_fails[lead])
                 ),
-                "Linchpin": "yes" if result.linchpin else "",
                 "Items resting on it": len(view.file_case.resting_on(assumption)),
                 "Statement": assumption.statement,
             }
@@ -100,9 +100,12 @@ def _assumptions(view: View) -> None:
         hide_index=True,
         width="stretch",
         column_config={
+            "Leader if it fails": st.column_config.TextColumn(
+                "Leader if it fails", width="medium", help="Hover a cell to read it whole"
+            ),
             "Statement": st.column_config.TextColumn(
                 "Statement", help="Hover a cell to read the statement whole"
-            )
+            ),
         },
     )
     for result in analysis.linchpin_assumptions:
@@ -122,8 +125,16 @@ def _tornado(view: View) -> None:
         "Each likelihood and credibility is moved, one at a time, to the ends of its range: "
         "the 90% range the analyst wrote or, for a single number, the documented default "
         "band (the 5th-95th percentiles of its Beta with the case's concentration). The bars "
-        f"show the posterior of {esc(lead)} at either end; the largest swings are on top."
+        f"show the posterior of {esc(lead)} at either end; the largest swings are on top. "
+        "An item whose numbers are equal under every hypothesis weighs nothing as written, "
+        "yet may swing far here: one of its numbers moved alone makes it take sides."
     )
+    if len(analysis.tied) > 1:
+        others = [view.case.hypotheses[k].label for k in analysis.tied if k != analysis.leader]
+        st.caption(
+            f"No hypothesis leads: the bars follow {esc(lead)}, the first of the "
+            f"{len(analysis.tied)} tied; the others are {esc(joined(others))}."
+        )
     bars = state.tornado_of(analysis, view.key)
     if not bars:
         st.info("No number in this case has a range to move across.")

@@ -64,7 +64,7 @@ def _sliders(view: View, holder: Item | Event, of: str) -> None:
     """One slider per hypothesis for the likelihoods ``holder`` (an item or event) holds."""
     case = view.file_case
     adjusted = view.adjustments.likelihoods
-    columns = st.columns(len(case.hypotheses))
+    columns = st.columns(len(case.hypotheses), vertical_alignment="bottom")  # tracks in line
     for column, h in zip(columns, case.hypotheses, strict=True):
         prob = holder.likelihoods[h.id]
         with column:
@@ -233,7 +233,7 @@ def show(view: View) -> None:
         posterior_panel(
             view.analysis, view.file_analysis if view.adjusted else None, structure=view.structure
         )
-        changes_panel(view.changes, "reset_weigh", state.reset_sliders, 12)
+        changes_panel(view.changes, "reset_weigh", state.reset_sliders, 12, view.unchanged_note)
     with sliders:
         box = st.container(height=760, border=False)
         with box:

@@ -180,6 +180,11 @@ def robust_sentence(analysis: Analysis, judgment: RobustJudgment) -> str:
 def confidence_sentence(analysis: Analysis, subject: str) -> str:
     """The confidence level in a sentence of its own, with its reasons in plain words."""
     conf = analysis.confidence
+    if len(analysis.tied) > 1:  # the rules' reasons speak of a leader: there is none
+        return (
+            f"We have {conf.level} confidence in {subject}: the evidence does not separate "
+            "the tied explanations."
+        )
     reasons = [r.plain for r in conf.reasons if r.plain]
     because = f", because {joined(reasons)}" if reasons else ""
     return f"We have {conf.level} confidence in {subject}{because}."

@@ -204,13 +204,7 @@ def evidence_moves(source: BriefInput) -> list[Block]:
         ),
         Chart(lambda: ch.waterfall_chart(analysis, top=WATERFALL_TOP), "", height=0.6),
         Heading("How the picture evolved", 2),
-        Para(
-            line(
-                "The posterior after each dated item. Hollow points mark the prior (drawn "
-                "just before the first date) and, if any, the undated items taken together "
-                "after the last date."
-            )
-        ),
+        Para(line(ch.trajectory_note(analysis.case))),
         Chart(lambda: ch.trajectory_chart(analysis, width=420), "", height=0.5),
     ]
 

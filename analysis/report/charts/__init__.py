@@ -40,7 +40,7 @@ from analysis.report.charts._common import (
 from analysis.report.charts.contribution import contribution_chart, contribution_data
 from analysis.report.charts.posterior import posterior_chart, posterior_data
 from analysis.report.charts.tornado import tornado_chart, tornado_data
-from analysis.report.charts.trajectory import trajectory_chart, trajectory_data
+from analysis.report.charts.trajectory import trajectory_chart, trajectory_data, trajectory_note
 from analysis.report.charts.waterfall import waterfall_chart, waterfall_data
 
 __all__ = [
@@ -65,6 +65,7 @@ __all__ = [
     "tornado_data",
     "trajectory_chart",
     "trajectory_data",
+    "trajectory_note",
     "waterfall_chart",
     "waterfall_data",
 ]

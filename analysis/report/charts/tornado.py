@@ -43,6 +43,10 @@ def tornado_data(bars: Sequence[_Bar]) -> pd.DataFrame:
     )
 
 
+#: the height (px) of a bar whose label takes two lines
+TWO_LINE_ROW = round(1.6 * ROW)
+
+
 def tornado_chart(
     bars: Sequence[_Bar],
     width: int = WIDTH,
@@ -61,7 +65,10 @@ def tornado_chart(
         alt.Tooltip("base_percent:N", title="As in the case"),
         alt.Tooltip("range:N", title="Range of the number"),
     ]
-    y = alt.Y("parameter:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
+    # a label on two lines, the item and then the number (``P(E | hypothesis)``): on one,
+    # a long id and a long label were cut before the hypothesis that tells them apart
+    axis = alt.Axis(labelLimit=260, labelExpr="split(datum.label, ': ')", labelPadding=6)
+    y = alt.Y("parameter:N", sort=order, title=None, axis=axis)
     base = alt.Chart(data).encode(y=y)
     bars_layer = base.mark_bar(height={"band": 0.7}).encode(
         x=alt.X(
@@ -86,7 +93,8 @@ def tornado_chart(
             .mark_rule(color="#222222", strokeDash=[4, 2])
             .encode(x="x:Q")
         )
-    chart = alt.layer(*layers).properties(width=width, height=max(60, ROW * max(1, len(order))))
+    rows = max(1, len(order))
+    chart = alt.layer(*layers).properties(width=width, height=max(60, TWO_LINE_ROW * rows))
     return _finish(chart, title, "Dashed line: the posterior as in the case files")
 
 

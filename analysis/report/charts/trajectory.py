@@ -14,6 +14,7 @@ from analysis.scales import YARDSTICK_TITLES, estimative_word, format_percent
 from analysis.wording import count
 
 if TYPE_CHECKING:
+    from analysis.case import Case
     from analysis.engine import Analysis
 
 
@@ -107,7 +108,6 @@ def trajectory_chart(analysis: Analysis, width: int = WIDTH, title: str | None =
     data = trajectory_data(analysis)
     labels = _labels(case)
     dated = any(item.date for item in case.evidence)
-    n_undated = sum(1 for item in case.evidence if not item.date)
     tooltip = [
         alt.Tooltip("step:N", title="Date" if dated else "Step"),
         alt.Tooltip("label:N", title="Hypothesis"),
@@ -137,11 +137,24 @@ def trajectory_chart(analysis: Analysis, width: int = WIDTH, title: str | None =
     )
     chart = alt.layer(lines, real.encode(tooltip=tooltip), synthetic.encode(tooltip=tooltip))
     chart = chart.properties(width=width, height=220)
-    notes = []
-    if dated:
-        notes.append("Hollow points: the prior (before the first date)")
-        if n_undated:
-            notes.append(f"{count(n_undated, 'undated item')}, added after the last date")
-    else:
-        notes.append("No item is dated: steps in file order")
-    return _finish(chart, title, "; ".join(notes) if title is not None else None)
+    return _finish(chart, title, trajectory_note(case) if title is not None else None)
+
+
+def trajectory_note(case: Case) -> str:
+    """How to read :func:`trajectory_chart` of ``case``: what its points and steps are
+    (its subtitle, the dashboard's caption and the brief's text)."""
+    if not any(item.date for item in case.evidence):
+        return (
+            "No item is dated: the posterior after each item, in file order; the hollow "
+            "point is the prior."
+        )
+    n_undated = sum(1 for item in case.evidence if not item.date)
+    undated = (
+        f" and the {count(n_undated, 'undated item')}, taken together after the last date"
+        if n_undated
+        else ""
+    )
+    return (
+        "The posterior after each dated item. Hollow points mark the prior (drawn just "
+        f"before the first date){undated}."
+    )
