@@ -83,6 +83,7 @@ def _fail(lines: list[str]) -> NoReturn:
 def _load(case: str, root: Path):
     from analysis.casefile.loader import load_case
 
+    _check_root(root)
     try:
         return load_case(case, root)
     except CaseError as error:
@@ -96,6 +97,15 @@ def _checked(test: Callable[[], bool], path: Path, wanted: str) -> bool:
         return test()
     except OSError as error:
         _fail([f"{path}: cannot be checked ({error.strerror}); give {wanted}"])
+
+
+def _check_root(root: Path) -> None:
+    """Fail, in one line, when ``--root`` names no folder (rather than a line per file)."""
+    wanted = "a folder you can read as --root"
+    if not _checked(root.exists, root, wanted):
+        _fail([f"{root}: no such folder; --root must name the folder holding hypotheses/"])
+    if not _checked(root.is_dir, root, wanted):
+        _fail([f"{root}: is not a folder; --root must name the folder holding hypotheses/"])
 
 
 def _refuse_existing(output: Path, force: bool) -> None:
@@ -141,8 +151,7 @@ def list_command(root: RootOption = Path(".")) -> None:
     """List the cases found under ROOT."""
     from analysis.casefile.layout import list_cases
 
-    if not _checked(root.is_dir, root, "a folder you can read as --root"):
-        _fail([f"{root}: no such folder; --root must name the folder holding hypotheses/"])
+    _check_root(root)
     try:
         names = list_cases(root)
     except OSError as error:

@@ -301,3 +301,29 @@ def test_the_written_line_of_export_shows_control_characters_as_escapes(tmp_path
     )
     assert result.exit_code == 0, result.output
     assert "\x07" not in result.output and "bell" in result.output
+
+
+def test_a_root_that_is_missing_or_a_file_is_one_line_saying_so(tmp_path):
+    missing, a_file = tmp_path / "nope", tmp_path / "file"
+    a_file.write_text("x")
+    for command in ("validate", "analyze"):
+        assert _refused_lines([command, "demo", "--root", str(missing)]) == [
+            f"{missing}: no such folder; --root must name the folder holding hypotheses/"
+        ]
+        assert _refused_lines([command, "demo", "--root", str(a_file)]) == [
+            f"{a_file}: is not a folder; --root must name the folder holding hypotheses/"
+        ]
+
+
+def test_an_evidence_folder_that_is_a_file_is_not_called_a_permission_problem(tmp_path):
+    root = write(tmp_path)
+    (root / "evidence" / "demo.yaml").unlink()
+    (root / "evidence").rmdir()
+    (root / "evidence").write_text("x")
+    lines = _refused_lines(["validate", "demo", "--root", str(root)])
+    assert lines == ["evidence/demo.yaml: cannot be read: evidence/ or the root is not a folder"]
+
+
+def test_a_case_name_too_long_is_told_the_whole_rule(tmp_path):
+    lines = _refused_lines(["validate", "t" * 65, "--root", str(write(tmp_path))])
+    assert len(lines) == 1 and "at most 64 of them" in lines[0], lines

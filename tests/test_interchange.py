@@ -533,3 +533,33 @@ def test_import_warnings_are_capped_like_problems(tmp_path):
     warned = [line for line in result.output.splitlines() if "warning: element ODD" in line]
     assert len(warned) == 100
     assert "... and 50 more warnings not shown" in result.output
+
+
+def test_a_problem_of_the_built_case_names_no_line_of_text_the_user_never_saw(tmp_path):
+    xml = (
+        "<P><MATRIX><HYPOTHESIS><NAME>Same</NAME></HYPOTHESIS><HYPOTHESIS><NAME>Same</NAME>"
+        "</HYPOTHESIS><EVIDENCE><NAME>E</NAME><VALUES>C, I</VALUES></EVIDENCE></MATRIX></P>"
+    )
+    lines = _refused(tmp_path, "same.achz", _achz(xml), "is the same as the label of another entry")
+    assert not any("on line" in line for line in lines), lines
+
+
+def test_a_sheet_making_too_large_a_case_says_so_of_the_case(tmp_path, monkeypatch):
+    from analysis.casefile import limits
+
+    monkeypatch.setattr(limits, "MAX_BYTES", 2000)
+    rows = ["id,claim,source,A,B"] + [f"e{k},Claim {k},s,0.5,0.4" for k in range(80)]
+    lines = _refused(tmp_path, "big.csv", "\n".join(rows).encode(), "makes a case of")
+    assert not any(": is " in line and "MiB" in line for line in lines), lines
+
+
+def test_a_cell_is_read_as_a_number_only_as_a_table_writes_one(tmp_path):
+    # float() takes "0_7" as 7 and "1e999" as inf: the messages quoted numbers never written
+    data = b"id,claim,source,A,B\ne1,Claim,s,0_7,0.3\ne2,Claim 2,s,1e999,0.3\n"
+    lines = _refused(tmp_path, "cells.csv", data, "is '0_7'; give a rating", "is '1e999'")
+    assert [line.split(": item")[0][-4:] for line in lines] == [":2:4", ":3:4"]
+    path = tmp_path / "zero.csv"
+    path.write_bytes(b"id,claim,source,A,B\ne1,Claim,s,-0,0.3\ne2,Claim 2,s,0.5,0.3\n")
+    assert _import(tmp_path, path).exit_code == 0
+    written = (tmp_path / "root" / "evidence" / "imported.yaml").read_text()
+    assert "-0.0" not in written

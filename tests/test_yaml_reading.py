@@ -12,6 +12,7 @@ import math
 import pickle
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -197,3 +198,12 @@ def test_every_line_at_once_and_lines_pickle_as_a_plain_dict(monkeypatch):
     monkeypatch.setattr(yamlio, "_read", lambda *a, **k: reads.append(1) or real_read(*a, **k))
     assert dict(parse_yaml(text, "e.yaml", every_line=True).lines) == expected
     assert len(reads) == 1
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\u2029", "\x85"])
+def test_a_line_break_only_yaml_sees_is_located_by_the_lines_an_editor_counts(char):
+    # PyYAML counts these as line breaks: every line it named after one was off by one
+    text = f"case: t\ntitle: T\nquestion: Q{char}x\nhypotheses: []\n"
+    document = parse_yaml(text, "hypotheses/t.yaml")
+    assert [p.line for p in document.problems] == [3]
+    assert f"U+{ord(char):04X}" in document.problems[0].message

@@ -22,7 +22,7 @@ from analysis.casefile.build import build_case
 from analysis.casefile.build import prob as _prob  # noqa: F401 (judgment files read it here)
 from analysis.casefile.crosscheck import cross_check, valid_case_name
 from analysis.casefile.crosscheck import prior_problems as prior_problems  # re-exported
-from analysis.casefile.layout import is_case_name, list_cases
+from analysis.casefile.layout import CASE_NAME_RULE, is_case_name, list_cases
 from analysis.casefile.schema import (
     EvidenceFile,
     HypothesesFile,
@@ -53,7 +53,7 @@ def load_case(name: str, root: str | Path = ".") -> Case:
                 Problem(
                     "case name",
                     0,
-                    f"{show(name)} may use only a-z, 0-9 and '-'; {_available(base)}",
+                    f"{show(name)} is refused: {CASE_NAME_RULE}; {_available(base)}",
                 )
             ]
         )
@@ -122,6 +122,10 @@ def _read_under(base: Path, display: str) -> Document:
         path.stat()
     except FileNotFoundError:
         return failed_document(display, 0, f"file not found; {_available(base)}")
+    except NotADirectoryError:  # evidence/ (or the root) is a file
+        return failed_document(
+            display, 0, f"cannot be read: {Path(display).parent}/ or the root is not a folder"
+        )
     except OSError as exc:  # e.g. a folder that can be listed but not searched
         return failed_document(
             display,

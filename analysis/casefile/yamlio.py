@@ -24,6 +24,7 @@ without reporting the same place twice. Every problem is a located
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -34,6 +35,7 @@ from analysis.casefile import limits
 from analysis.casefile.document import INVALID, Document, Lines, Path_, failed_document, where
 from analysis.casefile.limits import MAX_DEPTH
 from analysis.casefile.yamlbuild import EventBuilder
+from analysis.errors import Problem
 
 #: libyaml's C parser when PyYAML was built with it (events only: PyYAML's C composer
 #: recurses in C and would crash on deep nesting), else PyYAML's own
@@ -57,6 +59,34 @@ def read_yaml(file: str | Path, display: str) -> Document:
     return parse_yaml(raw, display)
 
 
+#: Characters YAML reads as line breaks where an editor shows none (NEL, the Unicode line
+#: and paragraph separators): after one, every line number YAML gives would be off.
+_UNUSUAL_BREAKS = {"\x85": "NEL", "\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR"}
+_UNUSUAL_BREAK = re.compile("[\x85\u2028\u2029]")
+
+
+def _unusual_breaks(text: str, display: str) -> Document | None:
+    """A failed document locating each unusual line break (by the lines an editor
+    counts), before the parser miscounts them; None when there is none."""
+    if not any(char in text for char in _UNUSUAL_BREAKS):
+        return None
+    problems, line, start = [], 1, 0
+    for found in _UNUSUAL_BREAK.finditer(text):
+        at, char = found.start(), found.group()
+        line += text.count("\n", start, at)
+        start = at
+        problems.append(
+            Problem(
+                display,
+                line,
+                f"contains U+{ord(char):04X} ({_UNUSUAL_BREAKS[char]}), which YAML reads "
+                "as a line break where an editor shows none; replace it with a space "
+                "or a real line break",
+            )
+        )
+    return Document(display, INVALID, {}, tuple(problems))
+
+
 def parse_yaml(text: str | bytes, display: str, every_line: bool = False) -> Document:
     """Parse one YAML document from ``text`` (bytes must be UTF-8), refusing text past
     the byte limit before it is parsed. ``every_line``: record every path's line at once,
@@ -77,6 +107,9 @@ def parse_yaml(text: str | bytes, display: str, every_line: bool = False) -> Doc
             return failed_document(
                 display, line, f"is not UTF-8 text (byte 0x{byte}); save the file as UTF-8"
             )
+    breaks = _unusual_breaks(text, display)
+    if breaks is not None:
+        return breaks
     try:
         return _build(text, display, _FAST_LOADER, every_line)
     except yaml.MarkedYAMLError as exc:

@@ -5,6 +5,7 @@ by the case format's own checkers, and the last step (documents -> a validated c
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -122,6 +123,10 @@ def cell_text(value: Any) -> str:
     return unneutralise(str(value).strip())
 
 
+#: a number as a table cell writes it: digits with an optional sign, point and exponent
+_DECIMAL_TEXT = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+
+
 def as_number(value: Any) -> Any:
     """A cell read as a number where it looks like one (``0.7``, ``70%``, ``[0.5, 0.8]``);
     other text is returned as it is, for the checkers to refuse in their own words."""
@@ -130,10 +135,12 @@ def as_number(value: Any) -> Any:
     text = cell_text(value)
     if text.startswith("[") and text.endswith("]"):
         return [as_number(part) for part in text[1:-1].split(",")]
-    try:
-        return float(text[:-1]) / 100 if text.endswith("%") else float(text)
-    except ValueError:
+    digits = text[:-1] if text.endswith("%") else text
+    if not _DECIMAL_TEXT.fullmatch(digits):  # float() would take "0_7", "nan", "inf"
         return text
+    number = float(digits) / (100 if digits is not text else 1)
+    # a number past a float's range stays the text written, which the checkers quote
+    return number + 0.0 if math.isfinite(number) else text  # + 0.0: -0 is 0
 
 
 def split_answer(value: Any) -> tuple[Any, str | None, str | None]:
@@ -196,4 +203,19 @@ def to_case(hypotheses: dict, evidence: dict, display: str) -> Case:
             display,
         )
     except CaseError as error:
-        raise ImportProblems([Problem(display, 0, p.message, 0) for p in error.problems]) from None
+        problems = [Problem(display, 0, _imported_message(p.message), 0) for p in error.problems]
+        raise ImportProblems(problems) from None
+
+
+#: a line of the documents built from the imported file, which its user never sees
+_BUILT_LINE = re.compile(r" on line \d+")
+_BUILT_SIZE = re.compile(r"^is ([0-9.]+ MiB); the limit for a case file")
+
+
+def _imported_message(message: str) -> str:
+    """A loader's message about the documents built from an imported file, as said of
+    that file: no line of the built text, and a size that is the case's, not the file's."""
+    message = _BUILT_SIZE.sub(
+        r"makes a case of \1 as case files; the limit for a case file", message
+    )
+    return _BUILT_LINE.sub(" of another entry", message)
