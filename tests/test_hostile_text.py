@@ -137,7 +137,17 @@ def test_a_control_character_in_any_text_field_is_a_located_problem(model, field
 
 
 @EACH_FIELD
-@pytest.mark.parametrize("char", ["\t", "\n", "\u2028"])
+@pytest.mark.parametrize("char", ["\u2028", "\u2029"])
+def test_a_unicode_line_separator_is_refused_in_every_field(model, field, one_line, char):
+    # a case holding one would be written raw and read back as a line break
+    _which, _texts, load = _load_with(model, field, f"Zq{char}more")
+    with pytest.raises(CaseError) as caught:
+        load()
+    assert "which YAML reads as a line break" in "\n".join(caught.value.lines())
+
+
+@EACH_FIELD
+@pytest.mark.parametrize("char", ["\t", "\n"])
 def test_tab_and_line_breaks_only_in_multi_line_fields(model, field, one_line, char):
     _which, _texts, load = _load_with(model, field, f"Zq{char}more")
     if one_line:

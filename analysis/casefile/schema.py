@@ -69,6 +69,7 @@ Level = Annotated[str | None, PlainValidator(check_level)]
 Positive = Annotated[float | None, PlainValidator(check_positive)]
 DateText = Annotated[str | None, PlainValidator(check_date)]
 MaybeText = Annotated[str | None, PlainValidator(check_text)]
+MaybeLine = Annotated[str | None, PlainValidator(check_line)]
 MaybeId = Annotated[str | None, PlainValidator(check_id)]
 Flag = Annotated[bool, PlainValidator(check_flag)]
 RestsOn = Annotated[list[str], PlainValidator(check_rests_on)]
@@ -91,7 +92,7 @@ class HypothesesFile(_Strict):
     title: Line
     question: Text
     as_of: DateText = None
-    marking: MaybeText = None
+    marking: MaybeLine = None  # printed in every brief page's header: one line
     hypotheses: list[HypothesisEntry]
 
 

@@ -4,10 +4,12 @@ The one rule for every free-text field (titles, labels, names, claims, rationale
 and any later format that reuses :func:`text_problem`):
 
 * printable Unicode only: no C0 control character (U+0000-U+001F), no DEL (U+007F), no
-  C1 control character (U+0080-U+009F), no lone surrogate, no U+FFFE or U+FFFF;
-* tab and line breaks (newline, U+2028, U+2029) only in multi-line fields
-  (question, description, claim, rationale, notes); a one-line field (title, label,
-  source name) holds none;
+  C1 control character (U+0080-U+009F), no lone surrogate, no U+FFFE or U+FFFF, and no
+  Unicode line or paragraph separator (U+2028, U+2029: YAML reads either as a line
+  break where an editor shows none, so a file holding one would not read back as
+  written; a newline says the same);
+* tab and newlines only in multi-line fields (question, description, claim,
+  rationale, notes); a one-line field (title, label, source name) holds none;
 * at most :data:`MAX_LINE` characters in a one-line field and :data:`MAX_TEXT` in a
   multi-line one.
 
@@ -26,10 +28,11 @@ import unicodedata
 MAX_LINE = 300
 MAX_TEXT = 20_000
 
-_LINE_BREAKS = "\t\n\u2028\u2029"
-#: Characters no case text may hold (tab and line breaks are handled separately).
-_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-_BREAKS = re.compile("[\t\n\u2028\u2029]")
+_LINE_BREAKS = "\t\n"
+_SEPARATORS = "\u2028\u2029"
+#: Characters no case text may hold (tab and newline are handled separately).
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+_BREAKS = re.compile("[\t\n]")
 #: What :func:`terminal_safe` replaces: every control character, line breaks included
 #: unless kept, and the surrogates and non-characters a terminal may choke on.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
@@ -68,6 +71,11 @@ def text_problem(value: str, multiline: bool = True) -> str | None:
         return None
     what = describe_character(bad.group())
     position = bad.start() + 1
+    if bad.group() in _SEPARATORS:
+        return (
+            f"contains {what} at character {position}, which YAML reads as a line break "
+            "where an editor shows none: use a newline, or a space"
+        )
     if bad.group() in _LINE_BREAKS:
         return (
             f"contains {what} at character {position}; it must be one line: "
