@@ -248,3 +248,13 @@ def test_a_blank_commit_grades_nothing_and_shows_no_answer(root):
     assert "Your score" not in shown
     assert any("Nothing is answered yet" in w.value for w in at.warning)
     assert "matrix" not in at.session_state["learn_done"]
+
+
+def test_the_sidebar_name_is_the_students_name_unless_they_give_another(root):
+    from conftest import start_app
+
+    at = start_app(root, "learn", timeout=120, analyst_name="ana")
+    assert at.text_input(key="learn_student").value == "ana"  # one name, typed once
+    assert at.session_state["learn_loaded"] == "ana"
+    at.text_input(key="learn_student").input("bea").run()
+    assert at.session_state["learn_loaded"] == "bea"

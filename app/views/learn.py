@@ -17,6 +17,7 @@ from analysis.course.scoring import grade
 from analysis.engine import Analysis, run
 from analysis.errors import CaseError
 from analysis.scales import YARDSTICK_TITLES
+from app import identity
 from app.state import REPO_ROOT
 from app.views.context import View
 from app.views.learn_exercise import (
@@ -147,9 +148,14 @@ def _go(offset: int) -> None:
 
 
 def _student_panel() -> None:
+    if STUDENT not in st.session_state:  # one name: the sidebar's, if given there first
+        given = (st.session_state.get(identity.NAME) or "").strip()
+        if given and not check_student(given):
+            st.session_state[STUDENT] = given
+            _open_student()
     name, status = st.columns([1, 2])
     name.text_input(
-        "Your name, to keep your progress",
+        "Your name as a student, to keep your progress",
         key=STUDENT,
         on_change=_open_student,
         placeholder="e.g. ana",
@@ -225,7 +231,10 @@ def _save_judgments(analysis: Analysis) -> None:
 
 def _judgment_panel(analysis: Analysis) -> None:
     if not st.session_state.get(LOADED):
-        st.caption("Type your name above to save these ratings as your judgments for a teacher.")
+        st.caption(
+            "Type your name as a student at the top of this page to save these ratings as "
+            "your judgments for a teacher."
+        )
         return
     st.button(
         "Save my ratings as my judgments", key="learn_save_judgments",
