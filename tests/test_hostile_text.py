@@ -147,6 +147,22 @@ def test_a_unicode_line_separator_is_refused_in_every_field(model, field, one_li
 
 
 @EACH_FIELD
+@pytest.mark.parametrize("char", ["\u202e", "\u202a", "\u2066", "\u2069"])
+def test_a_direction_control_is_refused_in_every_field(model, field, one_line, char):
+    # a right-to-left override makes a claim read one way and be another
+    _which, _texts, load = _load_with(model, field, f"Zq{char}more")
+    with pytest.raises(CaseError) as caught:
+        load()
+    assert "reorders how the text around it is shown" in "\n".join(caught.value.lines())
+
+
+def test_the_direction_marks_arabic_and_hebrew_use_stay_allowed():
+    for model, field, _ in FIELDS:
+        _which, _texts, load = _load_with(model, field, "שלום\u200f ok \u200eسلام")
+        load()
+
+
+@EACH_FIELD
 @pytest.mark.parametrize("char", ["\t", "\n"])
 def test_tab_and_line_breaks_only_in_multi_line_fields(model, field, one_line, char):
     _which, _texts, load = _load_with(model, field, f"Zq{char}more")
@@ -178,7 +194,8 @@ def test_printable_unicode_is_accepted_everywhere():
 
 _PRINTABLE = st.text(
     st.characters(
-        blacklist_categories=("Cc", "Cs"), blacklist_characters="\u2028\u2029\ufffe\uffff"
+        blacklist_categories=("Cc", "Cs"),
+        blacklist_characters="\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufffe\uffff",
     ),
     min_size=1,
     max_size=40,

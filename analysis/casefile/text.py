@@ -7,7 +7,8 @@ and any later format that reuses :func:`text_problem`):
   C1 control character (U+0080-U+009F), no lone surrogate, no U+FFFE or U+FFFF, and no
   Unicode line or paragraph separator (U+2028, U+2029: YAML reads either as a line
   break where an editor shows none, so a file holding one would not read back as
-  written; a newline says the same);
+  written; a newline says the same), and no bidirectional embedding, override or
+  isolate control (U+202A-U+202E, U+2066-U+2069), which reorder how text is shown;
 * tab and newlines only in multi-line fields (question, description, claim,
   rationale, notes); a one-line field (title, label, source name) holds none;
 * at most :data:`MAX_LINE` characters in a one-line field and :data:`MAX_TEXT` in a
@@ -30,12 +31,20 @@ MAX_TEXT = 20_000
 
 _LINE_BREAKS = "\t\n"
 _SEPARATORS = "\u2028\u2029"
+#: The bidirectional embedding, override and isolate controls: they reorder how the text
+#: around them is shown ("Trojan source": a claim that reads one way and is another).
+#: Arabic and Hebrew text needs none of them; the marks U+200E and U+200F stay allowed.
+_DIRECTION_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 #: Characters no case text may hold (tab and newline are handled separately).
-_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
 _BREAKS = re.compile("[\t\n]")
 #: What :func:`terminal_safe` replaces: every control character, line breaks included
 #: unless kept, and the surrogates and non-characters a terminal may choke on.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
 
 _NAMES = {
     "\t": "TAB",
@@ -71,6 +80,11 @@ def text_problem(value: str, multiline: bool = True) -> str | None:
         return None
     what = describe_character(bad.group())
     position = bad.start() + 1
+    if bad.group() in _DIRECTION_CONTROLS:
+        return (
+            f"contains {what} at character {position}, which reorders how the text around "
+            "it is shown; remove it (Arabic or Hebrew text needs no such control)"
+        )
     if bad.group() in _SEPARATORS:
         return (
             f"contains {what} at character {position}, which YAML reads as a line break "
