@@ -164,6 +164,15 @@ def canonical_json(data: object) -> bytes:
     return json_bytes(data, sort_keys=True, default=str)
 
 
+def _after(day: str | None, cutoff: str | None) -> bool:
+    """Whether the date ``day`` falls after ``cutoff`` (ISO dates, either perhaps with a
+    time: compared on the shorter, so a time on the cut-off's own day is not after it)."""
+    if not day or not cutoff:
+        return False
+    n = min(len(day), len(cutoff))
+    return day[:n] > cutoff[:n]
+
+
 @dataclass(frozen=True)
 class Case:
     """A whole case: the question, its hypotheses and the evidence bearing on them."""
@@ -263,12 +272,20 @@ class Case:
     def warnings(self) -> tuple[str, ...]:
         """Located notes about the case that are not errors (an event no item reports)."""
         where = self.evidence_path or "evidence"
-        return tuple(
+        notes = [
             f"{where}:{event.line}: event {event.id!r} is reported by no item, so it carries "
             "no weight; add 'event: " + event.id + "' to the items that report it, or remove it"
             for event in self.events
             if not self.event_reports[event.id]
-        )
+        ]
+        late = [item.date for item in self.evidence if _after(item.date, self.as_of)]
+        if late:
+            notes.append(
+                f"{self.hypotheses_path or 'hypotheses'}: as_of is {self.as_of}, before "
+                f"{len(late)} of the items' dates (the latest {max(late)}); a cut-off comes on "
+                "or after everything it counts: move as_of, or check those dates"
+            )
+        return tuple(notes)
 
     @property
     def effective_concentration(self) -> float:

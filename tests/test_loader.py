@@ -850,3 +850,38 @@ def test_huge_file_is_refused_before_reading(tmp_path, monkeypatch):
         f"{E}:1: is 3.1 MiB; the limit for a case file is 2 MiB: split the case or "
         "remove what does not belong in it"
     ]
+
+
+def test_an_as_of_before_the_items_dates_is_warned_of():
+    from conftest import ROOT
+
+    hyp = (ROOT / "hypotheses" / "nk-hamas.yaml").read_text(encoding="utf-8")
+    evi = (ROOT / "evidence" / "nk-hamas.yaml").read_text(encoding="utf-8")
+    import re
+
+    def with_as_of(day: str) -> str:
+        return re.sub(r"^as_of: .*$", f"as_of: {day}", hyp, count=1, flags=re.M)
+
+    early = with_as_of("2023-10-10")
+    case = load_case_texts(early, evi)
+    dated = [i.date for i in case.evidence if i.date and i.date > "2023-10-10"]
+    notes = [n for n in case.warnings if "as_of is 2023-10-10" in n]
+    assert len(notes) == 1 and f"before {len(dated)} of the items' dates" in notes[0]
+    assert f"(the latest {max(dated)})" in notes[0]
+    assert not [n for n in load_case_texts(with_as_of("2023-11-05"), evi).warnings if "as_of" in n]
+    assert not [n for n in load_case_texts(hyp, evi).warnings if "as_of" in n]
+
+
+def test_an_id_past_64_characters_is_refused(tmp_path):
+    long_id = "e" * 65
+    found = problems(write(tmp_path, evi=EVI.replace("  - id: e2\n", f"  - id: {long_id}\n")))
+    assert any("an id has at most 64 characters (this one 65)" in p for p in found), found
+    load_case("demo", write(tmp_path, evi=EVI.replace("  - id: e2\n", f"  - id: {'e' * 64}\n")))
+
+
+def test_a_tag_is_one_line(tmp_path):
+    tagged = EVI.replace(
+        "    rationale: Because.\n", '    rationale: Because.\n    tags: ["a\\nb"]\n'
+    )
+    found = problems(write(tmp_path, evi=tagged))
+    assert len(found) == 1 and "must be one line" in found[0], found

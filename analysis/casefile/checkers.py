@@ -115,12 +115,20 @@ def check_optional_text(value: Any) -> str:
     return _checked(value, multiline=True)
 
 
+#: The longest id: it names its item in every table, chart label and message.
+MAX_ID = 64
+
+
 def check_id(value: Any) -> str:
-    """An id: [a-z0-9_-]+."""
+    """An id: [a-z0-9_-]+, at most :data:`MAX_ID` characters."""
     if not isinstance(value, str):
         raise ValueProblem(value, _text_fix(value, " using only a-z, 0-9, '_' and '-'"))
     if not ID_PATTERN.fullmatch(value):
         raise ValueProblem(value, "an id may use only a-z, 0-9, '_' and '-'")
+    if len(value) > MAX_ID:
+        raise ValueProblem(
+            value, f"an id has at most {MAX_ID} characters (this one {len(value)}): shorten it"
+        )
     return value
 
 

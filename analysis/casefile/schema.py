@@ -118,7 +118,7 @@ class IndicatorEntry(_Strict):
     ratings: dict[str, Rating] = Field(default_factory=dict)
     relevance: Level = None
     if_unreliable: Probability = None
-    tags: list[Text] = Field(default_factory=list)
+    tags: list[Line] = Field(default_factory=list)  # labels to filter by: one line each
 
 
 class EvidenceEntry(IndicatorEntry):
