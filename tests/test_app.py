@@ -661,3 +661,19 @@ def test_dashboard_charts_fit_the_column_and_keep_their_height():
     assert sized(bars).to_dict()["autosize"] == AUTOSIZE == {"type": "fit-x", "contains": "padding"}
     assert sized(alt.layer(bars, bars)).to_dict()["autosize"] == AUTOSIZE
     assert "autosize" not in sized(alt.hconcat(bars, bars)).to_dict()
+
+
+def test_weigh_lists_the_weightiest_items_first_unless_file_order_is_chosen():
+    case = load_case("nk-hamas", ROOT)
+    analysis = analyze(case)
+    at = start(page="weigh")
+    labels = [e.label for e in at.main.expander]
+    rows = [label.split(" ", 1)[0] for label in labels]
+    # the event f7-in-hamas-hands carries the most weight in the file's numbers (6.7 dB)
+    assert labels[0].startswith("event f7-in-hamas-hands"), labels[:3]
+    lone = [i for i, item in enumerate(case.evidence) if item.event is None]
+    weightiest = case.evidence[max(lone, key=lambda i: analysis.diagnosticity[i])].id
+    assert labels[1].startswith(weightiest), labels[:3]
+    at.radio(key="weigh_order").set_value("file").run()
+    assert not at.exception
+    assert next(e.label for e in at.main.expander).startswith(case.evidence[0].id), rows[:3]

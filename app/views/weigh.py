@@ -169,11 +169,37 @@ def _holders(_case: Case, key: tuple) -> tuple[list[Item | Event], dict[str, int
     return rows, index, [text(h) for h in rows]
 
 
+#: How the Weigh page lists its items: by the weight they carry in the file's numbers
+#: (the Matrix's default; fixed while the sliders move, so nothing jumps), or as written.
+ORDERS = {"diagnosticity": "Diagnosticity (in the file's numbers)", "file": "File order"}
+ORDER = "weigh_order"
+
+
+def _row_order(view: View, rows: list[Item | Event], index: dict[str, int]) -> list[int]:
+    """The rows in the chosen :data:`ORDERS` order (ties keep their file order)."""
+    if st.session_state.get(ORDER, "diagnosticity") == "file":
+        return list(range(len(rows)))
+    analysis = view.file_analysis
+    event_at = {event.id: e for e, event in enumerate(analysis.case.events)}
+
+    def weight(holder: Item | Event) -> float:
+        if isinstance(holder, Event):
+            spread = analysis.events[event_at[holder.id]].contribution
+            return float(spread.max() - spread.min())
+        return float(analysis.diagnosticity[index[holder.id]])
+
+    weights = [weight(holder) for holder in rows]
+    return sorted(range(len(rows)), key=lambda r: -weights[r])
+
+
 def _likelihood_sliders(view: View) -> None:
     case = view.file_case
     rows, index, texts = _holders(case, view.structure[0])
-    for r in page_of(texts, "weigh_items", page_size(len(case.hypotheses))):
-        holder = rows[r]
+    st.radio("Order", list(ORDERS), format_func=ORDERS.get, horizontal=True, key=ORDER)
+    order = _row_order(view, rows, index)
+    shown = [texts[r] for r in order]
+    for p in page_of(shown, "weigh_items", page_size(len(case.hypotheses))):
+        holder = rows[order[p]]
         if isinstance(holder, Event):
             _event(view, holder)
         else:
