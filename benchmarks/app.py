@@ -45,9 +45,10 @@ MOVE_TARGET, RENDER_TARGET = 1.5, 2.0
 
 
 def session(root: Path, case: str, page: str, item: str | None = None) -> AppTest:
-    from app.views.weigh import open_key
+    from app.views.weigh import ORDER, open_key
 
     at = AppTest.from_file(str(APP), default_timeout=600)
+    at.session_state[ORDER] = "file"  # the item moved is the file's first: on page one
     at.session_state["root"] = str(root)
     at.session_state["case"] = case
     at.session_state["page"] = page

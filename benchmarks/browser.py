@@ -85,6 +85,8 @@ def moves(
         with shots.serve(case, root=root, port=port) as url:
             page.goto(f"{url}/?page=weigh")
             shots.settle(page)
+            page.get_by_text("File order").click()  # the item moved is the file's first
+            shots.settle(page)
             picker = page.get_by_text(item, exact=False).first
             picker.click()
             shots.settle(page)
