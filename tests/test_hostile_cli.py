@@ -327,3 +327,18 @@ def test_an_evidence_folder_that_is_a_file_is_not_called_a_permission_problem(tm
 def test_a_case_name_too_long_is_told_the_whole_rule(tmp_path):
     lines = _refused_lines(["validate", "t" * 65, "--root", str(write(tmp_path))])
     assert len(lines) == 1 and "at most 64 of them" in lines[0], lines
+
+
+def test_judgments_that_would_never_be_read_are_problems_not_silence(tmp_path):
+    root = _judge(write(tmp_path), "case: demo\nanalyst: kim\n")
+    (root / "judgments" / "demo" / "lee.yml").write_text("case: demo\nanalyst: lee\n")
+    assert _refused_lines(["validate", "demo", "--root", str(root)]) == [
+        "judgments/demo/lee.yml: is not read; a judgment file ends in .yaml: rename it lee.yaml"
+    ]
+    other = tmp_path / "other"
+    other.mkdir()
+    write(other)
+    (other / "judgments").write_text("not a folder")
+    assert _refused_lines(["analyze", "demo", "--analysts", "--root", str(other)]) == [
+        "judgments: is not a folder; judgment files go in judgments/demo/<analyst>.yaml"
+    ]

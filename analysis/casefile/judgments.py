@@ -25,7 +25,13 @@ from analysis.casefile.judgment_checks import (
     check_document,
     stem_problem,
 )
-from analysis.casefile.layout import JUDGMENTS, judgment_path, judgments_display, list_analysts
+from analysis.casefile.layout import (
+    JUDGMENTS,
+    judgment_path,
+    judgments_display,
+    list_analysts,
+    misplaced_judgments,
+)
 from analysis.casefile.loader import _prob, _read_under
 from analysis.casefile.yamlio import Document, parse_yaml
 from analysis.errors import CaseError, Problem
@@ -109,6 +115,9 @@ def load_judgments(case: Case, root: str | Path = ".") -> dict[str, Judgments]:
             found[analyst] = load_analyst(case, analyst, root)
         except CaseError as error:
             problems += error.problems
+    for note in misplaced_judgments(root, case.name):  # meant as judgments, never read
+        where, _, message = note.partition(": ")
+        problems.append(Problem(where, 0, message))
     if problems:
         raise CaseError(problems)
     return found

@@ -85,6 +85,30 @@ def judgment_path(root: str | Path, name: str, analyst: str) -> Path:
     return Path(root) / judgments_display(name, analyst)
 
 
+def misplaced_judgments(root: str | Path, name: str) -> list[str]:
+    """What under ``root`` looks meant as ``name``'s judgments but would not be read,
+    each a phrase after its path: ``judgments/<name>`` that is a file, a ``kim.yml``."""
+    top = Path(root) / JUDGMENTS
+    if not is_case_name(name) or not top.exists():
+        return []
+    if not top.is_dir():
+        return [
+            f"{JUDGMENTS}: is not a folder; judgment files go in {JUDGMENTS}/{name}/<analyst>.yaml"
+        ]
+    folder, shown = top / name, f"{JUDGMENTS}/{name}"
+    if not folder.exists():
+        return []
+    if not folder.is_dir():
+        return [f"{shown}: is not a folder; judgment files go in {shown}/<analyst>.yaml"]
+    return [
+        f"{shown}/{n}: is not read; a judgment file ends in .yaml: rename it {Path(n).stem}.yaml"
+        for n in sorted(os.listdir(folder))
+        if not n.startswith(".")
+        and n.lower().endswith((".yml", ".yaml"))
+        and not n.endswith(".yaml")
+    ]
+
+
 def list_analysts(root: str | Path, name: str) -> list[str]:
     """The stems of ``judgments/<name>/*.yaml`` under ``root``, sorted (bad names too,
     so that the loader reports them); OSError where the folder cannot be listed."""
