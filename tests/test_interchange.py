@@ -563,3 +563,16 @@ def test_a_cell_is_read_as_a_number_only_as_a_table_writes_one(tmp_path):
     assert _import(tmp_path, path).exit_code == 0
     written = (tmp_path / "root" / "evidence" / "imported.yaml").read_text()
     assert "-0.0" not in written
+
+
+def test_what_the_case_loader_finds_in_an_import_is_placed_at_its_row_and_column(tmp_path):
+    long_name = "s" * 400
+    data = f"id,claim,source,A,B\ne1,Claim,s,0.5,0.3\ne2,Claim 2,{long_name},0.5,0.3\n".encode()
+    lines = _refused(tmp_path, "long.csv", data, "name is 400 characters long")
+    assert lines == [f"{tmp_path / 'long.csv'}:3:3: " + lines[0].split(":3:3: ", 1)[1]], lines
+    xml = (
+        "<P><MATRIX><HYPOTHESIS><NAME>Same</NAME></HYPOTHESIS>\n<HYPOTHESIS><NAME>Same</NAME>"
+        "</HYPOTHESIS>\n<EVIDENCE><NAME>E</NAME><VALUES>C, I</VALUES></EVIDENCE></MATRIX></P>"
+    )
+    lines = _refused(tmp_path, "same.achz", _achz(xml), "the label of another entry")
+    assert lines[0].startswith(f"{tmp_path / 'same.achz'}:2:1: hypothesis 'same-2'"), lines

@@ -158,9 +158,11 @@ def read_achz(data: bytes, display: str) -> Imported:
     title = root.value("PROJECT-TITLE") or "Imported PARC ACH matrix"
     taken: set[str] = set()
     hypotheses = []
+    places: dict[tuple[str, str], tuple[int, int]] = {}  # see Imported.places
     for index, node in enumerate(c for c in matrix.children if c.tag == "HYPOTHESIS"):
         label = node.value("NAME") or f"Hypothesis {index + 1}"
         hypothesis = {"id": unique(slug(label, f"h{index + 1}"), taken), "label": label}
+        places[("hypothesis", hypothesis["id"])] = (node.line, node.column)
         if description := node.value("DESCRIPTION"):
             hypothesis["description"] = description
         hypotheses.append(hypothesis)
@@ -173,6 +175,7 @@ def read_achz(data: bytes, display: str) -> Imported:
         item = _item(located, node, index, hypotheses, item_ids, sources)
         if item is not None:
             items.append(item)
+            places[("evidence", item["id"])] = (node.line, node.column)
     if not items and not located.problems:
         _at(located, matrix, "MATRIX has no EVIDENCE; there is nothing to weigh")
     marking = root.value("CLASSIFICATION")
@@ -189,7 +192,7 @@ def read_achz(data: bytes, display: str) -> Imported:
         case_doc["marking"] = marking  # the brief prints it on every page, as PARC did
         header.append(f"Classification (from PARC ACH): {marking}")
     evidence_doc = {"case": "imported", "sources": list(sources.values()), "evidence": items}
-    return Imported(case_doc, evidence_doc, located.warnings, header)
+    return Imported(case_doc, evidence_doc, located.warnings, header, places)
 
 
 #: What YAML (and so a comment line) reads as the end of a line.

@@ -37,6 +37,10 @@ class Imported:
     warnings: list[Problem] = field(default_factory=list)
     #: comment lines for the top of both written files (e.g. a classification marking)
     header: list[str] = field(default_factory=list)
+    #: where each entry came from in the foreign file: (kind as messages name it, such as
+    #: ``evidence`` or ``hypothesis``; id) -> (line or row, column), for locating what
+    #: the case loader still finds in the documents built from it
+    places: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
 
     def named(self, name: str) -> Imported:
         self.hypotheses["case"] = self.evidence["case"] = name
@@ -187,11 +191,17 @@ def check_source_credibility(value: Any) -> float | list[float] | str:
     return checked
 
 
-def to_case(hypotheses: dict, evidence: dict, display: str) -> Case:
+def to_case(
+    hypotheses: dict,
+    evidence: dict,
+    display: str,
+    places: dict[tuple[str, str], tuple[int, int]] | None = None,
+) -> Case:
     """The two documents built from ``display``, validated by the case loader.
 
     JSON is YAML, so the loader reads them as it reads any case file; a problem it
-    still finds is reported against the imported file.
+    still finds is reported against the imported file, at the line (or row) and column
+    of the entry it names where ``places`` (see :class:`Imported`) has it.
     """
     from analysis.casefile.loader import load_case_texts
 
@@ -203,8 +213,23 @@ def to_case(hypotheses: dict, evidence: dict, display: str) -> Case:
             display,
         )
     except CaseError as error:
-        problems = [Problem(display, 0, _imported_message(p.message), 0) for p in error.problems]
+        problems = []
+        for problem in error.problems:
+            line, column = _place(problem.message, places or {})
+            problems.append(Problem(display, line, _imported_message(problem.message), column))
         raise ImportProblems(problems) from None
+
+
+#: how a loader's message names an entry: ``evidence 'e1'``, ``hypothesis 'a'``
+_ENTRY = re.compile(r"\b(hypothesis|source|evidence|indicator|event|assumption) '([^']*)'")
+
+
+def _place(message: str, places: dict[tuple[str, str], tuple[int, int]]) -> tuple[int, int]:
+    """The (line, column) of the first entry ``message`` names that ``places`` holds."""
+    for found in _ENTRY.finditer(message):
+        if (found[1], found[2]) in places:
+            return places[(found[1], found[2])]
+    return 0, 0
 
 
 #: a line of the documents built from the imported file, which its user never sees

@@ -38,6 +38,8 @@ EXTRA_COLUMNS = ("kind", "if_unreliable", "event", "retracted", "rests_on")
 #: ``kind`` column values -> the case-file list the row goes to.
 KINDS = {"evidence": "evidence", "indicator": "indicators", "event": "events",
          "assumption": "assumptions"}  # fmt: skip
+#: each kind's list as messages name one of its entries
+_NAMED = {kind: name for name, kind in KINDS.items()}
 _TRUE, _FALSE = ("true", "yes", "1"), ("false", "no", "0")
 #: ``#`` rows: what they hold and in which column.
 META_ROWS = {
@@ -91,6 +93,8 @@ class _Reader:
         self.columns: dict[str, int] = {}
         self.hyp_columns: list[int] = []
         self.sources: dict[str, dict] = {}
+        #: see :attr:`~analysis.interchange.common.Imported.places`
+        self.places: dict[tuple[str, str], tuple[int, int]] = {}
         self.declared: set[str] = set()
         self.items: dict[str, list[dict]] = {kind: [] for kind in KINDS.values()}
         self.ids: dict[str, int] = {}
@@ -120,6 +124,7 @@ class _Reader:
                 )
             self.hypotheses.append({"id": unique(wanted, taken), "label": name})
             self.hyp_columns.append(col)
+            self.places[("hypothesis", self.hypotheses[-1]["id"])] = (row, col)
         for needed in ("id", "claim"):
             if needed not in self.columns:
                 self.located.add(
@@ -213,6 +218,7 @@ class _Reader:
                     row, f"source {ident!r} is declared twice; keep one #source row", scol
                 )
             self.declared.add(ident)
+            self.places[("source", ident)] = (row, scol)
             entry = {"id": ident, "name": claim or ident}
             self.source_credibility(entry, cells, row, declared=True)
             self.sources[ident] = entry
@@ -252,6 +258,7 @@ class _Reader:
             name = f"credibility {credibility}"
         ident = name if _passes(check_id, name) else slug(name, "source")
         entry = self.sources.setdefault(ident, {"id": ident, "name": name})
+        self.places.setdefault(("source", ident), (row, self.get(cells, "source")[1]))
         self.source_credibility(entry, cells, row, declared=False)
         return ident
 
@@ -285,6 +292,7 @@ class _Reader:
         if rationale:
             item["rationale"] = rationale
         self.items[kind].append(item)
+        self.places[(_NAMED[kind], ident)] = (row, col)
 
     def assumption_row(self, item: dict, ident: str, row: int, cells: list[Any]) -> None:
         text, col = self.get(cells, "rests_on")
@@ -402,8 +410,9 @@ def _passes(checker, value) -> bool:
 
 def read_rows(rows: list[Row], display: str, csv: bool) -> Imported:
     """The case held by a table's ``rows``."""
-    hypotheses, evidence = _Reader(rows, display, csv).run()
-    return Imported(hypotheses, evidence)
+    reader = _Reader(rows, display, csv)
+    hypotheses, evidence = reader.run()
+    return Imported(hypotheses, evidence, places=reader.places)
 
 
 __all__ = ["COLUMNS", "EXTRA_COLUMNS", "KINDS", "META_ROWS", "read_rows", "split_list"]
