@@ -139,10 +139,11 @@ def as_number(value: Any) -> Any:
     text = cell_text(value)
     if text.startswith("[") and text.endswith("]"):
         return [as_number(part) for part in text[1:-1].split(",")]
-    digits = text[:-1] if text.endswith("%") else text
+    percent = text.endswith("%")
+    digits = text[:-1] if percent else text
     if not _DECIMAL_TEXT.fullmatch(digits):  # float() would take "0_7", "nan", "inf"
         return text
-    number = float(digits) / (100 if digits is not text else 1)
+    number = float(digits) / (100 if percent else 1)
     # a number past a float's range stays the text written, which the checkers quote
     return number + 0.0 if math.isfinite(number) else text  # + 0.0: -0 is 0
 
