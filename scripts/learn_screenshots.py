@@ -46,11 +46,30 @@ def _answer(page, lesson) -> None:
         pick = (choice.answer + 1) % len(choice.options) if q == 0 else choice.answer
         radios.nth(2 + q).locator("[data-testid=stRadioOption]").nth(pick).click()
         settle(page, quiet=0.5, timeout=240)
+    if lesson.id == "matrix":  # rate three cells: a blank matrix is not committed
+        _rate_cells(page, rows=3)
     if task.bottom_line is not None:
         area = page.locator('[data-testid="stMain"] textarea').first
         area.fill("It is likely that the junior analyst leaked the memo, with low confidence.")
         area.press("Control+Enter")
         settle(page, quiet=0.5, timeout=240)
+
+
+def _rate_cells(page, rows: int) -> None:
+    """Type a rating into the first ``rows`` cells of the matrix's second hypothesis
+    (typing "C" picks the first option it begins, CC): at the 1400 px viewport, that
+    column's middle lies 560 px into the grid; the rows are 35 px, under a 35 px header."""
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    for row in range(rows):
+        page.mouse.dblclick(box["x"] + 560, box["y"] + 35 * (row + 1) + 17)
+        page.wait_for_timeout(600)
+        page.keyboard.type("C")
+        page.wait_for_timeout(300)
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(600)
+    settle(page, quiet=0.5, timeout=240)
 
 
 def shoot(out: Path, port: int | None) -> None:

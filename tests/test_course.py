@@ -162,7 +162,7 @@ def test_a_lesson_score_adds_questions_cells_and_checks(office):
 
 # -- biases on the seed case ------------------------------------------------------------------
 def test_every_bias_is_shown_on_the_seed_cases_items(seed):
-    ids = {item.id for item in seed.case.evidence}
+    ids = {item.id for item in seed.case.evidence + seed.case.indicators}
     shown = {lesson_bias for lesson in lessons.LESSONS for lesson_bias in lesson.biases}
     assert shown == set(biases.BIASES)
     for bias_id in biases.BIASES:
@@ -175,6 +175,44 @@ def test_confirmation_examples_fit_every_hypothesis(seed):
     example = biases.bias("confirmation", seed)
     rows = [[i.id for i in seed.case.evidence].index(item) for item in example.items]
     assert all(seed.diagnosticity[i] < biases.FLAT_DB for i in rows)
+
+
+def test_every_lesson_but_none_shows_a_bias_of_its_own():
+    shown = [b for lesson in lessons.LESSONS for b in lesson.biases]
+    assert all(lesson.biases for lesson in lessons.LESSONS)
+    assert len(shown) == len(set(shown))  # no bias taught twice
+
+
+def _row(seed, item_id: str) -> int:
+    return [i.id for i in seed.case.evidence].index(item_id)
+
+
+def test_satisficing_examples_fit_the_first_rival_and_the_leader_alike(seed):
+    example = biases.bias("satisficing", seed)
+    rival = next(h for h in range(len(seed.case.hypotheses)) if h != seed.leader)
+    for item_id in example.items:
+        row = seed.likelihood[_row(seed, item_id)]
+        assert min(row[rival], row[seed.leader]) >= biases.FITS
+    fitting = int((seed.likelihood[:, rival] >= biases.FITS).sum())
+    assert f"fits {fitting} of the {len(seed.case.evidence)} items" in example.example
+
+
+def test_overconfidence_names_the_confidence_and_the_item_favouring_the_leader_most(seed):
+    example = biases.bias("overconfidence", seed)
+    runner_up = int(np.argsort(-seed.posterior)[1])
+    weight = seed.contribution[:, seed.leader] - seed.contribution[:, runner_up]
+    assert example.items == (seed.case.evidence[int(np.argmax(weight))].id,)
+    assert f"confidence is {seed.confidence.level}" in example.example
+    assert "“unlikely”" in example.example  # the seed case's leader is at 40%
+
+
+def test_premature_closure_shows_the_most_informative_indicator_both_ways(seed):
+    example = biases.bias("premature-closure", seed)
+    best = max(seed.indicators, key=lambda ind: ind.expected_information_bits)
+    assert example.items == (best.item.id,)
+    for after, verb in ((best.if_seen, "at"), (best.if_not_seen, "would lead at")):
+        top = after.argmax()
+        assert f"{seed.case.hypotheses[top].label} {verb} {after[top]:.0%}" in example.example
 
 
 # -- progress ---------------------------------------------------------------------------------

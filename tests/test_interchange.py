@@ -518,8 +518,26 @@ def test_a_classification_over_several_lines_is_located_in_the_achz(tmp_path, jo
     xml = MATRIX.format("<EVIDENCE><NAME>E</NAME><VALUES>C, I</VALUES></EVIDENCE>").replace(
         "<P>", f"<P><CLASSIFICATION>SEC{joint}RET</CLASSIFICATION>"
     )
-    lines = _refused(tmp_path, "m.achz", _achz(xml), "CLASSIFICATION spans several lines")
+    lines = _refused(tmp_path, "m.achz", _achz(xml), "CLASSIFICATION contains U+")
     assert all(":1:" in line for line in lines), lines  # the .achz's own line, not a YAML's
+    assert "at character 4" in lines[0] and "'>'" not in lines[0], lines  # no YAML block here
+    assert ("use a space" if joint == "\u2028" else "it must be one line") in lines[0], lines
+
+
+@pytest.mark.parametrize("raw", ["soon", "1_696_982_400_000", "\u0661\u0666\u0669\u0666", "1e12"])
+def test_a_date_that_is_not_ascii_milliseconds_is_located_in_the_achz(tmp_path, raw):
+    node = f"<EVIDENCE><NAME>E</NAME><VALUES>C, I</VALUES><DATE>{raw}</DATE></EVIDENCE>"
+    lines = _refused(tmp_path, "d.achz", _achz(MATRIX.format(node)), "must be milliseconds since")
+    assert len(lines) == 1 and ":1:" in lines[0], lines
+
+
+def test_a_date_in_milliseconds_becomes_the_items_iso_date(tmp_path):
+    node = "<EVIDENCE><NAME>E</NAME><VALUES>C, I</VALUES><DATE>1696982400000</DATE></EVIDENCE>"
+    path = tmp_path / "d.achz"
+    path.write_bytes(_achz(MATRIX.format(node)))
+    result = _import(tmp_path, path)
+    assert result.exit_code == 0, result.output
+    assert "date: '2023-10-11'" in (tmp_path / "root/evidence/imported.yaml").read_text()
 
 
 def test_import_warnings_are_capped_like_problems(tmp_path):

@@ -206,4 +206,5 @@ def test_a_line_break_only_yaml_sees_is_located_by_the_lines_an_editor_counts(ch
     text = f"case: t\ntitle: T\nquestion: Q{char}x\nhypotheses: []\n"
     document = parse_yaml(text, "hypotheses/t.yaml")
     assert [p.line for p in document.problems] == [3]
-    assert f"U+{ord(char):04X}" in document.problems[0].message
+    name = {"\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR", "\x85": "NEL"}[char]
+    assert f"U+{ord(char):04X} ({name})" in document.problems[0].message

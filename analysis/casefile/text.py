@@ -53,6 +53,7 @@ _NAMES = {
     "\x1b": "ESCAPE",
     "\x00": "NUL",
     "\x7f": "DELETE",
+    "\x85": "NEL",
 }
 
 
@@ -66,11 +67,13 @@ def describe_character(char: str) -> str:
     return f"U+{code:04X} ({name})"
 
 
-def text_problem(value: str, multiline: bool = True) -> str | None:
+def text_problem(value: str, multiline: bool = True, written_in_yaml: bool = True) -> str | None:
     """Why ``value`` is not acceptable case text (a phrase to follow the field), or None.
 
     ``multiline`` allows tab and line breaks. The phrase is worded to follow the
-    field's name, e.g. ``contains U+001B (ESCAPE) at character 4; remove it``.
+    field's name, e.g. ``contains U+001B (ESCAPE) at character 4; remove it``;
+    ``written_in_yaml`` adds the YAML hint to a line break in a one-line field (an
+    imported file's text has no '>' block to blame).
     """
     limit = MAX_TEXT if multiline else MAX_LINE
     if len(value) > limit:
@@ -88,12 +91,13 @@ def text_problem(value: str, multiline: bool = True) -> str | None:
     if bad.group() in _SEPARATORS:
         return (
             f"contains {what} at character {position}, which YAML reads as a line break "
-            "where an editor shows none: use a newline, or a space"
+            f"where an editor shows none: use {'a newline, or ' if multiline else ''}a space"
         )
     if bad.group() in _LINE_BREAKS:
+        hint = " (a '>' or '|' block adds one at the end)" if written_in_yaml else ""
         return (
             f"contains {what} at character {position}; it must be one line: "
-            "remove the tab or line break (a '>' or '|' block adds one at the end)"
+            f"remove the tab or line break{hint}"
         )
     return (
         f"contains the control character {what} at character {position}; "

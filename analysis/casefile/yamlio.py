@@ -34,6 +34,7 @@ import yaml
 from analysis.casefile import limits
 from analysis.casefile.document import INVALID, Document, Lines, Path_, failed_document, where
 from analysis.casefile.limits import MAX_DEPTH
+from analysis.casefile.text import describe_character
 from analysis.casefile.yamlbuild import EventBuilder
 from analysis.errors import Problem
 
@@ -61,8 +62,8 @@ def read_yaml(file: str | Path, display: str) -> Document:
 
 #: Characters YAML reads as line breaks where an editor shows none (NEL, the Unicode line
 #: and paragraph separators): after one, every line number YAML gives would be off.
-_UNUSUAL_BREAKS = {"\x85": "NEL", "\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR"}
-_UNUSUAL_BREAK = re.compile("[\x85\u2028\u2029]")
+_UNUSUAL_BREAKS = "\x85\u2028\u2029"
+_UNUSUAL_BREAK = re.compile(f"[{_UNUSUAL_BREAKS}]")
 
 
 def _unusual_breaks(text: str, display: str) -> Document | None:
@@ -79,7 +80,7 @@ def _unusual_breaks(text: str, display: str) -> Document | None:
             Problem(
                 display,
                 line,
-                f"contains U+{ord(char):04X} ({_UNUSUAL_BREAKS[char]}), which YAML reads "
+                f"contains {describe_character(char)}, which YAML reads "
                 "as a line break where an editor shows none; replace it with a space "
                 "or a real line break",
             )

@@ -1,9 +1,10 @@
 """The biases ACH counters, each shown on the seed case's own items.
 
 Where the case data can say which items show a bias (the earliest report, items
-expected under every hypothesis, several items from one source), the example is
-computed; where it takes a reader's judgment (which item is vivid, which one reports
-an absence) the item ids are named here and their claims read from the case.
+expected under every hypothesis, several items from one source, the item that favours
+the leader most, the indicator most worth watching), the example is computed; where it
+takes a reader's judgment (which item is vivid, which one reports an absence) the item
+ids are named here and their claims read from the case.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from analysis.engine.analyzer import Analysis
-from analysis.scales import format_percent
+from analysis.scales import estimative_word, format_percent
 
 #: items of the seed case that take a reader's judgment to pick out
 VIVID_ITEMS = ("photos-possible-f7",)
@@ -126,12 +127,91 @@ def _circular(analysis: Analysis) -> Bias:
     )  # fmt: skip
 
 
+def _runner_up(analysis: Analysis) -> int:
+    """The hypothesis second to the leader (the first of them on a tie)."""
+    order = np.argsort(-analysis.posterior, kind="stable")
+    return int(order[1]) if len(order) > 1 else int(order[0])
+
+
+def _satisficing(analysis: Analysis) -> Bias:
+    case = analysis.case
+    labels = [h.label for h in case.hypotheses]
+    first = next((h for h in range(len(labels)) if h != analysis.leader), analysis.leader)
+    fits = np.flatnonzero(analysis.likelihood[:, first] >= FITS)
+    shared = [int(i) for i in fits if analysis.likelihood[i, analysis.leader] >= FITS]
+    # the items that fit the two most alike first (the likelihood ratio nearest 1)
+    ratio = np.abs(np.log(analysis.likelihood[:, first] / analysis.likelihood[:, analysis.leader]))
+    alike = sorted(shared, key=lambda i: ratio[i])[:2]
+    listed = " (listed first)" if first == 0 else ""
+    return Bias(
+        "satisficing", "Satisficing",
+        "Settling on the first hypothesis that fits the evidence well enough, without "
+        "asking how well the same evidence fits the others.",
+        "Fill the matrix across each row, one item against every hypothesis, before "
+        "choosing; an item that fits two hypotheses alike cannot choose between them.",
+        f"Read down its column alone, {labels[first]}{listed} fits {len(fits)} of the "
+        f"{len(case.evidence)} items (a likelihood of {FITS:g} or more); {len(shared)} of "
+        f"them fit {labels[analysis.leader]} as well, and with every item weighed across "
+        f"the rows it is {labels[analysis.leader]} that leads, at "
+        f"{format_percent(analysis.posterior[analysis.leader])} against "
+        f"{format_percent(analysis.posterior[first])}. Two that fit both alike: "
+        + _claims(analysis, alike) + ".",
+        tuple(case.evidence[i].id for i in alike),
+    )  # fmt: skip
+
+
+def _overconfidence(analysis: Analysis) -> Bias:
+    case = analysis.case
+    labels = [h.label for h in case.hypotheses]
+    leader, rival = analysis.leader, _runner_up(analysis)
+    weight = analysis.contribution[:, leader] - analysis.contribution[:, rival]
+    strongest = int(np.argmax(weight)) if len(weight) else 0
+    reasons = "; ".join(rule.plain or rule.reason for rule in analysis.confidence.reasons)
+    word = estimative_word(analysis.posterior[leader], analysis.yardstick)
+    return Bias(
+        "overconfidence", "Overconfidence",
+        "Stating a judgment more surely than its evidence allows: reading the leading "
+        "hypothesis as the answer, or letting the probability stand in for how good the "
+        "evidence is.",
+        "Give two statements: the probability in an estimative phrase, and the confidence "
+        "the evidence base earns (its independent sources, its linchpins), each on its own.",
+        f"{labels[leader]} leads at {format_percent(analysis.posterior[leader])}, which the "
+        f"yardstick calls “{word}”, "
+        f"ahead of {labels[rival]} at {format_percent(analysis.posterior[rival])}, and "
+        f"confidence is {analysis.confidence.level}: {reasons}. The item that favours it "
+        f"most over {labels[rival]} is " + _claims(analysis, [strongest]) + ".",
+        (case.evidence[strongest].id,),
+    )  # fmt: skip
+
+
+def _premature_closure(analysis: Analysis) -> Bias:
+    labels = [h.label for h in analysis.case.hypotheses]
+    top = analysis.indicators[0]
+    seen, unseen = int(np.argmax(top.if_seen)), int(np.argmax(top.if_not_seen))
+    claim = top.item.claim.rstrip(".")
+    return Bias(
+        "premature-closure", "Premature closure",
+        "Treating a judgment as settled, and so no longer looking for what would overturn it.",
+        "Before concluding, name the indicators that would change the answer, watch the "
+        "most informative ones, and weigh each again when it is seen or fails to appear.",
+        f"The indicator most worth watching is '{top.item.id}' (“{claim}”, "
+        f"{top.expected_information_bits:.2f} bits): seen, it would put {labels[seen]} at "
+        f"{format_percent(top.if_seen[seen])}; not seen, {labels[unseen]} would lead at "
+        f"{format_percent(top.if_not_seen[unseen])}. Today {labels[analysis.leader]} leads "
+        f"at {format_percent(analysis.posterior[analysis.leader])}.",
+        (top.item.id,),
+    )  # fmt: skip
+
+
 BIASES = {
     "confirmation": _confirmation,
     "anchoring": _anchoring,
     "vividness": _vividness,
     "absence": _absence,
     "circular": _circular,
+    "satisficing": _satisficing,
+    "overconfidence": _overconfidence,
+    "premature-closure": _premature_closure,
 }
 
 

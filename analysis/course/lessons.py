@@ -78,7 +78,7 @@ LESSONS: tuple[Lesson, ...] = (
             "neutral (C where the case says I) is an error of **direction**; the right side "
             "but another strength (C where the case says CC) is an error of **degree**.",
         ),
-        ("anchoring",),
+        ("satisficing",),
     ),
     Lesson(
         "conclusions", 5, "Tentative conclusions", TEACHING_CASE,
@@ -119,6 +119,7 @@ LESSONS: tuple[Lesson, ...] = (
             "into the probability (\"almost certainly, we think\") or the reverse.",
             "Lead with the bottom line: one sentence a reader can act on.",
         ),
+        ("overconfidence",),
     ),
     Lesson(
         "milestones", 8, "Milestones", TEACHING_CASE,
@@ -129,6 +130,7 @@ LESSONS: tuple[Lesson, ...] = (
             "the indicator would shrink the uncertainty (in bits). An indicator expected "
             "under every hypothesis is worth nothing to watch, like a non-diagnostic item.",
         ),
+        ("premature-closure",),
     ),
 )  # fmt: skip
 

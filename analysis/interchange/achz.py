@@ -17,6 +17,7 @@ from xml.etree.ElementTree import ParseError
 from xml.sax.saxutils import escape
 
 from analysis.case import Case, Item
+from analysis.casefile.text import text_problem
 from analysis.interchange.common import (
     Imported,
     Located,
@@ -131,11 +132,16 @@ def _date(located: Located, node: Node) -> str | None:
     if not raw or raw == "0":
         return None
     try:
-        millis = int(raw)
-        return datetime.fromtimestamp(millis / 1000, tz=UTC).date().isoformat()
+        if not _MILLIS.fullmatch(raw):  # int() would take '1_000', ' 7' and other scripts' digits
+            raise ValueError(raw)
+        return datetime.fromtimestamp(int(raw) / 1000, tz=UTC).date().isoformat()
     except (ValueError, OverflowError, OSError):
         _at(located, node.child("DATE"), f"DATE is {raw!r}; must be milliseconds since 1970")
         return None
+
+
+#: A DATE as PARC ACH writes it: whole milliseconds since 1970, in ASCII digits.
+_MILLIS = re.compile("-?[0-9]{1,18}")
 
 
 def read_achz(data: bytes, display: str) -> Imported:
@@ -179,12 +185,10 @@ def read_achz(data: bytes, display: str) -> Imported:
     if not items and not located.problems:
         _at(located, matrix, "MATRIX has no EVIDENCE; there is nothing to weigh")
     marking = root.value("CLASSIFICATION")
-    if any(c in _LINE_BREAKS for c in marking):  # it heads each file as a comment line
-        _at(
-            located,
-            root.child("CLASSIFICATION"),
-            "CLASSIFICATION spans several lines; a marking is one line: join them",
-        )
+    # checked here as well as by the case loader: it heads each file as a comment line
+    problem = text_problem(marking, multiline=False, written_in_yaml=False)
+    if problem is not None:
+        _at(located, root.child("CLASSIFICATION"), f"CLASSIFICATION {problem}")
     located.raise_if_any()
     case_doc = {"case": "imported", "title": title, "question": title, "hypotheses": hypotheses}
     header = []
@@ -193,10 +197,6 @@ def read_achz(data: bytes, display: str) -> Imported:
         header.append(f"Classification (from PARC ACH): {marking}")
     evidence_doc = {"case": "imported", "sources": list(sources.values()), "evidence": items}
     return Imported(case_doc, evidence_doc, located.warnings, header, places)
-
-
-#: What YAML (and so a comment line) reads as the end of a line.
-_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x85\u2028\u2029")
 
 
 def _at(located: Located, node: Node, message: str) -> None:

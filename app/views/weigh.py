@@ -10,6 +10,7 @@ from collections import Counter
 import streamlit as st
 
 from analysis.case import Case, Event, Item
+from analysis.engine.analyzer import Analysis
 from analysis.engine.failing import resting_rows
 from analysis.scenario import (
     file_credibility,
@@ -175,18 +176,26 @@ ORDERS = {"diagnosticity": "Diagnosticity (in the file's numbers)", "file": "Fil
 ORDER = "weigh_order"
 
 
-def _row_order(view: View, rows: list[Item | Event], index: dict[str, int]) -> list[int]:
+def _row_order(view: View, n_rows: int) -> list[int]:
     """The rows in the chosen :data:`ORDERS` order (ties keep their file order)."""
     if st.session_state.get(ORDER, "diagnosticity") == "file":
-        return list(range(len(rows)))
-    analysis = view.file_analysis
-    event_at = {event.id: e for e, event in enumerate(analysis.case.events)}
+        return list(range(n_rows))
+    return _by_weight(view.file_analysis, view.structure)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _by_weight(_analysis: Analysis, key: tuple) -> list[int]:
+    """The rows of :func:`_holders` by the weight each carries in ``_analysis`` (the
+    file's numbers), heaviest first: once per case version and yardstick (``key``)."""
+    rows = state.likelihood_rows(_analysis.case)
+    index = {item.id: i for i, item in enumerate(_analysis.case.evidence)}
+    event_at = {event.id: e for e, event in enumerate(_analysis.case.events)}
 
     def weight(holder: Item | Event) -> float:
         if isinstance(holder, Event):
-            spread = analysis.events[event_at[holder.id]].contribution
+            spread = _analysis.events[event_at[holder.id]].contribution
             return float(spread.max() - spread.min())
-        return float(analysis.diagnosticity[index[holder.id]])
+        return float(_analysis.diagnosticity[index[holder.id]])
 
     weights = [weight(holder) for holder in rows]
     return sorted(range(len(rows)), key=lambda r: -weights[r])
@@ -196,7 +205,7 @@ def _likelihood_sliders(view: View) -> None:
     case = view.file_case
     rows, index, texts = _holders(case, view.structure[0])
     st.radio("Order", list(ORDERS), format_func=ORDERS.get, horizontal=True, key=ORDER)
-    order = _row_order(view, rows, index)
+    order = _row_order(view, len(rows))
     shown = [texts[r] for r in order]
     for p in page_of(shown, "weigh_items", page_size(len(case.hypotheses))):
         holder = rows[order[p]]
