@@ -15,6 +15,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from analysis.case import Case
+from analysis.casefile.crosscheck import MISSING_CELLS
 from analysis.casefile.edit import Draft
 from analysis.casefile.yamlio import parse_yaml
 from analysis.errors import Problem
@@ -134,6 +135,9 @@ def locate(current: Draft, problems: list[Problem]) -> dict[tuple, list[str]]:
         # several places on one line ({h1: 2, h2: xyz}): the ones the message names
         # ("likelihood for 'h1'"), else all of them
         named = [p for p in places if p and f"{p[-1]!r}" in problem.message]
+        missing = _missing_cells(problem.message)
+        if missing and len(places[0]) >= 2:  # under the empty field of each, in its entry
+            named = [(*places[0][:2], "likelihoods", h) for h in missing]
         message = _without_lines(problem.message, problem.path, by_line)
         for place in named or places:
             located.setdefault(place, []).append(message)
@@ -141,6 +145,13 @@ def locate(current: Draft, problems: list[Problem]) -> dict[tuple, list[str]]:
 
 
 _ON_LINE = re.compile(r"\bon line (\d+)")
+_QUOTED = re.compile(r"'([^']*)'")
+
+
+def _missing_cells(message: str) -> list[str]:
+    """The hypothesis ids a "has no likelihood or rating for 'a', 'b'" problem names."""
+    _, found, rest = message.partition(MISSING_CELLS)
+    return _QUOTED.findall(rest.split(";")[0]) if found else []
 
 
 def _without_lines(message: str, display: str, by_line: dict[tuple[str, int], list[tuple]]):

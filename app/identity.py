@@ -31,6 +31,7 @@ NAME = "analyst_name"  # the sidebar's name box
 ADDRESS_KEY = "analyst"  # ?analyst=<name> in the address keeps it over a reload
 VIEW_AS = "view_as"  # an analyst whose view is open read-only (None: your own / the case)
 SEEN = "analyst_seen"  # whose view the sliders were last relative to
+KEPT_MOVES = "kept_moves"  # (case key, whose view) -> the unsaved moves made in it
 PROBLEMS = "judgment_problems"  # located problems of the judgment files, shown once
 
 
@@ -114,12 +115,17 @@ def _back() -> None:
     st.session_state[VIEW_AS] = None
 
 
-def follow(who: str | None) -> None:
-    """Sliders are relative to one analyst's view: another view starts them afresh."""
-    if st.session_state.get(SEEN, None) != who:
-        if SEEN in st.session_state:
-            state.reset_sliders()
-        st.session_state[SEEN] = who
+def follow(who: str | None, case_key: tuple) -> None:
+    """Sliders are relative to one analyst's view: another view starts them from its
+    own moves, kept from when it was last open (none the first time), so that a look at
+    a colleague's view loses nothing of yours."""
+    if SEEN in st.session_state and st.session_state[SEEN] != who:
+        kept = st.session_state.setdefault(KEPT_MOVES, {})
+        kept[(case_key, st.session_state[SEEN])] = state.held_moves()
+        state.reset_sliders()
+        state.restore_moves(kept.pop((case_key, who), {}))
+    st.session_state[SEEN] = who  # set on the first run too: the first switch once kept
+    # the moves of the view before it
 
 
 def save_moves(
@@ -192,7 +198,7 @@ def personal_view(opened: state.Opened, name: str | None, notes=None) -> Persona
     notes = st.sidebar if notes is None else notes
     judgments, problems = judgments_of(opened)
     who = _who(name, judgments)
-    follow(who)
+    follow(who, opened.key[:2])
     seen = open_as(opened, who, judgments)
     adjustments = state.sync_sliders(seen)
     saving = name is not None and who == name and not problems

@@ -180,9 +180,8 @@ def _store(case_key: tuple) -> dict:
     return store
 
 
-def sync_sliders(opened: Opened) -> Adjustments:
-    """Copy the sliders drawn last run into the adjustments; return them, pruned."""
-    store = _store(opened.key[:2])
+def _slider_moves():
+    """``(kind, target, value)`` of every slider and switch drawn last run."""
     for key in list(st.session_state.keys()):
         kind, _, rest = str(key).partition("|")
         if kind not in KINDS or not rest:
@@ -191,7 +190,33 @@ def sync_sliders(opened: Opened) -> Adjustments:
         if value is None:
             continue
         target = tuple(rest.split("|")) if kind == LIKELIHOOD else rest
-        store[kind][target] = bool(value) if kind == BROKEN else float(value)
+        yield kind, target, bool(value) if kind == BROKEN else float(value)
+
+
+def held_moves() -> dict[str, dict]:
+    """Every unsaved move the session holds, by kind (the adjustments with the sliders
+    drawn last run): what :func:`restore_moves` puts back."""
+    store = st.session_state.get(ADJUST) or {}
+    moves = {kind: dict(store.get(kind, {})) for kind in KINDS}
+    for kind, target, value in _slider_moves():
+        moves[kind][target] = value
+    return moves
+
+
+def restore_moves(moves: dict[str, dict]) -> None:
+    """Make ``moves`` (from :func:`held_moves`) the adjustments, after :func:`reset_sliders`:
+    the sliders then start from them."""
+    store = st.session_state.get(ADJUST)
+    if store is not None:
+        for kind in KINDS:
+            store[kind] = dict(moves.get(kind, {}))
+
+
+def sync_sliders(opened: Opened) -> Adjustments:
+    """Copy the sliders drawn last run into the adjustments; return them, pruned."""
+    store = _store(opened.key[:2])
+    for kind, target, value in _slider_moves():
+        store[kind][target] = value
     sync_matrix_edits(opened.case, store)
     broken = frozenset(a for a, on in store[BROKEN].items() if on)
     adjustments = prune(

@@ -179,7 +179,10 @@ def _sidebar_weigh() -> None:
     """The sidebar's foot on the Weigh page, which shows the posterior beside its sliders."""
     with st.sidebar:
         st.divider()
-        st.caption("The posterior and the changes from the file are beside the sliders.")
+        st.caption(
+            "The posterior and the changes from the file are beside the sliders (above "
+            "them in a narrow window)."
+        )
 
 
 def _view(opened: state.Opened, personal: identity.Personal, yardstick: str) -> View:

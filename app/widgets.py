@@ -17,7 +17,7 @@ from analysis.engine.analyzer import Analysis
 from analysis.errors import shown_lines
 from analysis.report.colours import heat_colours
 from analysis.scales import estimative_word, format_percent, jeffreys_grade
-from analysis.wording import count
+from analysis.wording import count, estimative_opening
 
 #: How every chart sizes itself in the dashboard: as wide as the column, axes and labels
 #: included, and its own height for its plot with the axes and legend added around it.
@@ -34,10 +34,14 @@ AUTOSIZE = {"type": "fit-x", "contains": "padding"}
 #: letters a line) and its posterior panel no width at all. A column then takes a row
 #: of its own unless it is at least :data:`NARROW_COLUMN` wide.
 NARROW_WINDOW, NARROW_COLUMN = 1100, "16rem"
+#: A container keyed so gets its last column (a result beside its controls) first when
+#: the columns wrap: the Weigh page's posterior above its sliders, not under 760 px of them.
+RESULT_FIRST = "result_first"
 NARROW_STYLE = (
     f"<style>@media (max-width: {NARROW_WINDOW}px) {{"
     ".stHorizontalBlock {flex-wrap: wrap;}"
     f".stHorizontalBlock > .stColumn {{min-width: min(100%, {NARROW_COLUMN});}}"
+    f".st-key-{RESULT_FIRST} .stHorizontalBlock > .stColumn:last-child {{order: -1;}}"
     "}</style>"
 )
 
@@ -144,7 +148,7 @@ def confidence_line(analysis: Analysis) -> None:
     limiting = confidence.limiting
     if limiting:
         st.caption(
-            "Limited by: " + "; ".join(f"{esc(r.name)}: {esc(r.reason)}" for r in limiting) + "."
+            "Limited by: " + "; ".join(f"{esc(r.name)} ({esc(r.reason)})" for r in limiting) + "."
         )
 
 
@@ -152,10 +156,9 @@ def bottom_line(analysis: Analysis) -> str:
     """The leading judgment as a sentence (ICD 203 word first, then the number)."""
     k = analysis.leader
     label = analysis.case.hypotheses[k].label
-    return (
-        f"It is **{analysis.words()[k]}** ({analysis.percent(k)}) that the answer is "
-        f"**{esc(label)}**."
-    )
+    word = analysis.words()[k]
+    opening = estimative_opening(word).removesuffix(word)  # "It is ", "There is a "
+    return f"{opening}**{word}** ({analysis.percent(k)}) that the answer is **{esc(label)}**."
 
 
 def posterior_panel(

@@ -135,6 +135,30 @@ def test_open_as_is_read_only(root):
     assert (root / "judgments" / "toy" / "kim.yaml").read_text() == text
 
 
+def test_a_look_at_a_colleagues_view_keeps_your_unsaved_moves(root):
+    """Moves on the case's numbers were lost on opening an analyst's view and coming
+    back; each view now keeps its own."""
+    (root / "judgments" / "toy").mkdir(parents=True)
+    (root / "judgments" / "toy" / "kim.yaml").write_text(KIM)
+    at = start(root, page="weigh")
+    at.slider(key="likelihood|e1|a").set_value(0.55).run()
+    at.radio(key="page").set_value("analysts").run()
+    at.button(key="open_as_kim").click().run()
+    at.radio(key="page").set_value("weigh").run()
+    open_items(at, "e1")
+    assert at.slider(key="likelihood|e1|a").value == 0.3  # kim's number, not your move
+    at.slider(key="likelihood|e1|a").set_value(0.9).run()  # a move in kim's view
+    at.sidebar.button(key="view_as_back").click().run()
+    assert not at.exception, at.exception
+    open_items(at, "e1")
+    assert at.slider(key="likelihood|e1|a").value == 0.55  # your move, back
+    at.radio(key="page").set_value("analysts").run()
+    at.button(key="open_as_kim").click().run()
+    at.radio(key="page").set_value("weigh").run()
+    open_items(at, "e1")
+    assert at.slider(key="likelihood|e1|a").value == 0.9  # kim's view kept its move too
+
+
 def test_two_analysts_saving_at_the_same_moment_lose_nothing(root, tmp_path):
     """Two dashboard sessions, each in its own process (AppTest is not thread-safe: see
     tests/race_session.py), move sliders at the same moments and save to their files."""

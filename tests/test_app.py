@@ -437,14 +437,16 @@ def test_the_yaml_download_holds_the_scenario():
 
 
 def test_too_few_draws_are_refused_with_what_to_do():
-    # The field takes any number; the engine refuses fewer than MIN_DRAWS before sampling.
+    # The field takes any number; fewer than MIN_DRAWS are refused before any sampling.
     at = start(page="uncertainty")
     at.number_input(key="u_draws").set_value(5)
     at.button[0].click().run()
     assert not at.exception
     (error,) = at.error
     assert "5 draws per chain are too few" in error.value and "at least 100" in error.value
-    assert not at.get("progress")  # the bar is gone, not stalled above the message
+    assert error.value.startswith("Draws per chain:")  # the setting, not a failed run
+    assert "failed" not in error.value
+    assert not at.get("progress")  # no run was started
 
 
 def test_uncertainty_runs_once_per_input_and_shows_diagnostics(monkeypatch):
@@ -468,6 +470,7 @@ def test_uncertainty_runs_once_per_input_and_shows_diagnostics(monkeypatch):
     fake = types.ModuleType("analysis.uncertainty.sampler")
     fake.run_uncertainty = run_uncertainty
     fake.DRAWS, fake.DRAWS_LARGE, fake.LARGE_MODEL = real.DRAWS, real.DRAWS_LARGE, real.LARGE_MODEL
+    fake.check_draws = real.check_draws
     monkeypatch.setitem(sys.modules, "analysis.uncertainty.sampler", fake)
     at = start(page="uncertainty")
     at.number_input(key="u_seed").set_value(12345)
@@ -488,6 +491,11 @@ def test_uncertainty_runs_once_per_input_and_shows_diagnostics(monkeypatch):
     assert not at.exception, at.exception
     brief = at.session_state["briefs_made"][".md"][1].decode("utf-8")
     assert "No uncertainty run" not in brief and "fake" in brief
+    # the Overview is the brief's page one: the run's intervals there too
+    go(at, "overview")
+    overview = " ".join(unescape(m.value) for m in at.markdown)
+    intervals = [line for line in brief.splitlines() if "90%" in line][:2]
+    assert intervals and "90%" in overview, intervals
 
 
 def test_slider_moves_never_import_pymc():

@@ -304,7 +304,8 @@ def test_case_text_that_looks_like_links_makes_no_link_in_the_browser(browser_pa
 
 def test_in_a_900_px_window_the_sliders_stack_and_the_posterior_keeps_its_width(browser_page):
     """Beside the open sidebar a 900 px window left each of four sliders about 30 px
-    wide and the posterior chart none: columns now wrap under 1100 px."""
+    wide and the posterior chart none: columns now wrap under 1100 px, the posterior
+    above the sliders."""
     shots = _helpers()
     page = browser_page[0].context.browser.new_page(viewport={"width": 900, "height": 1000})
     try:
@@ -317,5 +318,8 @@ def test_in_a_900_px_window_the_sliders_stack_and_the_posterior_keeps_its_width(
         assert len(widths) == 4 and min(widths) > 200, widths
         charts = page.locator('[data-testid="stMain"] [data-testid="stVegaLiteChart"]')
         assert charts.count() >= 1 and charts.first.bounding_box()["width"] > 250
+        # the posterior comes first: under the 760 px slider box a move showed nothing
+        tabs = page.locator('[data-testid="stMain"] [data-testid="stTabs"]').first
+        assert charts.first.bounding_box()["y"] < tabs.bounding_box()["y"]
     finally:
         page.close()

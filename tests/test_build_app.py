@@ -279,6 +279,40 @@ def test_two_bad_likelihoods_on_one_line_are_each_shown_under_their_own_field():
     assert len(two) == 1 and "for 'h2' is 'xyz'" in two[0]
 
 
+@pytest.mark.parametrize(
+    "written",
+    [
+        "likelihoods: {h1: 0.5, h2: 0.4}",  # one line: it once sat under h1 and h2
+        "likelihoods:\n      h1: 0.5\n      h2: 0.4",
+        "tags: [x]",  # no likelihoods at all: it once sat under the item's id
+    ],
+)
+def test_a_hypothesis_an_item_gives_no_number_is_shown_under_its_empty_field(written):
+    from analysis.casefile.edit import Draft
+    from analysis.casefile.loader import load_case_texts
+    from analysis.errors import CaseError
+    from app.build_state import locate
+
+    hypotheses = (
+        "case: two\ntitle: Two\nquestion: Which?\nhypotheses:\n  - {id: h1, label: One}\n"
+        "  - {id: h2, label: Two}\n  - {id: h3, label: Three}\n"
+    )
+    evidence = (
+        "case: two\nsources:\n  - {id: s, name: S}\nevidence:\n"
+        "  - {id: e0, claim: Fine, source: s, likelihoods: {h1: 0.5, h2: 0.4, h3: 0.3}}\n"
+        f"  - id: e1\n    claim: Seen\n    source: s\n    {written}\n"
+    )
+    draft = Draft.from_texts("two", (hypotheses, evidence))
+    with pytest.raises(CaseError) as caught:
+        load_case_texts(*draft.texts(), *draft.displays())
+    located = locate(draft, caught.value.problems)
+    missing = ["h3"] if "h1" in written else ["h1", "h2", "h3"]
+    shown = {
+        path for path, messages in located.items() if any("no likelihood" in m for m in messages)
+    }
+    assert shown == {("evidence", 1, "likelihoods", h) for h in missing}, located
+
+
 def test_a_label_with_markdown_is_shown_as_written_in_the_evidence_step(tmp_path):
     """'**bold** $x^2$' showed as bold text and a formula in the 'If ... were true' fields."""
     at = start(tmp_path)

@@ -206,6 +206,16 @@ def test_overconfidence_names_the_confidence_and_the_item_favouring_the_leader_m
     assert "“unlikely”" in example.example  # the seed case's leader is at 40%
 
 
+def test_vividness_sets_the_photographs_against_what_separates_the_two_leaders(seed):
+    example = biases.bias("vividness", seed)
+    runner_up = int(np.argsort(-seed.posterior)[1])
+    between = np.abs(seed.contribution[:, seed.leader] - seed.contribution[:, runner_up])
+    photos = _row(seed, "photos-possible-f7")
+    assert f"they weigh {between[photos]:.1f} dB" in example.example
+    separating = seed.case.evidence[int(np.argmax(between))].id
+    assert separating != "photos-possible-f7" and f"'{separating}'" in example.example
+
+
 def test_premature_closure_shows_the_most_informative_indicator_both_ways(seed):
     example = biases.bias("premature-closure", seed)
     best = max(seed.indicators, key=lambda ind: ind.expected_information_bits)

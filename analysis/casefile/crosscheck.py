@@ -36,6 +36,10 @@ from analysis.errors import Problem, RangeFitError
 
 PRIOR_TOLERANCE = 1e-6
 
+#: How a problem names the hypotheses an item or event gives no number for (the Build
+#: page reads the ids after it, to show the problem under each one's empty field).
+MISSING_CELLS = "has no likelihood or rating for "
+
 
 def valid_case_name(doc: Document) -> str | None:
     name = doc.data.get("case") if doc.usable and isinstance(doc.data, dict) else None
@@ -259,7 +263,7 @@ def _check_maps(doc: Document, loc: tuple, entry: dict, hypothesis_ids: list[str
             Problem(
                 doc.path,
                 line,
-                f"{subject(loc, doc.data)} has no likelihood or rating for "
+                f"{subject(loc, doc.data)} {MISSING_CELLS}"
                 f"{', '.join(map(repr, missing))}; every hypothesis needs one",
             )
         )

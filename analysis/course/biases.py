@@ -86,18 +86,32 @@ def _anchoring(analysis: Analysis) -> Bias:
 
 
 def _vividness(analysis: Analysis) -> Bias:
+    case = analysis.case
+    labels = [h.label for h in case.hypotheses]
     rows = _ids(analysis, VIVID_ITEMS)
-    strongest = int(np.argmax(analysis.diagnosticity)) if len(analysis.diagnosticity) else 0
+    leader, rival = analysis.leader, _runner_up(analysis)
+    # what each item says about the two leading hypotheses, in dB
+    between = np.abs(analysis.contribution[:, leader] - analysis.contribution[:, rival])
+    separating = int(np.argmax(between)) if len(between) else 0
+    vivid = max((between[i] for i in rows), default=0.0)
+    if separating in rows:
+        verdict = "the most of any item, so here the striking item is also the weighty one"
+    else:
+        item = case.evidence[separating]
+        verdict = (
+            f"what separates them most is a duller report, '{item.id}' "
+            f"({between[separating]:.1f} dB): “{item.claim.rstrip('.')}”"
+        )
     return Bias(
         "vividness", "Vividness",
         "Giving concrete, striking evidence (a photograph, a first-hand story) more weight "
         "than dull but more diagnostic evidence.",
         "Weigh each item by how much more expected it is under one hypothesis than another, "
         "whatever it looks like.",
-        "Photographs grab attention: " + _claims(analysis, rows) + f". The case's most "
-        f"diagnostic item is '{analysis.case.evidence[strongest].id}' "
-        f"({analysis.diagnosticity[strongest]:.1f} dB).",
-        tuple(analysis.case.evidence[i].id for i in rows),
+        "Photographs grab attention: " + _claims(analysis, rows) + ". That weight sets "
+        f"the {len(labels)} hypotheses apart, but between the two leading ones, "
+        f"{labels[leader]} and {labels[rival]}, they weigh {vivid:.1f} dB; {verdict}.",
+        tuple(case.evidence[i].id for i in rows),
     )  # fmt: skip
 
 

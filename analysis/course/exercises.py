@@ -20,6 +20,7 @@ from analysis.course.grading import Choice
 from analysis.engine.analyzer import Analysis
 from analysis.engine.heuer import heuer_best
 from analysis.scales import YARDSTICKS, format_percent
+from analysis.wording import estimative_opening
 
 KINDS = ("observation", "report", "opinion")
 #: what kind of report an item of the teaching case is, and why
@@ -100,7 +101,8 @@ def _hypotheses(analysis: Analysis) -> Exercise:
     overlap = Choice(
         "overlap",
         "Draft: *the junior analyst*, *the department manager*, *the IT contractor*, "
-        "*someone in the finance team*. Which two are **not mutually exclusive**?",
+        "*someone in the finance team*. The junior analyst works on the finance team; the "
+        "manager and the contractor do not. Which two are **not mutually exclusive**?",
         (
             "The manager and the contractor",
             "The junior analyst and someone in the finance team",
@@ -340,7 +342,8 @@ def _reporting(analysis: Analysis) -> Exercise:
     )
     # one sentence, as the task asks (it once added the confidence sentence, and so
     # failed its own grading); confidence is the question above
-    model = f"It is {word} ({analysis.percent(k)}) that the {label.lower()} leaked the memo."
+    opening = estimative_opening(word)
+    model = f"{opening} ({analysis.percent(k)}) that the {label.lower()} leaked the memo."
     task = BottomLineTask(
         "Write the bottom line in **one sentence**: the likeliest answer and how likely.",
         (label, case.hypotheses[k].id),

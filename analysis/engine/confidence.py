@@ -146,12 +146,17 @@ def assess_confidence(
     if len(names) != supporting_sources:  # no names given: say the count only
         names = ()
     concentrated = top_source_share >= CONCENTRATION_SHARE
+    supporters = (
+        count(supporting_sources, "independent source")
+        if supporting_sources
+        else "no independent source"
+    )
     rules = [
         Rule(
             "breadth",
             breadth,
-            f"{count(supporting_sources, 'independent source')} "
-            f"{'favours' if supporting_sources == 1 else 'favour'} the leading hypothesis",
+            f"{supporters} {'favour' if supporting_sources > 1 else 'favours'} the leading "
+            "hypothesis",
             _breadth_plain(names)
             if names or not supporting_sources
             else f"{_number(supporting_sources)} independent sources clearly favour it",

@@ -12,9 +12,8 @@ from analysis import scenario
 from analysis.casefile.layout import case_paths, existing_files, is_case_name
 from analysis.errors import AchError, CaseError, CaseExists
 from analysis.wording import count, shortened
-from app import state
 from app.views.context import View
-from app.views.uncertainty import finished_run
+from app.views.uncertainty import finished_run, with_run
 from app.widgets import esc
 
 NAME_KEY = "save_name"
@@ -110,10 +109,7 @@ def _brief(
         if not column.button(f"Make the {title} brief", key=f"make_brief{key}"):
             return
         note = scenario.scenario_note(view.file_case, view.adjustments)
-        analysis = view.analysis
-        if sampled is not None:
-            run_key, summary = sampled
-            analysis = state.with_uncertainty(view.case, run_key, analysis.yardstick, summary)
+        analysis = with_run(view, sampled)
         try:
             with column.spinner(f"Making the {title} brief..."):
                 made[fmt] = (inputs, render(analysis, fmt, note, panel=_panel(view)))

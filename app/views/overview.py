@@ -14,6 +14,7 @@ from analysis.report.brief import model as m
 from analysis.report.brief.content import BriefInput, marking, page_one
 from analysis.report.brief.markdown import block_lines, inline
 from app.views.context import View
+from app.views.uncertainty import finished_run, with_run
 from app.widgets import esc
 
 
@@ -22,7 +23,8 @@ def show(view: View) -> None:
     mark = marking(view.analysis)
     if mark:
         st.markdown(f"**{esc(mark)}**")
-    for block in page_one(BriefInput(view.analysis, note)):
+    analysis = with_run(view, finished_run(view))  # as the brief: with the page's run, if made
+    for block in page_one(BriefInput(analysis, note)):
         if isinstance(block, m.Heading) and block.level == 0:
             continue  # the case's title heads every page already
         if isinstance(block, m.Callout):

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.engine import run
+from analysis.engine.analyzer import Analysis
 from analysis.report.charts import posterior_chart
 from analysis.report.diagnostics import diagnostics_text
 from analysis.scales import format_percent
@@ -32,6 +33,15 @@ def finished_run(view: View) -> tuple[tuple, object] | None:
     return None if summary is None else (key, summary)
 
 
+def with_run(view: View, sampled: tuple[tuple, object] | None) -> Analysis:
+    """``view``'s analysis carrying ``sampled`` (from :func:`finished_run`) if there is one:
+    what the brief, and the Overview as its page one, show."""
+    if sampled is None:
+        return view.analysis
+    run_key, summary = sampled
+    return state.with_uncertainty(view.case, run_key, view.analysis.yardstick, summary)
+
+
 def _run(view: View, seed: int, draws: int, chains: int):
     """Sample (pymc is imported here, on the button press, and nowhere else)."""
     bar = st.progress(0.0, text="Starting the uncertainty run...")
@@ -52,6 +62,18 @@ def _run(view: View, seed: int, draws: int, chains: int):
     finally:  # a failed run leaves no stalled bar above its message
         bar.empty()
     return analysis.uncertainty
+
+
+def _draws_problem(draws: int) -> str | None:
+    """Why ``draws`` per chain cannot run (the sampler's own bounds), or None; 0 is
+    the automatic number."""
+    from analysis.uncertainty.sampler import check_draws
+
+    try:
+        check_draws(draws) if draws else None
+    except ValueError as problem:
+        return str(problem)
+    return None
 
 
 def automatic_draws_help() -> str:
@@ -94,6 +116,10 @@ def show(view: View) -> None:
     key = _run_key(view, int(seed), int(draws), int(chains))
     cached = key in store
     if run and not cached:
+        problem = _draws_problem(int(draws))
+        if problem is not None:  # the settings, not the run: nothing was sampled
+            st.error(f"Draws per chain: {esc(problem)}.")
+            return
         try:
             store[key] = _run(view, int(seed), int(draws), int(chains))
         except Exception as error:  # the sampler's own failure, shown rather than raised

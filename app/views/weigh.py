@@ -20,7 +20,7 @@ from analysis.scenario import (
 from app import state
 from app.paging import page_of, page_size
 from app.views.context import View
-from app.widgets import changes_panel, esc, posterior_panel
+from app.widgets import RESULT_FIRST, changes_panel, esc, posterior_panel
 
 STEP = 0.01
 CHANGED = "●"
@@ -262,7 +262,7 @@ def _prior_sliders(view: View) -> None:
 
 def show(view: View) -> None:
     st.header("Weigh the evidence")
-    sliders, result = st.columns([3, 2], gap="large")
+    sliders, result = st.container(key=RESULT_FIRST).columns([3, 2], gap="large")
     with result:
         st.subheader("Posterior")
         posterior_panel(

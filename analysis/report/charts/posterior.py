@@ -88,7 +88,9 @@ def posterior_chart(
             "posterior:Q",
             title="Posterior probability",
             scale=alt.Scale(domain=[0, 1]),
-            axis=alt.Axis(format="%", tickCount=5),
+            # quarters, the last label kept inside the plot: "80%100%" ran together
+            # in a 420 px column (tickCount=5 gave six labels)
+            axis=alt.Axis(format="%", values=[0, 0.25, 0.5, 0.75, 1], labelFlush=True),
         ),
         color=alt.Color("label:N", scale=_colour_scale(case), legend=None),
         tooltip=tooltip,
