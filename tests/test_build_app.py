@@ -159,6 +159,75 @@ def test_a_save_over_a_file_changed_on_disk_is_refused(tmp_path):
     assert path.read_text() == theirs
 
 
+@pytest.mark.parametrize("how", ["neutral", "one"])
+def test_a_new_hypothesis_is_filled_in_every_entry_at_once(tmp_path, how):
+    """Adding a hypothesis to a case once took an edit per item, event and indicator."""
+    _copy_cases(tmp_path)
+    path = tmp_path / "hypotheses" / "office-leak.yaml"  # a uniform prior: no prior to add
+    path.write_text("".join(ln for ln in path.read_text().splitlines(True) if "prior:" not in ln))
+    at = start(tmp_path)
+    at.selectbox(key="build_open_name").set_value("office-leak")
+    at.button(key="build_open").click()
+    run(at)
+    step(at, "hypotheses")
+    add(at, "hypotheses", id="cleaner", label="The night cleaner")
+    draft = at.session_state["build_draft"]
+    unrated = draft.unrated("cleaner")
+    before = load_case("office-leak", tmp_path)
+    assert len(unrated) == len(before.evidence) - sum(1 for i in before.evidence if i.event) + len(
+        before.events
+    ) + len(before.indicators)
+    prefix = f"b|fill|cleaner|{at.session_state['build_generation']}"
+    at.radio(key=f"{prefix}|how").set_value(how)
+    if how == "one":
+        at.text_input(key=f"{prefix}|answer").set_value("I")
+    at.button(key=f"{prefix}|go").click()
+    run(at)
+    draft = at.session_state["build_draft"]
+    assert draft.unrated("cleaner") == []
+    # one undo takes the whole fill back
+    at.button(key="build_undo").click()
+    run(at)
+    assert len(at.session_state["build_draft"].unrated("cleaner")) == len(unrated)
+    prefix = f"b|fill|cleaner|{at.session_state['build_generation']}"
+    at.radio(key=f"{prefix}|how").set_value(how)
+    if how == "one":
+        at.text_input(key=f"{prefix}|answer").set_value("I")
+    at.button(key=f"{prefix}|go").click()
+    run(at)
+    step(at, "save")
+    assert not errors(at), errors(at)
+    at.button(key="build_save").click()
+    run(at)
+    after = load_case("office-leak", tmp_path)
+    for item in after.evidence:
+        if item.event is None:
+            cell = item.likelihoods["cleaner"]
+            if how == "one":
+                assert cell.origin == "rating" and cell.word == "I"
+            else:  # the mean of the item's other numbers, as the file gives them
+                others = [p.value for h, p in item.likelihoods.items() if h != "cleaner"]
+                assert cell.value == pytest.approx(sum(others) / len(others), abs=0.0051)
+
+
+def test_a_fill_with_no_readable_answer_changes_nothing(tmp_path):
+    _copy_cases(tmp_path)
+    at = start(tmp_path)
+    at.selectbox(key="build_open_name").set_value("office-leak")
+    at.button(key="build_open").click()
+    run(at)
+    step(at, "hypotheses")
+    add(at, "hypotheses", id="cleaner", label="The night cleaner")
+    texts = at.session_state["build_draft"].texts()
+    prefix = f"b|fill|cleaner|{at.session_state['build_generation']}"
+    at.radio(key=f"{prefix}|how").set_value("one")
+    at.text_input(key=f"{prefix}|answer").set_value("maybe")
+    at.button(key=f"{prefix}|go").click()
+    run(at)
+    assert any("'maybe' is not an answer" in e for e in errors(at))
+    assert at.session_state["build_draft"].texts() == texts
+
+
 def test_reload_after_a_conflict_reads_the_disk(tmp_path):
     _copy_cases(tmp_path)
     at = start(tmp_path)

@@ -7,6 +7,8 @@ import shutil
 
 import pytest
 from conftest import ROOT
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from analysis.casefile.edit import Conflict, Draft, save_draft
@@ -150,3 +152,52 @@ def test_moving_entries_reorders_them(root):
     draft.move("evidence", 0, 2)
     assert draft.entries("evidence")[2]["id"] == first
     assert save_draft(draft, root).evidence[2].id == first
+
+
+_CELL = st.one_of(
+    st.floats(0, 1).map(lambda x: ("point", x)),
+    st.tuples(st.floats(0, 1), st.floats(0, 1)).map(lambda ab: ("range", sorted(ab))),
+    st.sampled_from(["CC", "C", "N", "NA", "I", "II"]).map(lambda r: ("rating", r)),
+    st.just(("word", "likely")),
+)
+
+
+@given(st.lists(_CELL, min_size=1, max_size=6))
+def test_the_neutral_likelihood_is_the_mean_of_the_entrys_readable_numbers(cells):
+    from analysis.casefile.edit import neutral_likelihood
+    from analysis.scales import RATING_LIKELIHOOD
+
+    likelihoods, ratings, expected = {}, {}, []
+    for k, (kind, value) in enumerate(cells):
+        if kind == "rating":
+            ratings[f"h{k}"] = value
+            expected.append(RATING_LIKELIHOOD[value])
+        else:
+            likelihoods[f"h{k}"] = value
+            if kind == "point":
+                expected.append(value)
+            elif kind == "range":
+                expected.append((value[0] + value[1]) / 2)
+    found = neutral_likelihood({"likelihoods": likelihoods, "ratings": ratings})
+    mean = sum(expected) / len(expected) if expected else 0.5
+    assert found == pytest.approx(mean, abs=0.0051)
+
+
+def test_fill_unrated_skips_reports_of_an_event_and_names_what_it_filled():
+    draft = Draft.from_texts(
+        "two",
+        (
+            "case: two\ntitle: T\nquestion: Q?\nhypotheses:\n  - {id: a, label: A}\n"
+            "  - {id: b, label: B}\n",
+            "case: two\nsources:\n  - {id: s, name: S}\nevents:\n"
+            "  - {id: ev, description: D, likelihoods: {a: 0.8}}\nevidence:\n"
+            "  - {id: e1, claim: C, source: s, event: ev}\n"
+            "  - {id: e2, claim: C, source: s, likelihoods: {a: 0.2}, ratings: {b: I}}\n",
+        ),
+    )
+    assert draft.unrated("b") == [("events", 0)]
+    draft.fill_unrated("b")
+    assert "likelihoods: {a: 0.8, b: 0.8}" in draft.texts()[1]
+    assert draft.unrated("b") == []
+    draft.fill_unrated("a")  # nothing left unrated: nothing written
+    assert draft.unrated("a") == []

@@ -256,6 +256,62 @@ class Draft:
                         del entry[cells]
         self.changed()
 
+    def unrated(self, hypothesis: str) -> list[tuple[str, int]]:
+        """``(list, index)`` of every item, event and indicator that gives ``hypothesis``
+        neither a likelihood nor a rating (an item reporting an event takes the event's)."""
+        found = []
+        for key in ("evidence", "events", "indicators"):
+            listed = self.documents[1].get(key)
+            for index, entry in enumerate(listed if isinstance(listed, list) else []):
+                if not isinstance(entry, dict) or (key == "evidence" and entry.get("event")):
+                    continue
+                cells = [entry.get(c) for c in ("likelihoods", "ratings")]
+                if not any(isinstance(m, dict) and hypothesis in m for m in cells):
+                    found.append((key, index))
+        return found
+
+    def fill_unrated(self, hypothesis: str, likelihood: Any = None, rating: str | None = None):
+        """Give ``hypothesis`` a number in every entry :meth:`unrated` lists: ``likelihood``
+        or ``rating`` when given, else each entry's :func:`neutral_likelihood` (the
+        hypothesis then neither gains nor loses by it)."""
+        for key, index in self.unrated(hypothesis):
+            entry = self.entries(key)[index]
+            if likelihood is None and rating is None:
+                self.set((key, index, "likelihoods", hypothesis), neutral_likelihood(entry))
+            elif rating is not None:
+                self.set((key, index, "ratings", hypothesis), rating)
+            else:
+                self.set((key, index, "likelihoods", hypothesis), likelihood)
+
+
+def neutral_likelihood(entry: dict) -> float:
+    """The mean of the numbers ``entry`` gives its hypotheses, to two places: a point as
+    written, a range by its middle, else a Heuer rating by the likelihood it stands for
+    (words and unreadable cells are left out; 0.5 when nothing is left)."""
+    from analysis.scales import RATING_LIKELIHOOD
+
+    def mapping(cells: str) -> dict:
+        held = entry.get(cells)
+        return held if isinstance(held, dict) else {}
+
+    def number(value: Any) -> float | None:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        if isinstance(value, list) and len(value) == 2:
+            ends = [number(v) for v in value]
+            return None if None in ends else (ends[0] + ends[1]) / 2  # type: ignore[operator]
+        return None
+
+    likelihoods, ratings = mapping("likelihoods"), mapping("ratings")
+    values = []
+    for hypothesis in {**likelihoods, **ratings}:
+        value = number(likelihoods.get(hypothesis))
+        if value is None:
+            value = RATING_LIKELIHOOD.get(str(ratings.get(hypothesis)))
+        if value is not None and 0.0 <= value <= 1.0:
+            values.append(value)
+    return round(sum(values) / len(values), 2) if values else 0.5
+
 
 def _same(old: Any, new: Any) -> bool:
     """True when writing ``new`` over ``old`` would change nothing (dates compared as text)."""

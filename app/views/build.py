@@ -15,6 +15,7 @@ import streamlit as st
 from analysis.wording import count
 from app import build_state as bs
 from app.views import build_io
+from app.views.build_fill import fill_panel
 from app.views.build_lists import list_section
 
 STEPS = {
@@ -77,6 +78,7 @@ def show(root: Path) -> None:
     elif step == "sources":
         list_section("sources", "Sources", "Who reported each item, and how far to trust them.")
     elif step == "evidence":
+        fill_panel(current)
         list_section(
             "evidence",
             "Evidence",
@@ -199,3 +201,4 @@ def _hypotheses() -> None:
         "Removing a hypothesis also removes its likelihoods from every item; renaming its "
         "id renames them.",
     )
+    fill_panel(current)
