@@ -64,7 +64,9 @@ def imported_case(
     except CaseNameError as error:
         raise fail("--case", str(error)) from None
     imported = read_foreign(data, display, fmt).named(name)
-    case = to_case(imported.hypotheses, imported.evidence, display, imported.places)
+    case = to_case(
+        imported.hypotheses, imported.evidence, display, imported.places, imported.columns
+    )
     header = [f"Imported from {Path(display).name} ({fmt}) by the ACH workbench.", *imported.header]
     hypotheses, evidence = dump_yaml(case, name, header)
     return case, hypotheses, evidence, imported.warnings

@@ -15,7 +15,14 @@ from typing import Any
 from pydantic_core import PydanticCustomError
 
 from analysis.case import Case
-from analysis.casefile.schema import RATINGS, check_credibility, check_uncertain, options
+from analysis.casefile.schema import (
+    RATINGS,
+    check_credibility,
+    check_text,
+    check_uncertain,
+    options,
+)
+from analysis.casefile.text import text_problem
 from analysis.elicit import range_mean
 from analysis.errors import CaseError, Problem
 from analysis.interchange.guard import ImportProblems, one_line
@@ -39,8 +46,12 @@ class Imported:
     header: list[str] = field(default_factory=list)
     #: where each entry came from in the foreign file: (kind as messages name it, such as
     #: ``evidence`` or ``hypothesis``; id) -> (line or row, column), for locating what
-    #: the case loader still finds in the documents built from it
+    #: the case loader still finds in the documents built from it; ``("field", name)``
+    #: places a message about a whole field that names no entry (``priors sum to 1.1``)
     places: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
+    #: a table's hypothesis id -> its column, so that a problem of one cell (``evidence
+    #: 'e1' likelihood for 'a'``) is placed at its entry's row and that column
+    columns: dict[str, int] = field(default_factory=dict)
 
     def named(self, name: str) -> Imported:
         self.hypotheses["case"] = self.evidence["case"] = name
@@ -106,11 +117,21 @@ def rating_choices() -> str:
     return options(RATINGS) + " (PARC ACH's 'C C' and 'I I' too)"
 
 
+def needs_guard(text: str) -> bool:
+    """Whether the export writes ``text`` with a leading ``'``: text a spreadsheet would
+    run as a formula, and text an import would otherwise change (a leading ``'`` of the
+    user's own, which the import removes; whitespace at either end, which it strips)."""
+    return text.startswith((*FORMULA_STARTS, "'")) or text != text.strip()
+
+
 def unneutralise(text: str) -> str:
-    """Undo the export's formula guard: one leading ``'`` before a formula character."""
-    if text.startswith("'") and text[1:2] in FORMULA_STARTS and text[1:2]:
+    """Undo the export's guard (:func:`needs_guard`): a leading ``'`` before text that
+    needed it goes, and that text is kept exactly; other text is stripped, and loses a
+    ``'`` typed before a formula character."""
+    if text.startswith("'") and needs_guard(text[1:]):
         return text[1:]
-    return text
+    text = text.strip()
+    return text[1:] if text.startswith("'") and text[1:2] in FORMULA_STARTS else text
 
 
 def cell_text(value: Any) -> str:
@@ -124,7 +145,7 @@ def cell_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return repr(value)
-    return unneutralise(str(value).strip())
+    return unneutralise(str(value))
 
 
 #: a number as a table cell writes it: digits with an optional sign, point and exponent
@@ -169,8 +190,9 @@ def split_answer(value: Any) -> tuple[Any, str | None, str | None]:
 
 
 def neutralise(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula, prefixed with ``'`` so it stays text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """Text a spreadsheet would run as a formula (or an import would change, see
+    :func:`needs_guard`), prefixed with ``'`` so it stays the text it is."""
+    if isinstance(value, str) and needs_guard(value):
         return "'" + value
     return value
 
@@ -182,6 +204,16 @@ def check_likelihood(value: Any) -> float | list[float]:
         range_mean(*checked)  # raises when no Beta distribution fits the range
         return list(checked)
     return checked
+
+
+def check_line_cell(value: Any) -> str:
+    """Text on one line (a title, marking, label or name), as the case file checks it but
+    worded for a cell (no YAML block to blame for a line break)."""
+    text = check_text(value)
+    problem = text_problem(text, multiline=False, written_in_yaml=False)
+    if problem is not None:
+        raise ValueError(problem)
+    return text
 
 
 def check_source_credibility(value: Any) -> float | list[float] | str:
@@ -197,39 +229,91 @@ def to_case(
     evidence: dict,
     display: str,
     places: dict[tuple[str, str], tuple[int, int]] | None = None,
+    columns: dict[str, int] | None = None,
 ) -> Case:
     """The two documents built from ``display``, validated by the case loader.
 
-    JSON is YAML, so the loader reads them as it reads any case file; a problem it
-    still finds is reported against the imported file, at the line (or row) and column
-    of the entry it names where ``places`` (see :class:`Imported`) has it.
+    JSON is YAML (:func:`yaml_json` writes numbers as YAML 1.1 reads them), so the
+    loader reads them as it reads any case file; a problem it still finds is reported
+    against the imported file, at the line (or row) and column of the entry it names
+    where ``places`` (and ``columns``, see :class:`Imported`) has it.
     """
     from analysis.casefile.loader import load_case_texts
 
     try:
-        return load_case_texts(
-            json.dumps(hypotheses, ensure_ascii=False),
-            json.dumps(evidence, ensure_ascii=False),
-            display,
-            display,
-        )
+        return load_case_texts(yaml_json(hypotheses), yaml_json(evidence), display, display)
     except CaseError as error:
         problems = []
         for problem in error.problems:
-            line, column = _place(problem.message, places or {})
+            line, column = _place(problem.message, places or {}, columns or {})
             problems.append(Problem(display, line, _imported_message(problem.message), column))
         raise ImportProblems(problems) from None
 
 
-#: how a loader's message names an entry: ``evidence 'e1'``, ``hypothesis 'a'``
-_ENTRY = re.compile(r"\b(hypothesis|source|evidence|indicator|event|assumption) '([^']*)'")
+def yaml_json(document: Any) -> str:
+    """``document`` as JSON that a YAML 1.1 parser reads back as the same values.
+
+    JSON writes ``1e-05``; YAML 1.1 reads a float only with a point and a signed
+    exponent, so it would read that as the text '1e-05'. Each float is written as
+    :func:`float_text` says; everything else as ``json.dumps`` writes it.
+    """
+    out: list[str] = []
+    _write_json(document, out)
+    return "".join(out)
 
 
-def _place(message: str, places: dict[tuple[str, str], tuple[int, int]]) -> tuple[int, int]:
-    """The (line, column) of the first entry ``message`` names that ``places`` holds."""
+def _write_json(value: Any, out: list[str]) -> None:
+    if isinstance(value, dict):
+        out.append("{")
+        for n, (key, item) in enumerate(value.items()):
+            out.append((", " if n else "") + json.dumps(key, ensure_ascii=False) + ": ")
+            _write_json(item, out)
+        out.append("}")
+    elif isinstance(value, list | tuple):
+        out.append("[")
+        for n, item in enumerate(value):
+            out.append(", " if n else "")
+            _write_json(item, out)
+        out.append("]")
+    elif isinstance(value, float):
+        out.append(float_text(value))
+    else:
+        out.append(json.dumps(value, ensure_ascii=False))
+
+
+def float_text(value: float) -> str:
+    """A (finite) float as YAML 1.1 reads it back exactly: its shortest form, with a point
+    before any exponent (``1e-05`` -> ``1.0e-05``, ``1e+16`` -> ``1.0e+16``)."""
+    text = repr(value)
+    mantissa, mark, exponent = text.partition("e")
+    if mark and "." not in mantissa:
+        return f"{mantissa}.0e{exponent}"
+    return text
+
+
+#: how a loader's message names an entry: ``evidence 'e1'``, ``hypothesis 'a'``, and
+#: one of its cells: ``evidence 'e1' likelihood for 'a'``
+_ENTRY = re.compile(
+    r"\b(hypothesis|source|evidence|indicator|event|assumption) '([^']*)'"
+    r"(?: (?:likelihood|rating) for '([^']*)')?"
+)
+
+
+#: how a loader's message about a whole field (one naming no entry) begins
+_FIELD = re.compile(r"(priors|title|question|marking|as_of) ")
+
+
+def _place(
+    message: str, places: dict[tuple[str, str], tuple[int, int]], columns: dict[str, int]
+) -> tuple[int, int]:
+    """The (line, column) of the first entry ``message`` names that ``places`` holds (of
+    the cell it names, where ``columns`` has that hypothesis)."""
     for found in _ENTRY.finditer(message):
         if (found[1], found[2]) in places:
-            return places[(found[1], found[2])]
+            line, column = places[(found[1], found[2])]
+            return line, columns.get(found[3], column)
+    if (field_name := _FIELD.match(message)) is not None:
+        return places.get(("field", field_name[1]), (0, 0))
     return 0, 0
 
 

@@ -11,7 +11,7 @@ import zlib
 from io import BytesIO
 from pathlib import Path
 
-from analysis.casefile.limits import MAX_BYTES, MAX_HYPOTHESES, MAX_ITEMS
+from analysis.casefile.limits import MAX_BYTES, MAX_ENTRIES, MAX_HYPOTHESES, MAX_ITEMS
 from analysis.errors import CaseError, Problem
 
 #: The largest file read from disk or an upload (compressed size): a case file's limit.
@@ -20,8 +20,10 @@ MAX_FILE_BYTES = MAX_BYTES
 MAX_EXPANDED_BYTES = 50 * 1024 * 1024
 #: The most members an XLSX zip may hold.
 MAX_ZIP_MEMBERS = 500
-#: The most rows (items, plus the header and metadata rows) a table may hold.
-MAX_ROWS = 20_000
+#: The most rows a table may hold: a row for each entry of every list a case may hold
+#: (sources, evidence, events, assumptions, indicators: what an export of a case at every
+#: limit writes), and room for the header and the ``#`` rows.
+MAX_ROWS = sum(count for key, count in MAX_ENTRIES.items() if key != "hypotheses") + 100
 #: The most columns a table may hold.
 MAX_COLUMNS = 500
 
@@ -188,32 +190,72 @@ def _longest_run(data: bytes, char: int, chunk: int = 4 * _MEGABYTE) -> int:
     return max(longest, len(view) - last)
 
 
-def check_markup(archive: zipfile.ZipFile, display: str) -> None:
-    """Refuse an XLSX whose XML holds a piece longer than :data:`MAX_MARKUP_BYTES`,
-    before any parser reads it (see there; the members' sizes were checked first)."""
+#: How a cell (or, in :func:`has_formulas`, a formula) element starts: its name after
+#: ``<`` or after a namespace prefix's ``:``, then whitespace, ``/`` or ``>``. Counting
+#: these bytes over-counts text such as ``Note:c `` (which only ever refuses more), never
+#: under-counts a cell however its tag is spaced (``<c\n r="A1">``, ``<c/>``).
+_NAME_ENDS = b" \t\r\n/>"
+
+
+def _element_starts(name: bytes) -> list[bytes]:
+    return [lead + name + bytes([end]) for lead in (b"<", b":") for end in _NAME_ENDS]
+
+
+#: The first two bytes of XML in UTF-16 (a byte order mark, or '<' in either order), as
+#: the XML parsers detect it -> how to read it.
+_UTF16_STARTS = {b"\xff\xfe": "utf-16", b"\xfe\xff": "utf-16", b"<\x00": "utf-16-le",
+                 b"\x00<": "utf-16-be"}  # fmt: skip
+
+
+def xml_members(archive: zipfile.ZipFile):
+    """(name, bytes) of every member of the (size-checked) zip, whatever its name: openpyxl
+    follows the workbook's relationships to any part name (a sheet may be
+    ``xl/sheet1.bin``). A member in UTF-16 (which the XML parsers detect) comes as UTF-8,
+    so the checks below read every part as its parser will (the parsers read no other
+    encoding that is not ASCII's superset: a sheet declared ``cp037`` is refused)."""
     for member in archive.infolist():
-        if not member.filename.endswith((".xml", ".rels")):
-            continue
         data = archive.read(member)
-        if member.filename.startswith("xl/worksheets/"):
-            cells = sum(data.count(tag) for tag in (b"<c ", b"<c>", b":c ", b":c>"))
-            if cells > MAX_CELLS:
-                raise fail(
-                    display,
-                    f"holds {cells:,} cells in {member.filename}; at most {MAX_CELLS:,} "
-                    f"(a case of at most {MAX_ITEMS:,} items and {MAX_HYPOTHESES} hypotheses)",
-                )
-        longest = _longest_run(data, ord("<"))
-        # a comment or an instruction may hold '<': each must end within the limit
-        for opener, closer in ((b"<!--", b"-->"), (b"<?", b"?>")):
-            start = data.find(opener)
-            while start >= 0 and longest <= MAX_MARKUP_BYTES:
-                end = data.find(closer, start, start + MAX_MARKUP_BYTES)
-                longest = longest if end >= 0 else MAX_MARKUP_BYTES + 1
-                start = data.find(opener, end) if end >= 0 else -1
-        if longest > MAX_MARKUP_BYTES:
+        if (codec := _UTF16_STARTS.get(data[:2])) is not None:
+            data = data.decode(codec, errors="replace").encode("utf-8")
+        yield member.filename, data
+
+
+def check_markup(archive: zipfile.ZipFile, display: str) -> None:
+    """Refuse an XLSX any of whose members holds a piece of XML longer than
+    :data:`MAX_MARKUP_BYTES`, or more cells than :data:`MAX_CELLS`, before any parser reads
+    it (see there; the members' sizes were checked first)."""
+    for name, data in xml_members(archive):
+        cells = sum(data.count(tag) for tag in _element_starts(b"c"))
+        if cells > MAX_CELLS:
+            raise fail(
+                display,
+                f"holds {cells:,} cells in {name}; at most {MAX_CELLS:,} "
+                f"(a case of at most {MAX_ITEMS:,} items and {MAX_HYPOTHESES} hypotheses)",
+            )
+        if _longest_piece(data) > MAX_MARKUP_BYTES:
             raise fail(
                 display,
                 f"holds a piece of XML longer than {MAX_MARKUP_BYTES // _MEGABYTE} MB in "
-                f"{member.filename} (no spreadsheet program writes one); refused",
+                f"{name} (no spreadsheet program writes one); refused",
             )
+
+
+def _longest_piece(data: bytes) -> int:
+    """The longest piece of ``data`` between two '<', or more than
+    :data:`MAX_MARKUP_BYTES` if a comment or an instruction (which may hold '<') does not
+    end within that limit."""
+    longest = _longest_run(data, ord("<"))
+    for opener, closer in ((b"<!--", b"-->"), (b"<?", b"?>")):
+        start = data.find(opener)
+        while start >= 0 and longest <= MAX_MARKUP_BYTES:
+            end = data.find(closer, start, start + MAX_MARKUP_BYTES)
+            longest = longest if end >= 0 else MAX_MARKUP_BYTES + 1
+            start = data.find(opener, end) if end >= 0 else -1
+    return longest
+
+
+def has_formulas(archive: zipfile.ZipFile) -> bool:
+    """Whether any member of the (size-checked) zip holds a formula element (any member,
+    as :func:`xml_members` says why; a chart's ``<c:f>`` counts too, which costs only a
+    second reading of the sheet)."""
+    return any(tag in data for _, data in xml_members(archive) for tag in _element_starts(b"f"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from analysis.case import Case, Item, Prob
-from analysis.interchange.table import COLUMNS, EXTRA_COLUMNS
+from analysis.interchange.table import COLUMNS, EXTRA_COLUMNS, join_list
 
 
 def _written(prob: Prob | None, rating: str | None) -> Any:
@@ -82,7 +82,7 @@ def case_rows(case: Case) -> list[list[Any]]:
         rows.append(out)
     for assumption in case.assumptions:
         rows.append(row(id=assumption.id, claim=assumption.statement, kind="assumption",
-                        rests_on="; ".join(assumption.rests_on),
+                        rests_on=join_list(assumption.rests_on),
                         rationale=assumption.rationale or None))  # fmt: skip
     for item in case.indicators:
         rows.append(_item_row(case, item, row, "indicator"))
@@ -93,7 +93,7 @@ def _item_row(case: Case, item: Item, row, kind: str) -> list[Any]:
     cells: dict[str, Any] = {
         "id": item.id, "claim": item.claim, "source": item.source, "relevance": item.relevance,
         "date": item.date, "rationale": item.rationale or None, "kind": kind,
-        "if_unreliable": item.if_unreliable, "tags": "; ".join(item.tags) or None,
+        "if_unreliable": item.if_unreliable, "tags": join_list(item.tags),
         "event": item.event, "retracted": "true" if item.retracted else None,
     }  # fmt: skip
     if item.source is not None and case.source_by_id[item.source].credibility.origin != "default":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 from analysis.case import Case
@@ -22,12 +23,16 @@ from analysis.interchange.guard import (
     check_zip,
     decode_text,
     fail,
+    has_formulas,
     one_line,
 )
 from analysis.interchange.rows import case_rows
 from analysis.interchange.table import Row, read_rows
 
 _DELIMITERS = ",;\t"
+#: the first record of a CSV text: up to its first line break outside quotes
+_FIRST_RECORD = re.compile(r'(?:"[^"]*"|[^"\n])*')
+_QUOTED = re.compile(r'"[^"]*"')
 
 
 def _check_shape(rows: list[Row], display: str) -> list[Row]:
@@ -43,9 +48,11 @@ def _too_big(display: str, row: int, what: str) -> None:
 
 # -- CSV -------------------------------------------------------------------------------------
 def _delimiter(text: str) -> str:
-    """``,`` unless the header row is split by ``;`` or tabs (as some locales write CSV)."""
-    first = text.split("\n", 1)[0]
-    counts = {d: first.count(d) for d in _DELIMITERS}
+    """``,`` unless the header row is split by ``;`` or tabs (as some locales write CSV),
+    counting only what stands outside quotes (a label ``"Iran, Syria, or Hezbollah"``
+    separates nothing)."""
+    header = _QUOTED.sub("", _FIRST_RECORD.match(text)[0])
+    counts = {d: header.count(d) for d in _DELIMITERS}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
 
@@ -94,7 +101,7 @@ def xlsx_rows(data: bytes, display: str) -> list[Row]:
     archive = check_zip(data, display)
     check_markup(archive, display)
     rows = _sheet_rows(data, display, formulas=False)
-    if _has_formulas(archive):
+    if has_formulas(archive):
         _refuse_uncalculated(rows, _sheet_rows(data, display, formulas=True), display)
     return _check_shape(rows, display)
 
@@ -129,16 +136,6 @@ def _sheet_rows(data: bytes, display: str, *, formulas: bool) -> list[Row]:
     finally:
         book.close()
     return rows
-
-
-def _has_formulas(archive) -> bool:
-    """Whether any worksheet of the (size-checked) zip holds a formula element."""
-    for member in archive.infolist():
-        if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
-            text = archive.read(member)
-            if b"<f>" in text or b"<f " in text or b":f>" in text or b":f " in text:
-                return True
-    return False
 
 
 def _refuse_uncalculated(values: list[Row], formulas: list[Row], display: str) -> None:

@@ -8,8 +8,10 @@ an export followed by an import gives the same analysis.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from analysis.casefile.limits import MAX_HYPOTHESES
 from analysis.casefile.schema import (
     check_date,
     check_id,
@@ -24,6 +26,7 @@ from analysis.interchange.common import (
     as_number,
     cell_text,
     check_likelihood,
+    check_line_cell,
     check_source_credibility,
     rating_choices,
     slug,
@@ -54,6 +57,10 @@ META_ROWS = {
     "#marking": "the handling marking printed on every brief page, in the claim column",
     "#as_of": "the information cut-off (YYYY-MM-DD), in the claim column",
 }
+
+#: ``#`` rows -> the field a loader's message about the whole of it names
+_FIELDS = {"#title": "title", "#question": "question", "#marking": "marking",
+           "#as_of": "as_of", "#prior": "priors"}  # fmt: skip
 
 Row = tuple[int, list[Any]]  # (row number in the file, cell values)
 
@@ -88,6 +95,8 @@ class _Reader:
         #: a CSV row shorter than the header is an error (a spreadsheet drops empty cells)
         self.csv = csv
         self.blank_columns: list[int] = []
+        #: the first hypothesis column past :data:`MAX_HYPOTHESES`, if any
+        self.extra_column = 0
         self.meta: dict[str, tuple[int, dict[str, Any]]] = {}
         self.hypotheses: list[dict] = []
         self.columns: dict[str, int] = {}
@@ -114,6 +123,10 @@ class _Reader:
                     self.located.add(row, f"column {name!r} appears twice; keep one", col)
                 self.columns[name.lower()] = col
                 continue
+            if len(self.hypotheses) == MAX_HYPOTHESES:
+                self.too_many_hypotheses(row, col)
+                continue
+            self.located.check(check_line_cell, name, "hypothesis label", row, col)
             wanted = name if _passes(check_id, name) else slug(name, f"h{len(self.hypotheses) + 1}")
             if wanted in taken:
                 self.located.add(
@@ -138,6 +151,19 @@ class _Reader:
                 f"the header names {len(self.hypotheses)} hypothesis column(s); ACH needs at "
                 f"least two (every column that is not one of {', '.join(COLUMNS)} is one)",
             )
+
+    def too_many_hypotheses(self, row: int, col: int) -> None:
+        """A problem at the first hypothesis column past the limit (once)."""
+        if self.extra_column:
+            return
+        self.extra_column = col
+        self.located.add(
+            row,
+            f"the header names more than {MAX_HYPOTHESES} hypothesis columns; a case may hold "
+            f"at most {MAX_HYPOTHESES} hypotheses: split the case or remove some (every column "
+            f"that is not one of {', '.join(COLUMNS + EXTRA_COLUMNS)} is one)",
+            col,
+        )
 
     def get(self, cells: list[Any], name: str) -> tuple[str, int]:
         col = self.columns.get(name, 0)
@@ -182,12 +208,15 @@ class _Reader:
     def meta_row(self, name: str, row: int, col: int, cells: list[Any]) -> None:
         name = name.lower()
         claim, claim_col = self.get(cells, "claim")
+        if name in _FIELDS:  # see Imported.places
+            where = self.hyp_columns[0] if name == "#prior" else claim_col
+            self.places[("field", _FIELDS[name])] = (row, where)
         if name == "#title":
-            self.title = self.located.check(check_text, claim, "#title", row, claim_col)
+            self.title = self.located.check(check_line_cell, claim, "#title", row, claim_col)
         elif name == "#question":
             self.question = self.located.check(check_text, claim, "#question", row, claim_col)
         elif name == "#marking":
-            self.marking = self.located.check(check_text, claim, "#marking", row, claim_col)
+            self.marking = self.located.check(check_line_cell, claim, "#marking", row, claim_col)
         elif name == "#as_of":
             self.as_of = self.located.check(check_date, claim, "#as_of", row, claim_col)
         elif name == "#concentration":
@@ -206,7 +235,8 @@ class _Reader:
                     if value is not None:
                         hypothesis["prior"] = value
                 elif text or key == "label":
-                    value = self.located.check(check_text, text, subject, row, hcol)
+                    checker = check_line_cell if key == "label" else check_text
+                    value = self.located.check(checker, text, subject, row, hcol)
                     if value is not None:
                         hypothesis[key] = value
         elif name == "#source":
@@ -396,8 +426,28 @@ class _Reader:
 
 
 def split_list(text: str) -> list[str]:
-    """``a; b`` or ``a, b`` as ``[a, b]`` (empty parts dropped)."""
+    """``a; b`` or ``a, b`` as ``[a, b]`` (empty parts dropped); a JSON list of text
+    (``["Iran, Syria", "a;b"]``, as :func:`join_list` writes parts holding ``,`` or ``;``)
+    as the parts it lists, exactly."""
+    if text.startswith("[") and text.endswith("]"):
+        try:
+            parts = json.loads(text)
+        except ValueError:
+            parts = None
+        if isinstance(parts, list) and all(isinstance(part, str) for part in parts):
+            return parts
     return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+
+
+def join_list(parts: tuple[str, ...] | list[str]) -> str | None:
+    """``parts`` as one cell that :func:`split_list` reads back exactly: ``a; b``, or a JSON
+    list where that would not do (a part holding ``,`` or ``;``); None for no parts."""
+    if not parts:
+        return None
+    joined = "; ".join(parts)
+    if split_list(joined) == list(parts):
+        return joined
+    return json.dumps(list(parts), ensure_ascii=False)
 
 
 def _passes(checker, value) -> bool:
@@ -412,7 +462,16 @@ def read_rows(rows: list[Row], display: str, csv: bool) -> Imported:
     """The case held by a table's ``rows``."""
     reader = _Reader(rows, display, csv)
     hypotheses, evidence = reader.run()
-    return Imported(hypotheses, evidence, places=reader.places)
+    columns = {h["id"]: col for h, col in zip(reader.hypotheses, reader.hyp_columns, strict=True)}
+    return Imported(hypotheses, evidence, places=reader.places, columns=columns)
 
 
-__all__ = ["COLUMNS", "EXTRA_COLUMNS", "KINDS", "META_ROWS", "read_rows", "split_list"]
+__all__ = [
+    "COLUMNS",
+    "EXTRA_COLUMNS",
+    "KINDS",
+    "META_ROWS",
+    "join_list",
+    "read_rows",
+    "split_list",
+]
