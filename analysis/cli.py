@@ -6,6 +6,7 @@ stderr and exit with status 2.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Callable
@@ -397,6 +398,13 @@ def app_command(
 
     from analysis.serve import ServeError, streamlit_command
 
+    if case is not None:  # refused here, as every command refuses it, not in the page
+        from analysis.casefile.loader import unopenable
+
+        _check_root(root)
+        problems = unopenable(case, root)
+        if problems:
+            _fail(CaseError(problems).lines())
     try:
         command = streamlit_command(root, case, host, port)
     except ServeError as error:
@@ -417,7 +425,31 @@ def main() -> None:
     # run no one else's hooks (nor does the dashboard `ach app` starts, which inherits
     # the variable); setting it yourself still decides.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    app()
+    try:
+        try:
+            app()
+        finally:
+            sys.stdout.flush()  # here, not at exit: a full disk is then one line, not a trace
+    except OSError as error:
+        if error.errno not in _OUTPUT_ERRORS:
+            raise
+        _output_failed(error)
+
+
+#: What writing the output can fail with: a full disk or quota, a closed pipe, a device gone.
+_OUTPUT_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EPIPE, errno.EIO, errno.EBADF})
+
+
+def _output_failed(error: OSError) -> NoReturn:
+    """One line on stderr (none for a reader that went away, as ``| head`` does), exit 2;
+    stdout then points at /dev/null, so that Python's own flush at exit stays quiet."""
+    if error.errno != errno.EPIPE:
+        sys.stderr.write(
+            f"stdout: cannot write the output ({error.strerror}); free some space, or "
+            "redirect it to a file on another disk\n"
+        )
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    raise SystemExit(2)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,18 @@ def shortened(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
 
 
+#: Longest hypothesis label a table's column head, a chart's axis title or legend shows
+#: (the hypotheses section of the brief gives each in full): ten labels of 300
+#: characters made a brief's header row taller than a page, and one long label made a
+#: chart's axis title run to thousands of pixels.
+SHORT_LABEL = 60
+
+
+def short_label(label: str) -> str:
+    """A hypothesis label as a heading, an axis or a legend shows it (:data:`SHORT_LABEL`)."""
+    return shortened(label, SHORT_LABEL)
+
+
 def joined(names: list[str]) -> str:
     """``A``, ``A and B``, ``A, B and C``."""
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -391,3 +391,37 @@ def test_write_brief_is_atomic(tmp_path):
     assert write_brief(analysis, target) == target
     assert target.read_bytes().startswith(b"**UNCLASSIFIED**\n\n# ")
     assert [p.name for p in tmp_path.iterdir()] == ["brief.md"]
+
+
+@pytest.mark.parametrize(("k", "label_length"), [(10, 300), (50, 10)])
+def test_a_case_of_many_hypotheses_or_long_labels_makes_every_format(k, label_length):
+    """50 hypotheses gave a matrix column of 2 mm (reportlab: negative availWidth, a
+    traceback); ten 300-character labels a header row taller than a page; a 300-letter
+    word a 420 000 px heatmap (3 GB)."""
+    import dataclasses
+
+    from analysis.report.brief.output import render
+    from analysis.report.brief.tables import MATRIX_COLUMNS
+    from analysis.testing.synthetic import make_case
+
+    rng = np.random.default_rng(k)
+    case = make_case(rng.uniform(0.05, 0.95, size=(3, k)))
+    word = "W" * (label_length - 8)  # one unbreakable word, the worst case for wrapping
+    labels = [f"H{j:02d} {word}"[:label_length] for j in range(k)]
+    case = dataclasses.replace(
+        case,
+        hypotheses=tuple(
+            dataclasses.replace(h, label=label)
+            for h, label in zip(case.hypotheses, labels, strict=True)
+        ),
+    )
+    analysis = analyze(case)
+    document = brief_document(analysis)
+    matrices = [
+        b for b in document.blocks if isinstance(b, m.Table) and "Evidence item" in str(b.header)
+    ]
+    assert len(matrices) == -(-k // MATRIX_COLUMNS)  # every hypothesis, in tables of 8 at most
+    pdf = render(analysis, ".pdf", "")
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+    assert "H00" in text and f"H{k - 1:02d}" in text
+    assert render(analysis, ".docx", "") and render(analysis, ".md", "")

@@ -59,6 +59,27 @@ def test_rich_markup_in_case_text_prints_literally(tmp_path):
     assert "\x1b" not in result.output
 
 
+TRICKY = ["[/]", "\\[x", "[red]RED", ":smile:", "end\\", "[/bold]"]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+@pytest.mark.parametrize("extra", [[], ["--analysts"]])
+def test_text_rich_would_read_as_markup_prints_as_written(tmp_path, text, extra):
+    """'[/]' in a label crashed the assumptions table (MarkupError) and, with --analysts,
+    the title; '\\[' lost its backslash; ':smile:' printed an emoji."""
+    quoted = text.replace("\\", "\\\\")
+    hyp = HYP.replace('"Demo [bold]case[/bold]"', f'"T {quoted}"').replace(
+        '"Beta [blink]x[/blink]"', f'"B {quoted}"'
+    )
+    evi = EVI + "assumptions:\n  - id: as1\n    statement: S\n    rests_on: [e1]\n"
+    root = write(tmp_path, hyp=hyp, evi=evi)
+    result = runner.invoke(app, ["analyze", "demo", "--root", str(root), *extra])
+    assert result.exit_code == 0, result.output
+    assert f"T {text}" in result.output and "\U0001f604" not in result.output
+    if not extra:
+        assert f"B {text}" in result.output
+
+
 def test_control_sequences_never_reach_the_terminal():
     """A case built in code (not through the loader) with escape sequences in every text."""
     case = make_case([[0.7, 0.2], [0.4, 0.5]])
@@ -341,4 +362,25 @@ def test_judgments_that_would_never_be_read_are_problems_not_silence(tmp_path):
     (other / "judgments").write_text("not a folder")
     assert _refused_lines(["analyze", "demo", "--analysts", "--root", str(other)]) == [
         "judgments: is not a folder; judgment files go in judgments/demo/<analyst>.yaml"
+    ]
+
+
+@pytest.mark.parametrize("command", [["analyze", "nk-hamas"], ["analyze", "nk-hamas", "--json"]])
+def test_a_full_disk_under_stdout_is_one_line_not_a_traceback(command):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full on this system")
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-c", "from analysis.cli import main; main()", *command],
+            cwd=ROOT, stdout=full, stderr=subprocess.PIPE, text=True, timeout=120,
+        )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.splitlines() == [
+        "stdout: cannot write the output (No space left on device); free some space, or "
+        "redirect it to a file on another disk"
     ]

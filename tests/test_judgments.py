@@ -297,3 +297,59 @@ def test_bundled_reyes_judges_the_f7_event():
     events = {e.id for e in case.events}
     judged = {item for item, _ in reyes.likelihoods}
     assert judged & events and reyes.rationale.keys() & events
+
+
+def test_a_merged_save_keeps_the_analysts_comments_and_layout(tmp_path):
+    """The merge rewrote the whole file: the analyst's own comments went."""
+    import difflib
+    import shutil
+
+    from analysis.casefile.judgment_save import save_judgments
+    from analysis.casefile.judgments import load_analyst
+    from analysis.casefile.loader import load_case
+
+    for folder in ("hypotheses", "evidence"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    folder = tmp_path / "judgments" / "nk-hamas"
+    folder.mkdir(parents=True)
+    written = textwrap.dedent(
+        """\
+        # Analyst kim: my own notes, kept.
+        case: nk-hamas
+        analyst: kim
+        likelihoods:
+          # the JCS item first
+          jcs-channel-unstated: {direct: 0.72}  # why: the briefing
+          bechtol-via-iran-syria: {transfer: 0.9}
+        credibility:
+          jcs: [0.35, 0.7]
+        """
+    )
+    (folder / "kim.yaml").write_text(written)
+    case = load_case("nk-hamas", tmp_path)
+    moves = {("bechtol-via-iran-syria", "transfer"): 0.8, ("kcna-groundless-rumour", "none"): 0.6}
+    save_judgments(tmp_path, case, "kim", credibility={"jcs": "high"}, likelihoods=moves)
+    now = (folder / "kim.yaml").read_text()
+    for comment in (
+        "# Analyst kim: my own notes, kept.",
+        "# the JCS item first",
+        "# why: the briefing",
+    ):
+        assert comment in now, now
+    changed = [
+        line
+        for line in difflib.unified_diff(written.splitlines(), now.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    assert sorted(changed) == sorted(
+        [
+            "-  bechtol-via-iran-syria: {transfer: 0.9}",
+            "+  bechtol-via-iran-syria: {transfer: 0.8}",
+            "+  kcna-groundless-rumour: {none: 0.6}",
+            "-  jcs: [0.35, 0.7]",
+            "+  jcs: high",
+        ]
+    ), changed
+    loaded = load_analyst(case, "kim", tmp_path)
+    assert loaded.likelihoods[("bechtol-via-iran-syria", "transfer")].value == 0.8
+    assert loaded.credibility["jcs"].word == "high"

@@ -143,3 +143,22 @@ def test_two_dashboards_without_a_port_both_serve(bare_env):
         for process in processes:
             process.wait(timeout=30)
             process.stdout.close()
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("../x", "case name: '../x' is refused"),
+        ("nonexist", "hypotheses/nonexist.yaml: file not found"),
+    ],
+)
+def test_a_case_that_cannot_be_opened_is_refused_before_the_server_starts(
+    monkeypatch, case, expected
+):
+    started = []
+    monkeypatch.setattr("subprocess.run", lambda *a, **k: started.append(a))
+    monkeypatch.setattr("subprocess.Popen", lambda *a, **k: started.append(a))
+    result = CliRunner().invoke(app, ["app", case, "--root", str(ROOT)])
+    assert result.exit_code == 2, result.output
+    assert any(line.startswith(expected) for line in result.output.splitlines()), result.output
+    assert "Starting the dashboard" not in result.output and not started

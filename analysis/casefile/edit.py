@@ -334,8 +334,11 @@ def _rename_in_place(mapping: CommentedMap, old: str, new: str) -> None:
     mapping.insert(position, new, value)
 
 
-def styled(value: Any) -> Any:
-    """``value`` as ruamel data in the case files' style: maps and lists on one line."""
+def styled(value: Any, *, dates: bool = True, blocks: bool = False) -> Any:
+    """``value`` as ruamel data in the case files' style: maps and lists on one line
+    (``blocks``: a map of maps keeps one entry per line, as a judgment file's
+    ``likelihoods``); ``dates``: a 10-character ISO date string is written as a date,
+    unquoted, as analysts write dates."""
     if isinstance(value, CommentedMap | CommentedSeq):
         return value
     if isinstance(value, dict | list | tuple):
@@ -343,14 +346,17 @@ def styled(value: Any) -> Any:
         out = CommentedMap() if isinstance(value, dict) else CommentedSeq()
         for key, item in items:
             if isinstance(out, CommentedMap):
-                out[key] = styled(item)
+                out[key] = styled(item, dates=dates, blocks=blocks)
             else:
-                out.append(styled(item))
-        out.fa.set_flow_style()
+                out.append(styled(item, dates=dates, blocks=blocks))
+        if not (
+            blocks and isinstance(value, dict) and any(isinstance(v, dict) for v in value.values())
+        ):
+            out.fa.set_flow_style()
         return out
-    if isinstance(value, str) and len(value) == 10:
+    if dates and isinstance(value, str) and len(value) == 10:
         try:
-            return dt.date.fromisoformat(value)  # written unquoted, as analysts write dates
+            return dt.date.fromisoformat(value)
         except ValueError:
             return value
     return value
@@ -359,6 +365,28 @@ def styled(value: Any) -> Any:
 def entry(data: dict) -> CommentedMap:
     """A new list entry: one key per line, its maps and lists on one line each."""
     return CommentedMap((key, styled(value)) for key, value in data.items())
+
+
+def merged_text(text: str, data: dict) -> str:
+    """``text`` (a YAML mapping) changed to hold ``data``: keys ``data`` lacks go, values
+    it changes are rewritten, new keys are added at the end of their mapping; the
+    comments, order and layout of everything else stay as the user wrote them."""
+    document = _yaml().load(text)
+    if not isinstance(document, CommentedMap):
+        return _dump(styled(data, dates=False, blocks=True))
+    _sync(document, data)
+    return _dump(document)
+
+
+def _sync(target: CommentedMap, new: dict) -> None:
+    for key in [k for k in target if k not in new]:
+        del target[key]
+    for key, value in new.items():
+        old = target.get(key)
+        if isinstance(old, CommentedMap) and isinstance(value, dict):
+            _sync(old, value)
+        elif key not in target or not _same(old, value):
+            target[key] = styled(value, dates=False, blocks=True)  # text stays text
 
 
 def _dump(data: Any) -> str:

@@ -3,7 +3,8 @@
 :func:`save_judgments` is the one way the dashboard (slider moves, matrix edits) and
 the Learn pages (a student's exercise ratings) write ``judgments/<case>/<analyst>.yaml``.
 It never touches the case files. Under a lock on the case's judgment folder it reads
-the analyst's current file, merges the new cells in (or replaces it), checks the
+the analyst's current file, merges the new cells in (its comments and layout kept) or
+replaces it, checks the
 result exactly as the loader would, and replaces the file in one step
 (:func:`analysis.atomic.write_atomically`), so two analysts (or two tabs of one)
 saving at the same moment lose nothing and a reader never sees half a file.
@@ -117,8 +118,14 @@ def merged(old: Judgments, **cells: Unpack[Cells]) -> Judgments:
     )
 
 
-def judgments_text(judgments: Judgments) -> str:
-    """The YAML text of ``judgments``, with the workbench's header."""
+def judgments_text(judgments: Judgments, previous: str | None = None) -> str:
+    """The YAML text of ``judgments``: ``previous`` (the file as it is) changed to hold
+    them, its comments and layout kept (:func:`~analysis.casefile.edit.merged_text`), or
+    a new file with the workbench's header."""
+    if previous is not None:
+        from analysis.casefile.edit import merged_text
+
+        return merged_text(previous, judgments.to_data())
     body = yaml.safe_dump(
         judgments.to_data(), sort_keys=False, allow_unicode=True, width=100, default_flow_style=None
     )
@@ -149,11 +156,13 @@ def save_judgments(
     path = judgment_path(root, case.name, analyst)
     path.parent.mkdir(parents=True, exist_ok=True)
     with folder_lock(path.parent):
+        previous = None
         if path.exists() and not replace_all:
-            old = load_analyst(case, analyst, root)
+            old = load_analyst(case, analyst, root)  # refuses an invalid file, left alone
+            previous = path.read_text(encoding="utf-8")
         else:
             old = Judgments(case.name, analyst)
-        text = judgments_text(merged(old, **cells))
+        text = judgments_text(merged(old, **cells), previous)
         checked = parse_judgments(case, text, analyst)  # refuses what the loader would
         write_atomically(path, text.encode("utf-8"))
     return checked

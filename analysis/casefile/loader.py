@@ -48,18 +48,25 @@ def load_case(name: str, root: str | Path = ".") -> Case:
     """
     base = Path(root)
     if not is_case_name(name):
-        raise CaseError(
-            [
-                Problem(
-                    "case name",
-                    0,
-                    f"{show(name)} is refused: {CASE_NAME_RULE}; {_available(base)}",
-                )
-            ]
-        )
+        raise CaseError([_refused_name(name, base)])
     with paused_gc():
         documents = [_read_under(base, f"{folder}/{name}.yaml") for folder in _FOLDERS]
         return _load(documents[0], documents[1], stem=name)
+
+
+def unopenable(name: str, root: str | Path = ".") -> list[Problem]:
+    """Why case ``name`` cannot be opened under ``root`` at all, worded as
+    :func:`load_case` words it: a refused name, or a file not found. Empty when both
+    files are there; their contents are not read (the dashboard shows their problems)."""
+    base = Path(root)
+    if not is_case_name(name):
+        return [_refused_name(name, base)]
+    displays = [f"{folder}/{name}.yaml" for folder in _FOLDERS]
+    return [_read_under(base, d).problems[0] for d in displays if not (base / d).is_file()]
+
+
+def _refused_name(name: str, base: Path) -> Problem:
+    return Problem("case name", 0, f"{show(name)} is refused: {CASE_NAME_RULE}; {_available(base)}")
 
 
 def load_case_files(hypotheses_path: str | Path, evidence_path: str | Path) -> Case:

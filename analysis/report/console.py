@@ -1,16 +1,17 @@
 """The readable terminal view of an analysis (``ach analyze`` without ``--json``).
 
-Every piece of case text goes through :func:`safe` before it reaches rich: rich markup
-in it (``[bold]``, ``[link=...]``) prints literally and control characters show as
-visible escapes, so a case file cannot style, link, move the cursor or set the
-clipboard in the analyst's terminal.
+Every piece of case text reaches rich as a :class:`~rich.text.Text` made by :func:`safe`,
+never as markup: ``[bold]``, ``[/]``, ``\\[`` and ``:smile:`` in it print as written
+(escaping markup did not cover them all: ``[/]`` crashed the command and ``\\[`` lost its
+backslash), and control characters show as visible escapes, so a case file cannot style,
+link, move the cursor or set the clipboard in the analyst's terminal.
 """
 
 from __future__ import annotations
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from analysis.case import Item
 from analysis.casefile.text import terminal_safe
@@ -19,23 +20,29 @@ from analysis.scales import format_percent
 from analysis.wording import leaders_cell
 
 
-def safe(text: object) -> str:
-    """Case (or any outside) text made inert for a rich console: no markup, no controls."""
-    return escape(terminal_safe(str(text), keep_newlines=False))
+def safe(text: object, style: str = "") -> Text:
+    """Case (or any outside) text made inert for a rich console: plain text, never read as
+    markup or emoji codes, with no controls; ``style`` is ours (``"bold"``)."""
+    return Text(terminal_safe(str(text), keep_newlines=False), style=style)
 
 
-def _conclusion(analysis: Analysis) -> str:
+def labelled(label: str, text: object, style: str = "bold") -> Text:
+    """``label`` in ``style``, then outside ``text`` as plain text (``Note: ...``)."""
+    return Text.assemble((label, style), " ", safe(text))
+
+
+def _conclusion(analysis: Analysis) -> Text:
     """The brief's bottom line (:func:`~analysis.report.brief.content.bottom_line`): the
     robust judgment first, then what stays contested, then the confidence, one
     paragraph each, so the terminal and the brief say the same thing."""
     from analysis.report.brief.content import bottom_line
 
     paragraphs = [
-        "".join(f"[bold]{safe(run.text)}[/bold]" if run.bold else safe(run.text) for run in p.runs)
+        Text.assemble(*(safe(run.text, "bold" if run.bold else "") for run in p.runs))
         for block in bottom_line(analysis)
         for p in block.paragraphs
     ]
-    return "\n".join(paragraphs)
+    return Text("\n").join(paragraphs)
 
 
 def _hypothesis_table(analysis: Analysis) -> Table:
@@ -56,7 +63,7 @@ def _hypothesis_table(analysis: Analysis) -> Table:
             safe(f"{h.label} ({h.id})"),
             format_percent(float(analysis.prior[k])),
             format_percent(float(analysis.posterior[k])),
-            words[k],
+            safe(words[k]),
         ]
         if u is not None:
             row.append(f"{format_percent(float(u.low[k]))}-{format_percent(float(u.high[k]))}")
@@ -72,10 +79,11 @@ def _evidence_table(analysis: Analysis) -> Table:
     case = analysis.case
     lead, runner = analysis.leader, analysis.runner_up
     table = Table(
-        title=(
-            "Evidence, most diagnostic first: contribution per hypothesis (dB), "
-            f"weight for {safe(case.hypotheses[lead].label)} over "
-            f"{safe(case.hypotheses[runner].label)}"
+        title=Text.assemble(
+            "Evidence, most diagnostic first: contribution per hypothesis (dB), weight for ",
+            safe(case.hypotheses[lead].label),
+            " over ",
+            safe(case.hypotheses[runner].label),
         ),
         title_justify="left",
     )
@@ -104,15 +112,15 @@ def _evidence_table(analysis: Analysis) -> Table:
     return table
 
 
-def _item_name(item: Item) -> str:
+def _item_name(item: Item) -> Text:
     """The item's id, with the event it reports and whether it was retracted."""
-    name = safe(item.id if item.event is None else f"{item.id} (event {item.event})")
-    return f"[strike]{name}[/strike] retracted" if item.retracted else name
+    name = item.id if item.event is None else f"{item.id} (event {item.event})"
+    return Text.assemble(safe(name, "strike"), " retracted") if item.retracted else safe(name)
 
 
-def _dist(analysis: Analysis, p) -> str:
+def _dist(analysis: Analysis, p) -> Text:
     ids = analysis.case.hypothesis_ids
-    return ", ".join(f"{h} {format_percent(float(v))}" for h, v in zip(ids, p, strict=True))
+    return safe(", ".join(f"{h} {format_percent(float(v))}" for h, v in zip(ids, p, strict=True)))
 
 
 def _event_table(analysis: Analysis) -> Table:
@@ -124,13 +132,13 @@ def _event_table(analysis: Analysis) -> Table:
     table.add_column("Event", overflow="fold")
     table.add_column("Reports", overflow="fold")
     for h in case.hypotheses:
-        table.add_column(h.id, justify="right", no_wrap=True)
+        table.add_column(safe(h.id), justify="right", no_wrap=True)
     table.add_column("Without it")
     table.add_column("Linchpin")
     for e in analysis.events:
         table.add_row(
-            e.event.id,
-            ", ".join(case.evidence[i].id for i in e.items) or "none",
+            safe(e.event.id),
+            safe(", ".join(case.evidence[i].id for i in e.items) or "none"),
             *[f"{c:+.1f}" for c in e.contribution],
             _dist(analysis, e.posterior_without),
             "yes" if e.linchpin else "",
@@ -148,12 +156,14 @@ def _assumption_table(analysis: Analysis) -> Table:
     table.add_column("Linchpin")
     for a in analysis.assumptions:
         table.add_row(
-            escape(f"{a.assumption.id}: {a.assumption.statement}"),
-            ", ".join(a.assumption.rests_on),
+            safe(f"{a.assumption.id}: {a.assumption.statement}"),
+            safe(", ".join(a.assumption.rests_on)),
             _dist(analysis, a.posterior_if_fails),
-            leaders_cell(
-                [case.hypotheses[k].label for k in a.leaders_if_fails],
-                format_percent(float(a.posterior_if_fails[a.leader_if_fails])),
+            safe(
+                leaders_cell(
+                    [case.hypotheses[k].label for k in a.leaders_if_fails],
+                    format_percent(float(a.posterior_if_fails[a.leader_if_fails])),
+                )
             ),
             "yes" if a.linchpin else "",
         )
@@ -178,15 +188,17 @@ def _indicator_table(analysis: Analysis) -> Table:
 
 def table_console() -> Console:
     """The terminal, or a 160-column console when it is narrow or not a terminal."""
-    console = Console()
-    return console if console.is_terminal and console.width >= 140 else Console(width=160)
+    console = Console(emoji=False)
+    if console.is_terminal and console.width >= 140:
+        return console
+    return Console(width=160, emoji=False)
 
 
 def print_analysis(analysis: Analysis, console: Console | None = None) -> None:
     """Print the whole analysis as tables."""
     console = console or table_console()
     case = analysis.case
-    console.print(f"[bold]{safe(case.title)}[/bold]")
+    console.print(safe(case.title, "bold"))
     console.print(safe(case.question))
     console.print(_conclusion(analysis))
     console.print(_hypothesis_table(analysis))
@@ -197,14 +209,12 @@ def print_analysis(analysis: Analysis, console: Console | None = None) -> None:
         console.print(_assumption_table(analysis))
     if analysis.indicators:
         console.print(_indicator_table(analysis))
-    console.print(
-        "Confidence rules: "
-        + "; ".join(safe(f"{r.name}: {r.cap} ({r.reason})") for r in analysis.confidence.rules)
-    )
+    rules = "; ".join(f"{r.name}: {r.cap} ({r.reason})" for r in analysis.confidence.rules)
+    console.print(Text.assemble("Confidence rules: ", safe(rules)))
     if analysis.disagreement:
-        console.print(f"[bold]Heuer vs Bayes:[/bold] {safe(analysis.disagreement.explanation)}")
+        console.print(labelled("Heuer vs Bayes:", analysis.disagreement.explanation))
     if analysis.heuer.note:
-        console.print(f"[bold]Heuer's count:[/bold] {safe(analysis.heuer.note)}")
+        console.print(labelled("Heuer's count:", analysis.heuer.note))
     u = analysis.uncertainty
     if u is not None:
         console.print(
@@ -212,4 +222,4 @@ def print_analysis(analysis: Analysis, console: Console | None = None) -> None:
             f"max R-hat {u.r_hat_max:.3f}, min ESS {u.ess_min:.0f}, {u.seconds:.1f} s"
         )
     for note in analysis.warnings:
-        console.print(f"[yellow]Note:[/yellow] {safe(note)}")
+        console.print(labelled("Note:", note, "yellow"))

@@ -10,9 +10,10 @@ from typing import Any
 import numpy as np
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from analysis.engine.pooling import Disagreement, Panel, consistency_word
-from analysis.report.console import table_console
+from analysis.report.console import labelled, safe, table_console
 from analysis.scales import format_percent
 
 #: How many disagreements the terminal shows (JSON carries all).
@@ -91,7 +92,7 @@ def _posterior_table(panel: Panel) -> Table:
     table = Table(title="Each analyst's posterior, and pooled", title_justify="left")
     table.add_column("Hypothesis")
     for name in panel.names:
-        table.add_column(name, justify="right")
+        table.add_column(safe(name), justify="right")
     table.add_column(f"pooled ({panel.pooled.method})", justify="right", style="bold")
     posteriors = panel.posteriors
     for k in np.argsort(-panel.pooled.posterior, kind="stable"):
@@ -101,26 +102,27 @@ def _posterior_table(panel: Panel) -> Table:
         if panel.pooled.low is not None and panel.pooled.high is not None:
             low, high = panel.pooled.low[k], panel.pooled.high[k]
             pooled += f" ({format_percent(float(low))}-{format_percent(float(high))})"
-        table.add_row(f"{h.label} ({h.id})", *cells, pooled)
+        table.add_row(safe(f"{h.label} ({h.id})"), *cells, pooled)
     leaders = [panel.case.hypotheses[a.analysis.leader].id for a in panel.analysts]
-    table.add_row(
-        "leads", *leaders, panel.case.hypothesis_ids[int(np.argmax(panel.pooled.posterior))]
-    )
+    pooled_leader = panel.case.hypothesis_ids[int(np.argmax(panel.pooled.posterior))]
+    table.add_row("leads", *map(safe, leaders), safe(pooled_leader))
     return table
 
 
 def _disagreement_table(panel: Panel) -> Table:
     leader = panel.case.hypotheses[panel.disagreements[0].leader].label
     table = Table(
-        title=(
-            f"Where the analysts disagree, largest swing first (swing: how far the cell alone "
-            f"moves {leader}, the middle ground's leader; * set by the analyst)"
+        title=Text.assemble(
+            "Where the analysts disagree, largest swing first (swing: how far the cell alone "
+            "moves ",
+            safe(leader),
+            ", the middle ground's leader; * set by the analyst)",
         ),
         title_justify="left",
     )
     table.add_column("Cell", overflow="fold")
     for name in panel.names:
-        table.add_column(name, justify="right")
+        table.add_column(safe(name), justify="right")
     table.add_column("Swing", justify="right")
     table.add_column("Leader changes")
     for d in panel.disagreements[:TOP]:
@@ -129,7 +131,7 @@ def _disagreement_table(panel: Panel) -> Table:
             for n in panel.names
         ]
         table.add_row(
-            cell_name(panel, d),
+            safe(cell_name(panel, d)),
             *marks,
             f"{100 * d.swing:.1f} pts",
             "yes" if d.changes_leader else "",
@@ -141,11 +143,11 @@ def print_panel(panel: Panel, console: Console | None = None) -> None:
     """Print the analysts' posteriors, the pool and the top disagreements."""
     console = console or table_console()
     case = panel.case
-    console.print(f"[bold]{case.title}[/bold]")
-    console.print(case.question)
+    console.print(safe(case.title, "bold"))
+    console.print(safe(case.question))
     if len(panel.analysts) == 1:
         console.print(
-            f"No judgments under judgments/{case.name}/: the case file is the only analyst."
+            safe(f"No judgments under judgments/{case.name}/: the case file is the only analyst.")
         )
     console.print(_posterior_table(panel))
     if panel.pooled.sigma:
@@ -153,7 +155,7 @@ def print_panel(panel: Panel, console: Console | None = None) -> None:
             f"{name} sigma {sigma:.2f} ({consistency_word(sigma)})"
             for name, sigma in panel.pooled.sigma.items()
         ]
-        console.print("How consistent each analyst is with the others: " + "; ".join(parts))
+        console.print(safe("How consistent each analyst is with the others: " + "; ".join(parts)))
         console.print(
             f"Bayes pool: {panel.pooled.chains} chains x {panel.pooled.draws} draws, max R-hat "
             f"{panel.pooled.r_hat_max:.3f}, min ESS {panel.pooled.ess_min:.0f}, "
@@ -166,4 +168,4 @@ def print_panel(panel: Panel, console: Console | None = None) -> None:
     elif len(panel.analysts) > 1:
         console.print("The analysts agree on every number.")
     for note in panel.pooled.warnings:
-        console.print(f"[yellow]Note:[/yellow] {note}")
+        console.print(labelled("Note:", note, "yellow"))

@@ -41,9 +41,10 @@ from analysis.report.brief.model import (
 )
 from analysis.report.brief.tables import (
     INDICATORS_LISTED,
-    contribution_table,
+    MATRIX_COLUMNS,
+    contribution_tables,
     indicator_table,
-    matrix_table,
+    matrix_tables,
     posterior_table,
     rating_key,
     source_table,
@@ -178,11 +179,19 @@ def evidence_moves(source: BriefInput) -> list[Block]:
             )
         ),
         *([Para(line(left_out), "small")] if (left_out := items_left_out(analysis)) else []),
-        Chart(
-            lambda: ch.contribution_chart(analysis, items=shown),
-            "",
-            height=0.85,
-            fallback=(contribution_table(analysis, items=shown),),
+        *(
+            # past one table's hypotheses a page-wide heatmap's columns are too narrow
+            # to read: its numbers in tables instead, as the matrix is
+            contribution_tables(analysis, items=shown)
+            if len(case.hypotheses) > MATRIX_COLUMNS
+            else [
+                Chart(
+                    lambda: ch.contribution_chart(analysis, items=shown),
+                    "",
+                    height=0.85,
+                    fallback=tuple(contribution_tables(analysis, items=shown)),
+                )
+            ]
         ),
         Heading(
             f"{lead.label} against {run.label}"
@@ -215,7 +224,7 @@ def matrix(source: BriefInput) -> list[Block]:
         Heading("The ACH matrix and Heuer's scores"),
         Para(line(rating_key()), "small"),
         *([Para(line(left_out), "small")] if (left_out := items_left_out(analysis)) else []),
-        matrix_table(analysis, items=brief_items(analysis)),
+        *matrix_tables(analysis, items=brief_items(analysis)),
     ]
     if analysis.disagreement is not None:
         story += [

@@ -15,6 +15,7 @@ from analysis.engine.analyzer import Analysis
 from analysis.report.brief.model import Cell, Run, Table, bold, cell, italic, line
 from analysis.report.colours import RATING_TINT, hypothesis_colours
 from analysis.scales import RATING_MEANING, reader_percent
+from analysis.wording import short_label
 
 #: Indicators listed in the annex's table (the rest are counted).
 INDICATORS_LISTED = 12
@@ -24,16 +25,41 @@ def _head(*titles: str) -> tuple[Cell, ...]:
     return tuple(cell(bold(t)) for t in titles)
 
 
-def matrix_table(analysis: Analysis, items: Collection[int] | None = None) -> Table:
-    """The ACH matrix: items (most diagnostic first; ``items``: only these) by hypotheses;
-    each cell gives Heuer's rating and the analyst's likelihood, tinted by rating;
-    Heuer's scores (of every item) at the foot."""
+#: Hypotheses one matrix table holds: a page's width gives each of more too little to
+#: read (at 50 every column was 2 mm and the PDF could not be laid out); more hypotheses
+#: are shown in several tables, each repeating the items.
+MATRIX_COLUMNS = 8
+
+
+def column_parts(k: int) -> list[range]:
+    """The hypotheses ``0..k-1`` in runs of at most :data:`MATRIX_COLUMNS`, one per table."""
+    return [range(start, min(start + MATRIX_COLUMNS, k)) for start in range(0, k, MATRIX_COLUMNS)]
+
+
+def matrix_tables(analysis: Analysis, items: Collection[int] | None = None) -> list[Table]:
+    """The ACH matrix as one table, or as several of at most :data:`MATRIX_COLUMNS`
+    hypotheses each (in the case's order)."""
+    parts = column_parts(len(analysis.case.hypotheses))
+    return [matrix_table(analysis, items, columns=part) for part in parts]
+
+
+def matrix_table(
+    analysis: Analysis, items: Collection[int] | None = None, columns: range | None = None
+) -> Table:
+    """The ACH matrix: items (most diagnostic first; ``items``: only these) by hypotheses
+    (``columns``: only these); each cell gives Heuer's rating and the analyst's
+    likelihood, tinted by rating; Heuer's scores (of every item) at the foot."""
     case = analysis.case
     colours = hypothesis_colours(case)
-    k = len(case.hypotheses)
+    shown = list(columns if columns is not None else range(len(case.hypotheses)))
+    hypotheses = [case.hypotheses[j] for j in shown]
+    k = len(shown)
     header = (
         cell(bold("Evidence item (source, date): claim")),
-        *(cell(Run("\u25a0 ", colour=colours[h.id]), bold(h.label)) for h in case.hypotheses),
+        *(
+            cell(Run("\u25a0 ", colour=colours[h.id]), bold(short_label(h.label)))
+            for h in hypotheses
+        ),
         cell(bold("Diag. dB"), right=True),
     )
     rows = []
@@ -44,7 +70,7 @@ def matrix_table(analysis: Analysis, items: Collection[int] | None = None) -> Ta
         where = ", ".join(x for x in (item.source or "no source", item.date) if x)
         flag = [bold(" [linchpin]")] if analysis.linchpin[i] else []
         row = [cell(bold(item.id), f" ({where})", *flag, f": {item.claim}")]
-        for j, h in enumerate(case.hypotheses):
+        for j, h in zip(shown, hypotheses, strict=True):
             rating = analysis.heuer.ratings[i][j]
             given = analysis.heuer.given[i][j]
             mark = bold(rating) if given else italic(rating)
@@ -57,14 +83,10 @@ def matrix_table(analysis: Analysis, items: Collection[int] | None = None) -> Ta
         ("Weighted inconsistency (PARC)", analysis.heuer.weighted_inconsistency, "{:.2f}"),
     ]
     for label, values, fmt in foot:
-        rows.append((cell(bold(label)), *(cell(fmt.format(float(v))) for v in values), cell("")))
-    rows.append(
-        (
-            cell(bold("Posterior (Bayes)")),
-            *(cell(bold(reader_percent(float(p)))) for p in analysis.posterior),
-            cell(""),
-        )
-    )
+        numbers = (cell(fmt.format(float(values[j]))) for j in shown)
+        rows.append((cell(bold(label)), *numbers, cell("")))
+    posterior = (cell(bold(reader_percent(float(analysis.posterior[j])))) for j in shown)
+    rows.append((cell(bold("Posterior (Bayes)")), *posterior, cell("")))
     hyp = (1.0 - 0.38 - 0.08) / k
     return Table(header, tuple(rows), (0.38, *([hyp] * k), 0.08), foot=3)
 
@@ -120,8 +142,8 @@ def source_table(analysis: Analysis, shown: int | None = None) -> Table:
     many items rest on it and its share of the weight separating the leader from the
     runner-up."""
     case = analysis.case
-    lead = case.hypotheses[analysis.leader].label
-    run = case.hypotheses[analysis.runner_up].label
+    lead = short_label(case.hypotheses[analysis.leader].label)
+    run = short_label(case.hypotheses[analysis.runner_up].label)
     header = (
         *_head("Source", "Credibility"),
         cell(bold("Items"), right=True),
@@ -183,23 +205,36 @@ def posterior_table(analysis: Analysis) -> Table:
     return Table(header, tuple(rows), widths, small=False)
 
 
-def contribution_table(analysis: Analysis, items: Collection[int] | None = None) -> Table:
+def contribution_tables(analysis: Analysis, items: Collection[int] | None = None) -> list[Table]:
     """The contribution chart's numbers: each item's weight (dB) for each hypothesis
-    (``items``: only these items' rows; the total counts every item)."""
+    (``items``: only these items' rows; the total counts every item), in tables of at
+    most :data:`MATRIX_COLUMNS` hypotheses."""
+    return [
+        _contribution_table(analysis, items, part)
+        for part in column_parts(len(analysis.case.hypotheses))
+    ]
+
+
+def _contribution_table(analysis: Analysis, items: Collection[int] | None, part: range) -> Table:
     case = analysis.case
+    shown = list(part)
     header = (
         cell(bold("Item")),
-        *(cell(bold(h.label), right=True) for h in case.hypotheses),
+        *(cell(bold(short_label(case.hypotheses[j].label)), right=True) for j in shown),
     )
-    rows = [(cell("prior"), *(cell(f"{v:+.1f}", right=True) for v in analysis.prior_contribution))]
+
+    def numbers(values, strong: bool = False):
+        return (
+            cell(bold(f"{values[j]:+.1f}") if strong else f"{values[j]:+.1f}", right=True)
+            for j in shown
+        )
+
+    rows = [(cell("prior"), *numbers(analysis.prior_contribution))]
     kept = set(range(len(case.evidence)) if items is None else items)
     for i, item in enumerate(case.evidence):
-        if i not in kept:
-            continue
-        rows.append(
-            (cell(item.id), *(cell(f"{v:+.1f}", right=True) for v in analysis.contribution[i]))
-        )
+        if i in kept:
+            rows.append((cell(item.id), *numbers(analysis.contribution[i])))
     total = analysis.prior_contribution + analysis.contribution.sum(axis=0)
-    rows.append((cell(bold("total")), *(cell(bold(f"{v:+.1f}"), right=True) for v in total)))
-    k = len(case.hypotheses)
+    rows.append((cell(bold("total")), *numbers(total, strong=True)))
+    k = len(shown)
     return Table(header, tuple(rows), (0.4, *([0.6 / k] * k)), foot=1)

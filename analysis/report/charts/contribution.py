@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 
 RETRACTED = "retracted"
+#: The widest a hypothesis column grows for the longest word of its head (px).
+MAX_CELL = 160
 
 
 def row_names(analysis: Analysis, no_weight: Mapping[int, str] | None = None) -> list[str]:
@@ -201,7 +203,9 @@ def contribution_chart(
     if items is not None:
         data = data[data["row"].isin(rows)]
     longest_word = max((len(word) for label in labels for word in label.split()), default=1)
-    cell = max(72 if len(labels) <= 5 else 56, 7 * longest_word + 8)
+    # a column as wide as the longest word of its head (about 7 px a character), up to
+    # MAX_CELL: a 300-letter word made each column 2100 px, the chart 420 000 px wide
+    cell = min(max(72 if len(labels) <= 5 else 56, 7 * longest_word + 8), MAX_CELL)
     width = width or cell * len(labels)
     if max_width is not None and width > max_width:
         width, cell = max_width, max_width // len(labels)

@@ -18,6 +18,7 @@ from analysis.report.charts._common import (
     hypothesis_colours,
 )
 from analysis.scales import jeffreys_grade
+from analysis.wording import short_label
 
 if TYPE_CHECKING:
     from analysis.engine import Analysis
@@ -132,7 +133,9 @@ def waterfall_chart(
     y = alt.Y("step:N", sort=steps, title=None, axis=alt.Axis(labelLimit=200, labelFontSize=10))
     base = alt.Chart(data).encode(y=y)
     bars = base.mark_bar(height={"band": 0.75}).encode(
-        x=alt.X("start:Q", title=f"Decibans for {lead.label} over {run.label}"),
+        x=alt.X(
+            "start:Q", title=f"Decibans for {short_label(lead.label)} over {short_label(run.label)}"
+        ),
         x2="end:Q",
         color=alt.Color(
             "favours:N",
