@@ -65,7 +65,7 @@ def test_page_shows_each_analyst_pool_and_why(root):
     (root / "judgments" / "toy" / "kim.yaml").write_text(KIM)
     at = start(root)
     text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
-    assert "2 analysts: case, kim" in text
+    assert "The case file and 1 analyst: kim" in text
     assert any("e1 under" in e.label and "Alpha" in e.label for e in at.expander)  # labels
     frames = [df.value for df in at.dataframe]
     posteriors = next(f for f in frames if "pooled: linear" in f.index)

@@ -101,6 +101,20 @@ def test_evidence_impossible_under_every_hypothesis_is_flagged():
     assert not any("impossible" in w for w in analyze(merely_unlikely).warnings)
 
 
+def test_a_hypothesis_ruled_out_but_kept_alive_by_the_floor_is_flagged():
+    """A prior of 1e-301 against a hypothesis ruled out by a fully credible item: the
+    floor (1e-300) made them level, 56% for the impossible one, with no warning."""
+    from analysis.testing.synthetic import make_case as from_arrays
+
+    floored = analyze(from_arrays([[1.0, 0.0]], prior=[1e-301, 1.0]))
+    assert floored.posterior[1] > 0.4  # the floor's answer (exactly: 0)
+    (note,) = [w for w in floored.warnings if "rules it out" in w]
+    assert note.startswith("Hypothesis 1 holds") and "1e-300" in note
+    # ruled out as usual: no warning
+    plain = analyze(from_arrays([[1.0, 0.0], [0.6, 0.4]], prior=[0.5, 0.5]))
+    assert plain.posterior[1] < 1e-200 and not any("rules it out" in w for w in plain.warnings)
+
+
 def test_a_tie_made_or_broken_changes_the_lead_and_a_tie_kept_does_not():
     from analysis.engine.bayes import lead_changes, leaders
 

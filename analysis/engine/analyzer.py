@@ -262,6 +262,32 @@ def _impossible(case: Case, effective: np.ndarray) -> list[str]:
     ]
 
 
+#: A hypothesis an item rules out that still holds more than this share of the posterior
+#: is held up by nothing but the engine's floor (see :func:`_floor_outweighed`).
+RULED_OUT_SHARE = 1e-6
+
+
+def _floor_outweighed(case: Case, effective: np.ndarray, posterior: np.ndarray) -> list[str]:
+    """A warning for each hypothesis an item rules out (a zero likelihood from a fully
+    credible source) that the posterior still gives weight: the engine counts the zero
+    as :data:`~analysis.scales.LIKELIHOOD_FLOOR`, so the ruled-out hypothesis is weighed
+    against the others' priors and likelihoods, and where those are as small (a prior of
+    1e-300) it comes out level with them or ahead, where the exact answer gives it 0."""
+    zero = effective <= LIKELIHOOD_FLOOR
+    found = []
+    for k, h in enumerate(case.hypotheses):
+        if zero[:, k].any() and posterior[k] > RULED_OUT_SHARE:
+            item = case.evidence[int(np.argmax(zero[:, k]))].id
+            found.append(
+                f"{h.label} holds {format_percent(float(posterior[k]))} although '{item}' "
+                f"rules it out (probability 0 from a fully credible source): the engine "
+                f"counts a 0 as {LIKELIHOOD_FLOOR:g}, and what the other hypotheses have "
+                "(their priors and likelihoods multiplied) is as small. Raise their tiny "
+                "priors or likelihoods, or check the zero; until then the posterior means little."
+            )
+    return found
+
+
 def analyze(
     case: Case,
     yardstick: str = "icd203",
@@ -319,7 +345,8 @@ def analyze(
         ),
     )
     warnings = [*case.warnings, *_warnings(case, loads, labels[leader], labels[runner])]
-    warnings.extend(_impossible(case, np.where(case.retracted_mask[:, None], 1.0, weighed.single)))
+    single = np.where(case.retracted_mask[:, None], 1.0, weighed.single)
+    warnings.extend(_impossible(case, single) or _floor_outweighed(case, single, posterior))
     if uncertainty is not None:
         warnings.extend(uncertainty.warnings)
 

@@ -12,6 +12,7 @@ from collections import Counter
 import pandas as pd
 import streamlit as st
 
+from analysis.casefile.judgment_checks import CASE_ANALYST
 from analysis.engine.pooling import (
     POOLS,
     Panel,
@@ -150,7 +151,9 @@ def _disagreement(view: View, panel: Panel, d) -> None:
                     "value": round(d.values[a.name], 3),
                     "set by them": "yes" if a.name in d.explicit else "(the case's)",
                     f"{leader} at this value": format_percent(d.leader_probability[a.name]),
-                    "why": a.why(d.cell) or (a.judgments.notes if a.judgments else ""),
+                    # their reason for this cell; their general note only where they set it
+                    "why": a.why(d.cell)
+                    or (a.judgments.notes if a.judgments and a.name in d.explicit else ""),
                 }
             )
         st.dataframe(pd.DataFrame(rows), hide_index=True)
@@ -198,10 +201,12 @@ def show(view: View) -> None:
             f"moves and matrix edits are then saved to judgments/{panel.case.name}/<name>.yaml, "
             "and appear here beside the case's."
         )
-    st.caption(
-        f"{count(len(panel.analysts), 'analyst')}: {', '.join(panel.names)} "
-        "(the case file itself is analyst *case*)."
-    )
+    others = [name for name in panel.names if name != CASE_ANALYST]
+    if others:
+        st.caption(
+            f"The case file and {count(len(others), 'analyst')}: {', '.join(others)} (the "
+            "tables call the case file *case*)."
+        )
     saving = view.analyst is not None and view.seen_as == view.analyst
     if view.adjustments.broken or (view.adjusted and not saving):  # not in any file
         st.caption(

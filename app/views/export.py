@@ -44,7 +44,10 @@ def _save(view: View, name: str, overwrite: bool) -> None:
             view.file_case, view.adjustments, name, root=view.root, overwrite=overwrite
         )
     except CaseExists as error:
-        st.error(f"Not saved: {error}. Tick the box to replace it, or pick another name.")
+        listed = ", ".join(str(p) for p in error.paths)
+        st.error(
+            f"Not saved: {listed} already exists. Tick the box to replace it, or pick another name."
+        )
     except CaseError as error:
         st.error("Not saved: the written case did not validate:\n\n" + "\n".join(error.lines()))
     except AchError as error:
