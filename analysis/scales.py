@@ -138,6 +138,13 @@ def rating_for_likelihood(likelihood: float, item_mean: float = RATING_LIKELIHOO
     return "CC"
 
 
+def neutral_band() -> tuple[float, float]:
+    """The likelihoods :func:`rating_for_likelihood` rates N, as multiples of the item's
+    mean likelihood (about 0.55 to 1.26): a difference milder than that stays N."""
+    mid = RATING_LIKELIHOOD["N"]
+    return RATING_CUTS[1][0] / mid, RATING_CUTS[2][0] / mid
+
+
 def shown_probability(probability: float) -> float:
     """``probability`` as a reader sees it printed: rounded to the whole percent that
     format_percent and reader_percent print (their ends, under 1% and over 99%, lie

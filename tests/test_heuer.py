@@ -103,3 +103,14 @@ def test_a_count_tie_is_a_disagreement_that_says_so():
     assert heuer_best(analysis.heuer) == (0, 1)
     assert analysis.disagreement is not None
     assert analysis.disagreement.explanation.startswith("Counting inconsistencies cannot separate")
+
+
+def test_the_neutral_band_the_matrix_names_is_where_derived_ratings_turn():
+    from analysis.scales import neutral_band, rating_for_likelihood
+
+    low, high = neutral_band()
+    for mean in (0.2, 0.5, 0.8):
+        assert rating_for_likelihood(mean * low * 1.001, mean) == "N"
+        assert rating_for_likelihood(mean * low * 0.999, mean) == "I"
+        assert rating_for_likelihood(mean * high * 0.999, mean) == "N"
+        assert rating_for_likelihood(mean * high * 1.001, mean) == "C"

@@ -204,7 +204,9 @@ def _biases(item: Lesson, yardstick: str) -> None:
         shown = bias(bias_id, seed)
         with st.expander(f"Bias to watch: {shown.name}", expanded=True):
             st.markdown(f"**{shown.name}**: {shown.what} *The method's answer:* {shown.counter}")
-            st.markdown("On the seed case: " + esc(shown.example), unsafe_allow_html=True)
+            st.markdown(
+                "On the seed case as bundled: " + esc(shown.example), unsafe_allow_html=True
+            )
 
 
 JUDGED = "learn_judged"  # the outcome of the last "save as my judgments"

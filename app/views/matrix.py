@@ -17,6 +17,7 @@ import streamlit as st
 
 from analysis.case import Event, Item
 from analysis.report.colours import SATURATION_DB
+from analysis.scales import neutral_band
 from analysis.scenario import dropped_ratings
 from analysis.wording import count, shortened
 from app import state
@@ -101,11 +102,13 @@ def _read_only(view: View, rows: list[Row], shown: str) -> None:
         column_config=config,
     )
     if shown == "ratings":
+        low, high = neutral_band()
         st.caption(
             "Heuer ratings: CC very consistent, C consistent, N neutral, NA not applicable, "
             "I inconsistent, II very inconsistent. In brackets: derived from the likelihood "
-            "(the case gives no rating for that cell). Each report of an event is rated by its "
-            "event's likelihoods."
+            "(the case gives no rating for that cell), against the item's mean likelihood: "
+            f"from {low:.2f} to {high:.2f} times it is N, so a mild difference the colours "
+            "show can stay N. Each report of an event is rated by its event's likelihoods."
         )
         _heuer_scores(view)
         _ratings_note(view)
