@@ -429,7 +429,8 @@ def main() -> None:
         try:
             app()
         finally:
-            sys.stdout.flush()  # here, not at exit: a full disk is then one line, not a trace
+            if sys.stdout is not None:  # None when the shell closed it (>&-)
+                sys.stdout.flush()  # here, not at exit: a full disk is then one line, not a trace
     except OSError as error:
         if error.errno not in _OUTPUT_ERRORS:
             raise

@@ -384,3 +384,19 @@ def test_a_full_disk_under_stdout_is_one_line_not_a_traceback(command):
         "stdout: cannot write the output (No space left on device); free some space, or "
         "redirect it to a file on another disk"
     ]
+
+
+def test_a_closed_stdout_is_no_traceback():
+    """`ach list >&-`: sys.stdout is None, and the flush that turns a full disk into one
+    line raised AttributeError."""
+    import shlex
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    command = f"{shlex.quote(sys.executable)} -c 'from analysis.cli import main; main()' list >&-"
+    done = subprocess.run(
+        ["sh", "-c", command], cwd=ROOT, stderr=subprocess.PIPE, text=True, timeout=120
+    )
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr

@@ -353,3 +353,96 @@ def test_a_merged_save_keeps_the_analysts_comments_and_layout(tmp_path):
     loaded = load_analyst(case, "kim", tmp_path)
     assert loaded.likelihoods[("bechtol-via-iran-syria", "transfer")].value == 0.8
     assert loaded.credibility["jcs"].word == "high"
+
+
+def _judgment_root(tmp_path):
+    import shutil
+
+    from analysis.casefile.loader import load_case
+
+    for folder in ("hypotheses", "evidence"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    (tmp_path / "judgments" / "nk-hamas").mkdir(parents=True)
+    return load_case("nk-hamas", tmp_path), tmp_path / "judgments" / "nk-hamas" / "kim.yaml"
+
+
+def test_a_merge_into_an_anchor_changes_only_the_cell_moved(tmp_path):
+    """The merge wrote through the shared node: a move of the anchored item was undone by
+    its alias, and a move of the alias landed on both."""
+    from analysis.casefile.judgment_save import save_judgments
+    from analysis.casefile.judgments import load_analyst
+
+    case, path = _judgment_root(tmp_path)
+    path.write_text(
+        "case: nk-hamas\nanalyst: kim\nlikelihoods:\n"
+        "  jcs-channel-unstated: &same {direct: 0.7, legacy: 0.7}\n  jcs-shells-exported: *same\n"
+    )
+    save_judgments(tmp_path, case, "kim", likelihoods={("jcs-channel-unstated", "direct"): 0.6})
+    save_judgments(tmp_path, case, "kim", likelihoods={("jcs-shells-exported", "none"): 0.2})
+    cells = {k: p.value for k, p in load_analyst(case, "kim", tmp_path).likelihoods.items()}
+    assert cells == {
+        ("jcs-channel-unstated", "direct"): 0.6,
+        ("jcs-channel-unstated", "legacy"): 0.7,
+        ("jcs-shells-exported", "direct"): 0.7,
+        ("jcs-shells-exported", "legacy"): 0.7,
+        ("jcs-shells-exported", "none"): 0.2,
+    }
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        ({"rationale": {"bechtol": "yes"}}, "rationale: {bechtol: 'yes'}"),
+        ({"rationale": {"bechtol": "12:30"}}, "rationale: {bechtol: '12:30'}"),
+        ({"likelihoods": {("jcs-channel-unstated", "none"): 1e-05}}, "{none: 1.0e-05}"),
+        ({"notes": "line one\nline two"}, "notes: |-\n  line one\n  line two"),
+    ],
+)
+def test_a_merge_writes_what_yaml_1_1_reads_back(tmp_path, cells, expected):
+    """ruamel writes YAML 1.2: 'yes', '12:30' and 1e-05 came back as True, 750 and text,
+    and the save was refused."""
+    from analysis.casefile.judgment_save import save_judgments
+    from analysis.casefile.judgments import load_analyst
+
+    case, path = _judgment_root(tmp_path)
+    path.write_text("# mine\ncase: nk-hamas\nanalyst: kim\n")
+    save_judgments(tmp_path, case, "kim", **cells)
+    text = path.read_text()
+    assert text.startswith("# mine\n") and expected in text, text
+    loaded = load_analyst(case, "kim", tmp_path)
+    if "rationale" in cells:
+        assert loaded.rationale == cells["rationale"]
+    if "notes" in cells:
+        assert loaded.notes == cells["notes"]
+
+
+def test_a_merge_keeps_line_ends_byte_order_mark_document_start_and_list_layout(tmp_path):
+    from analysis.casefile.judgment_save import save_judgments
+
+    case, path = _judgment_root(tmp_path)
+    written = (
+        "\ufeff---\r\n# mine\r\ncase: nk-hamas\r\nanalyst: kim\r\ncredibility:\r\n"
+        "  bechtol:\r\n    - 0.6  # low end\r\n    - 0.9\r\n"
+    )
+    path.write_bytes(written.encode("utf-8"))
+    save_judgments(tmp_path, case, "kim", credibility={"bechtol": [0.65, 0.9]})
+    now = path.read_bytes().decode("utf-8")
+    assert now.startswith("\ufeff---\r\n# mine\r\n") and "\r" not in now.replace("\r\n", "")
+    assert "    - 0.65 # low end\r\n    - 0.9\r\n" in now, now
+
+
+def test_a_file_ruamel_cannot_read_round_trip_is_written_afresh_not_a_traceback(tmp_path):
+    """A tab before a comment: PyYAML reads it, ruamel does not (a ScannerError reached
+    the dashboard's page)."""
+    from analysis.casefile.judgment_save import save_judgments
+
+    case, path = _judgment_root(tmp_path)
+    path.write_text(
+        "case: nk-hamas\t# tab comment\nanalyst: kim\nlikelihoods:\n"
+        "  jcs-shells-exported: {direct: 0.5}\n"
+    )
+    saved = save_judgments(
+        tmp_path, case, "kim", likelihoods={("bechtol-via-iran-syria", "transfer"): 0.8}
+    )
+    assert saved.likelihoods[("jcs-shells-exported", "direct")].value == 0.5
+    assert saved.likelihoods[("bechtol-via-iran-syria", "transfer")].value == 0.8

@@ -15,6 +15,7 @@ import datetime as dt
 import difflib
 import hashlib
 import io
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,9 +23,13 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.representer import RoundTripRepresenter
+from ruamel.yaml.scalarstring import LiteralScalarString
 
 from analysis.case import Case
 from analysis.casefile.layout import case_paths, check_name, existing_files
+from analysis.casefile.yamlio import float_text, reads_as_text
 from analysis.errors import AchError, CaseError, CaseExists, Problem
 
 FOLDERS = ("hypotheses", "evidence")
@@ -35,8 +40,32 @@ def _document_of(key: str) -> int:
     return 0 if key in ("title", "question", "as_of", "marking", "hypotheses") else 1
 
 
+class _Yaml11Representer(RoundTripRepresenter):
+    """ruamel writes YAML 1.2; the case loader reads YAML 1.1 (PyYAML). This writes what
+    1.1 reads back as written: a float with a point before its exponent (``1.0e-05``:
+    1.1 reads ``1e-05`` as text), and quoted any text 1.1 would read as something else
+    (``yes``, ``off``, ``12:30``: a bool, a bool, 750)."""
+
+
+def _represent_float(representer: RoundTripRepresenter, data: float) -> Any:
+    if not math.isfinite(data):
+        return RoundTripRepresenter.represent_float(representer, data)
+    return representer.represent_scalar("tag:yaml.org,2002:float", float_text(data))
+
+
+def _represent_str(representer: RoundTripRepresenter, data: str) -> Any:
+    if data and not reads_as_text(data):
+        return representer.represent_scalar("tag:yaml.org,2002:str", data, style="'")
+    return RoundTripRepresenter.represent_str(representer, data)
+
+
+_Yaml11Representer.add_representer(float, _represent_float)
+_Yaml11Representer.add_representer(str, _represent_str)
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")  # round trip: builds plain mappings, never runs a tag
+    yaml.Representer = _Yaml11Representer
     yaml.preserve_quotes = True
     yaml.width = 4096  # never re-wrap a line the edit did not touch
     yaml.indent(mapping=2, sequence=4, offset=2)
@@ -367,15 +396,36 @@ def entry(data: dict) -> CommentedMap:
     return CommentedMap((key, styled(value)) for key, value in data.items())
 
 
-def merged_text(text: str, data: dict) -> str:
+def merged_text(text: str, data: dict) -> str | None:
     """``text`` (a YAML mapping) changed to hold ``data``: keys ``data`` lacks go, values
-    it changes are rewritten, new keys are added at the end of their mapping; the
-    comments, order and layout of everything else stay as the user wrote them."""
-    document = _yaml().load(text)
+    it changes are rewritten in place (a list keeps its layout), new keys are added at the
+    end of their mapping; the comments, order, line ends, byte order mark and layout of
+    everything else stay as the user wrote them. A value that is an anchor or an alias is
+    written out whole (changing it in place would change every alias too). None when
+    ruamel cannot read ``text`` round trip although the loader could (a tab before a
+    comment): the caller then writes the file afresh."""
+    crlf = "\r\n" in text
+    try:
+        document = _yaml().load(text.replace("\r\n", "\n"))  # ruamel keeps a \r in comments
+    except YAMLError:
+        return None
     if not isinstance(document, CommentedMap):
-        return _dump(styled(data, dates=False, blocks=True))
+        return None
     _sync(document, data)
-    return _dump(document)
+    out = io.StringIO()
+    writer = _yaml()
+    writer.explicit_start = text.lstrip("\ufeff").startswith("---")
+    writer.dump(document, out)
+    written = out.getvalue()
+    if crlf:
+        written = written.replace("\n", "\r\n")
+    return ("\ufeff" if text.startswith("\ufeff") else "") + written
+
+
+def _shared(node: Any) -> bool:
+    """Whether ``node`` is an anchor's (and so perhaps an alias's) value."""
+    anchor = getattr(node, "anchor", None)
+    return anchor is not None and anchor.value is not None
 
 
 def _sync(target: CommentedMap, new: dict) -> None:
@@ -383,10 +433,31 @@ def _sync(target: CommentedMap, new: dict) -> None:
         del target[key]
     for key, value in new.items():
         old = target.get(key)
-        if isinstance(old, CommentedMap) and isinstance(value, dict):
+        if _shared(old):
+            target[key] = _new_value(value)  # no longer an alias of anything
+        elif isinstance(old, CommentedMap) and isinstance(value, dict):
             _sync(old, value)
+        elif isinstance(old, CommentedSeq) and isinstance(value, list | tuple):
+            _sync_list(old, list(value))
         elif key not in target or not _same(old, value):
-            target[key] = styled(value, dates=False, blocks=True)  # text stays text
+            target[key] = _new_value(value)
+
+
+def _sync_list(target: CommentedSeq, new: list) -> None:
+    if len(target) != len(new):
+        target[:] = [_new_value(v) for v in new]
+        return
+    for index, value in enumerate(new):
+        if not _same(target[index], value):
+            target[index] = _new_value(value)
+
+
+def _new_value(value: Any) -> Any:
+    """A value written by a merge: in the files' style, text kept as text, a text of
+    several lines as a literal block."""
+    if isinstance(value, str) and "\n" in value:
+        return LiteralScalarString(value)
+    return styled(value, dates=False, blocks=True)
 
 
 def _dump(data: Any) -> str:

@@ -125,7 +125,9 @@ def judgments_text(judgments: Judgments, previous: str | None = None) -> str:
     if previous is not None:
         from analysis.casefile.edit import merged_text
 
-        return merged_text(previous, judgments.to_data())
+        kept = merged_text(previous, judgments.to_data())
+        if kept is not None:
+            return kept
     body = yaml.safe_dump(
         judgments.to_data(), sort_keys=False, allow_unicode=True, width=100, default_flow_style=None
     )
@@ -159,7 +161,7 @@ def save_judgments(
         previous = None
         if path.exists() and not replace_all:
             old = load_analyst(case, analyst, root)  # refuses an invalid file, left alone
-            previous = path.read_text(encoding="utf-8")
+            previous = path.read_bytes().decode("utf-8")  # its line ends as they are
         else:
             old = Judgments(case.name, analyst)
         text = judgments_text(merged(old, **cells), previous)

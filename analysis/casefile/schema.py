@@ -263,7 +263,10 @@ def _shape_message(model: type[BaseModel], loc: tuple, err: Any) -> str:
     if owner is not None and kind in ("model_type", "model_attributes_type", "dict_type"):
         return f"is {value}; must be a mapping with keys {options(keys_of(owner))}"
     if kind == "dict_type":
-        what = "rating" if loc and loc[-1] == "ratings" else "probability"
+        field = loc[-1] if loc else ""
+        if field == "credibility":  # a judgment file's: source id -> credibility
+            return f"is {value}; must be a mapping of source id to credibility, e.g. {{jcs: 0.7}}"
+        what = "rating" if field == "ratings" else "probability"
         return f"is {value}; must be a mapping of hypothesis id to {what}, e.g. {{direct: ...}}"
     if kind == "list_type":
         return f"is {value}; must be a list (one '- ' entry per line)"

@@ -88,6 +88,25 @@ def _unusual_breaks(text: str, display: str) -> Document | None:
     return Document(display, INVALID, {}, tuple(problems))
 
 
+def float_text(value: float) -> str:
+    """A (finite) float as YAML 1.1, which the case loader reads, reads it back exactly:
+    its shortest form, with a point before any exponent (``1e-05`` -> ``1.0e-05``; YAML
+    1.1 reads ``1e-05`` as text)."""
+    text = repr(value)
+    mantissa, mark, exponent = text.partition("e")
+    if mark and "." not in mantissa:
+        return f"{mantissa}.0e{exponent}"
+    return text
+
+
+def reads_as_text(value: str) -> bool:
+    """Whether ``value``, written bare, reads back as the same text under YAML 1.1
+    (``yes``, ``off``, ``12:30`` and ``1e3`` do not: a bool, 750, a float)."""
+    return yaml.resolver.Resolver().resolve(yaml.ScalarNode, value, (True, False)) == (
+        "tag:yaml.org,2002:str"
+    )
+
+
 def parse_yaml(text: str | bytes, display: str, every_line: bool = False) -> Document:
     """Parse one YAML document from ``text`` (bytes must be UTF-8), refusing text past
     the byte limit before it is parsed. ``every_line``: record every path's line at once,

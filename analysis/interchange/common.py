@@ -23,6 +23,7 @@ from analysis.casefile.schema import (
     options,
 )
 from analysis.casefile.text import text_problem
+from analysis.casefile.yamlio import float_text
 from analysis.elicit import range_mean
 from analysis.errors import CaseError, Problem
 from analysis.interchange.guard import ImportProblems, one_line
@@ -279,16 +280,6 @@ def _write_json(value: Any, out: list[str]) -> None:
         out.append(float_text(value))
     else:
         out.append(json.dumps(value, ensure_ascii=False))
-
-
-def float_text(value: float) -> str:
-    """A (finite) float as YAML 1.1 reads it back exactly: its shortest form, with a point
-    before any exponent (``1e-05`` -> ``1.0e-05``, ``1e+16`` -> ``1.0e+16``)."""
-    text = repr(value)
-    mantissa, mark, exponent = text.partition("e")
-    if mark and "." not in mantissa:
-        return f"{mantissa}.0e{exponent}"
-    return text
 
 
 #: how a loader's message names an entry: ``evidence 'e1'``, ``hypothesis 'a'``, and

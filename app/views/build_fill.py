@@ -67,7 +67,7 @@ def _panel(ident: str, label: str, places: list[tuple[str, int]]) -> None:
             )
             return
         bs.edit(lambda d: d.fill_unrated(ident, number, rating))
-    bs.notice("success", f"Filled {count(len(places), 'empty cell')} for {label}.")
+    bs.notice("success", f"Filled {count(len(places), 'empty cell')} for {esc(label)}.")
     st.rerun()
 
 
