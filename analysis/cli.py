@@ -437,8 +437,9 @@ def main() -> None:
         _output_failed(error)
 
 
-#: What writing the output can fail with: a full disk or quota, a closed pipe, a device gone.
-_OUTPUT_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EPIPE, errno.EIO, errno.EBADF})
+#: What only writing can fail with: a full disk or quota, a reader that went away (an
+#: error reading a case file is the command's own, located message).
+_OUTPUT_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EPIPE})
 
 
 def _output_failed(error: OSError) -> NoReturn:

@@ -446,3 +446,16 @@ def test_a_file_ruamel_cannot_read_round_trip_is_written_afresh_not_a_traceback(
     )
     assert saved.likelihoods[("jcs-shells-exported", "direct")].value == 0.5
     assert saved.likelihoods[("bechtol-via-iran-syria", "transfer")].value == 0.8
+
+
+def test_a_merge_leaves_an_anchor_nobody_moved_as_written(tmp_path):
+    from analysis.casefile.judgment_save import save_judgments
+
+    case, path = _judgment_root(tmp_path)
+    path.write_text(
+        "case: nk-hamas\nanalyst: kim\nlikelihoods:\n"
+        "  jcs-channel-unstated: &same {direct: 0.7, legacy: 0.7}\n  jcs-shells-exported: *same\n"
+    )
+    save_judgments(tmp_path, case, "kim", credibility={"jcs": "high"})
+    text = path.read_text()
+    assert "&same {direct: 0.7, legacy: 0.7}" in text and "jcs-shells-exported: *same" in text

@@ -302,7 +302,7 @@ class Draft:
     def fill_unrated(self, hypothesis: str, likelihood: Any = None, rating: str | None = None):
         """Give ``hypothesis`` a number in every entry :meth:`unrated` lists: ``likelihood``
         or ``rating`` when given, else each entry's :func:`neutral_likelihood` (the
-        hypothesis then neither gains nor loses by it)."""
+        hypothesis is then weighed like an average one by it)."""
         for key, index in self.unrated(hypothesis):
             entry = self.entries(key)[index]
             if likelihood is None and rating is None:
@@ -400,8 +400,8 @@ def merged_text(text: str, data: dict) -> str | None:
     """``text`` (a YAML mapping) changed to hold ``data``: keys ``data`` lacks go, values
     it changes are rewritten in place (a list keeps its layout), new keys are added at the
     end of their mapping; the comments, order, line ends, byte order mark and layout of
-    everything else stay as the user wrote them. A value that is an anchor or an alias is
-    written out whole (changing it in place would change every alias too). None when
+    everything else stay as the user wrote them. A changed value that is an anchor or an
+    alias is written out whole (changing it in place would change every alias too). None when
     ruamel cannot read ``text`` round trip although the loader could (a tab before a
     comment): the caller then writes the file afresh."""
     crlf = "\r\n" in text
@@ -433,8 +433,9 @@ def _sync(target: CommentedMap, new: dict) -> None:
         del target[key]
     for key, value in new.items():
         old = target.get(key)
-        if _shared(old):
-            target[key] = _new_value(value)  # no longer an alias of anything
+        if _shared(old):  # changed in place, every alias would change with it
+            if not _same(old, value):
+                target[key] = _new_value(value)  # written out whole, an alias no more
         elif isinstance(old, CommentedMap) and isinstance(value, dict):
             _sync(old, value)
         elif isinstance(old, CommentedSeq) and isinstance(value, list | tuple):

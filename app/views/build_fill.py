@@ -2,7 +2,7 @@
 
 A hypothesis added to a case of many items would otherwise take an edit per item, event
 and indicator. The panel offers each entry's neutral number (the mean of its others, so
-the new hypothesis neither gains nor loses by the entry until someone weighs it) or one
+the new hypothesis is weighed like an average one by the entry until someone weighs it) or one
 answer for all, written as the answer fields take it (``N``, ``0.3``, ``[0.2, 0.4]``).
 """
 
