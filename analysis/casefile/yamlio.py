@@ -102,9 +102,11 @@ def float_text(value: float) -> str:
 def reads_as_text(value: str) -> bool:
     """Whether ``value``, written bare, reads back as the same text under YAML 1.1
     (``yes``, ``off``, ``12:30`` and ``1e3`` do not: a bool, 750, a float)."""
-    return yaml.resolver.Resolver().resolve(yaml.ScalarNode, value, (True, False)) == (
-        "tag:yaml.org,2002:str"
-    )
+    return _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == "tag:yaml.org,2002:str"
+
+
+#: PyYAML's own implicit resolver (a plain scalar's resolution uses none of its state).
+_RESOLVER = yaml.resolver.Resolver()
 
 
 def parse_yaml(text: str | bytes, display: str, every_line: bool = False) -> Document:
