@@ -124,8 +124,7 @@ def follow(who: str | None, case_key: tuple) -> None:
         kept[(case_key, st.session_state[SEEN])] = state.held_moves()
         state.reset_sliders()
         state.restore_moves(kept.pop((case_key, who), {}))
-    st.session_state[SEEN] = who  # set on the first run too: the first switch once kept
-    # the moves of the view before it
+    st.session_state[SEEN] = who  # on the first run too, else the first switch kept nothing
 
 
 def save_moves(

@@ -64,6 +64,25 @@ def add(at: AppTest, kind: str, **fields: str) -> int:
     return index
 
 
+def open_case(root, name: str) -> AppTest:
+    """The Build page with case ``name`` under ``root`` opened for editing."""
+    at = start(root)
+    at.selectbox(key="build_open_name").set_value(name)
+    at.button(key="build_open").click()
+    return run(at)
+
+
+def fill(at: AppTest, hypothesis: str, how: str, answer: str) -> AppTest:
+    """Press the fill panel's button for ``hypothesis``: ``how`` is "neutral" or "one"
+    (then ``answer`` is typed for all)."""
+    prefix = f"b|fill|{hypothesis}|{at.session_state['build_generation']}"
+    at.radio(key=f"{prefix}|how").set_value(how)
+    if how == "one":
+        at.text_input(key=f"{prefix}|answer").set_value(answer)
+    at.button(key=f"{prefix}|go").click()
+    return run(at)
+
+
 def build_small_case(at: AppTest) -> None:
     new_case(at)
     assert at.session_state["build_step"] == "hypotheses"
@@ -134,10 +153,7 @@ def _copy_cases(tmp_path):
 
 def test_a_save_over_a_file_changed_on_disk_is_refused(tmp_path):
     _copy_cases(tmp_path)
-    at = start(tmp_path)
-    at.selectbox(key="build_open_name").set_value("office-leak")
-    at.button(key="build_open").click()
-    run(at)
+    at = open_case(tmp_path, "office-leak")
     step(at, "question")
     prefix = f"build_q|{at.session_state['build_generation']}"
     at.text_input(key=f"{prefix}|title").set_value("Mine")
@@ -165,10 +181,7 @@ def test_a_new_hypothesis_is_filled_in_every_entry_at_once(tmp_path, how):
     _copy_cases(tmp_path)
     path = tmp_path / "hypotheses" / "office-leak.yaml"  # a uniform prior: no prior to add
     path.write_text("".join(ln for ln in path.read_text().splitlines(True) if "prior:" not in ln))
-    at = start(tmp_path)
-    at.selectbox(key="build_open_name").set_value("office-leak")
-    at.button(key="build_open").click()
-    run(at)
+    at = open_case(tmp_path, "office-leak")
     step(at, "hypotheses")
     add(at, "hypotheses", id="cleaner", label="The night cleaner")
     draft = at.session_state["build_draft"]
@@ -177,24 +190,14 @@ def test_a_new_hypothesis_is_filled_in_every_entry_at_once(tmp_path, how):
     assert len(unrated) == len(before.evidence) - sum(1 for i in before.evidence if i.event) + len(
         before.events
     ) + len(before.indicators)
-    prefix = f"b|fill|cleaner|{at.session_state['build_generation']}"
-    at.radio(key=f"{prefix}|how").set_value(how)
-    if how == "one":
-        at.text_input(key=f"{prefix}|answer").set_value("I")
-    at.button(key=f"{prefix}|go").click()
-    run(at)
+    fill(at, "cleaner", how, "I")
     draft = at.session_state["build_draft"]
     assert draft.unrated("cleaner") == []
     # one undo takes the whole fill back
     at.button(key="build_undo").click()
     run(at)
     assert len(at.session_state["build_draft"].unrated("cleaner")) == len(unrated)
-    prefix = f"b|fill|cleaner|{at.session_state['build_generation']}"
-    at.radio(key=f"{prefix}|how").set_value(how)
-    if how == "one":
-        at.text_input(key=f"{prefix}|answer").set_value("I")
-    at.button(key=f"{prefix}|go").click()
-    run(at)
+    fill(at, "cleaner", how, "I")
     step(at, "save")
     assert not errors(at), errors(at)
     at.button(key="build_save").click()
@@ -212,28 +215,18 @@ def test_a_new_hypothesis_is_filled_in_every_entry_at_once(tmp_path, how):
 
 def test_a_fill_with_no_readable_answer_changes_nothing(tmp_path):
     _copy_cases(tmp_path)
-    at = start(tmp_path)
-    at.selectbox(key="build_open_name").set_value("office-leak")
-    at.button(key="build_open").click()
-    run(at)
+    at = open_case(tmp_path, "office-leak")
     step(at, "hypotheses")
     add(at, "hypotheses", id="cleaner", label="The night cleaner")
     texts = at.session_state["build_draft"].texts()
-    prefix = f"b|fill|cleaner|{at.session_state['build_generation']}"
-    at.radio(key=f"{prefix}|how").set_value("one")
-    at.text_input(key=f"{prefix}|answer").set_value("maybe")
-    at.button(key=f"{prefix}|go").click()
-    run(at)
+    fill(at, "cleaner", "one", "maybe")
     assert any("'maybe' is not an answer" in e for e in errors(at))
     assert at.session_state["build_draft"].texts() == texts
 
 
 def test_reload_after_a_conflict_reads_the_disk(tmp_path):
     _copy_cases(tmp_path)
-    at = start(tmp_path)
-    at.selectbox(key="build_open_name").set_value("office-leak")
-    at.button(key="build_open").click()
-    run(at)
+    at = open_case(tmp_path, "office-leak")
     step(at, "sources")
     add(at, "sources", id="extra", name="Extra")
     path = tmp_path / "evidence" / "office-leak.yaml"
@@ -248,10 +241,7 @@ def test_reload_after_a_conflict_reads_the_disk(tmp_path):
 
 def test_duplicate_a_case_under_a_new_name(tmp_path):
     _copy_cases(tmp_path)
-    at = start(tmp_path)
-    at.selectbox(key="build_open_name").set_value("office-leak")
-    at.button(key="build_open").click()
-    run(at)
+    at = open_case(tmp_path, "office-leak")
     step(at, "save")
     at.text_input(key="build_copy_name").input("nk-hamas")
     run(at)

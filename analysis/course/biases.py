@@ -89,9 +89,9 @@ def _vividness(analysis: Analysis) -> Bias:
     case = analysis.case
     labels = [h.label for h in case.hypotheses]
     rows = _ids(analysis, VIVID_ITEMS)
-    leader, rival = analysis.leader, _runner_up(analysis)
+    leader, rival = analysis.leader, analysis.runner_up
     # what each item says about the two leading hypotheses, in dB
-    between = np.abs(analysis.contribution[:, leader] - analysis.contribution[:, rival])
+    between = np.abs(analysis.weight_of_evidence(leader, rival))
     separating = int(np.argmax(between)) if len(between) else 0
     vivid = max((between[i] for i in rows), default=0.0)
     if separating in rows:
@@ -141,12 +141,6 @@ def _circular(analysis: Analysis) -> Bias:
     )  # fmt: skip
 
 
-def _runner_up(analysis: Analysis) -> int:
-    """The hypothesis second to the leader (the first of them on a tie)."""
-    order = np.argsort(-analysis.posterior, kind="stable")
-    return int(order[1]) if len(order) > 1 else int(order[0])
-
-
 def _satisficing(analysis: Analysis) -> Bias:
     case = analysis.case
     labels = [h.label for h in case.hypotheses]
@@ -177,8 +171,8 @@ def _satisficing(analysis: Analysis) -> Bias:
 def _overconfidence(analysis: Analysis) -> Bias:
     case = analysis.case
     labels = [h.label for h in case.hypotheses]
-    leader, rival = analysis.leader, _runner_up(analysis)
-    weight = analysis.contribution[:, leader] - analysis.contribution[:, rival]
+    leader, rival = analysis.leader, analysis.runner_up
+    weight = analysis.weight_of_evidence(leader, rival)
     strongest = int(np.argmax(weight)) if len(weight) else 0
     reasons = "; ".join(rule.plain or rule.reason for rule in analysis.confidence.reasons)
     word = estimative_word(analysis.posterior[leader], analysis.yardstick)
