@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import shutil
 
 import pytest
 from conftest import ROOT
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -162,9 +163,11 @@ _CELL = st.one_of(
 )
 
 
+@settings(deadline=None)  # a range from 0 is fitted by SciPy, imported on first need (0.6 s)
 @given(st.lists(_CELL, min_size=1, max_size=6))
 def test_the_neutral_likelihood_is_the_mean_of_the_entrys_readable_numbers(cells):
     from analysis.casefile.edit import neutral_likelihood
+    from analysis.elicit import range_mean
     from analysis.scales import RATING_LIKELIHOOD
 
     likelihoods, ratings, expected = {}, {}, []
@@ -176,8 +179,9 @@ def test_the_neutral_likelihood_is_the_mean_of_the_entrys_readable_numbers(cells
             likelihoods[f"h{k}"] = value
             if kind == "point":
                 expected.append(value)
-            elif kind == "range":
-                expected.append((value[0] + value[1]) / 2)
+            elif kind == "range":  # as the engine reads a range: its fitted Beta's mean
+                with contextlib.suppress(ValueError):  # no Beta fits it: left out
+                    expected.append(range_mean(*value))
     found = neutral_likelihood({"likelihoods": likelihoods, "ratings": ratings})
     mean = sum(expected) / len(expected) if expected else 0.5
     assert found == pytest.approx(mean, abs=0.0051)

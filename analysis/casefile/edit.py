@@ -314,9 +314,11 @@ class Draft:
 
 
 def neutral_likelihood(entry: dict) -> float:
-    """The mean of the numbers ``entry`` gives its hypotheses, to two places: a point as
-    written, a range by its middle, else a Heuer rating by the likelihood it stands for
-    (words and unreadable cells are left out; 0.5 when nothing is left)."""
+    """The mean of the numbers ``entry`` gives its hypotheses, to two places, each as the
+    engine reads it: a point as written, a range by its fitted Beta's mean
+    (:func:`~analysis.elicit.range_mean`), else a Heuer rating by the likelihood it stands
+    for (words and unreadable cells are left out; 0.5 when nothing is left)."""
+    from analysis.elicit import range_mean
     from analysis.scales import RATING_LIKELIHOOD
 
     def mapping(cells: str) -> dict:
@@ -327,8 +329,11 @@ def neutral_likelihood(entry: dict) -> float:
         if isinstance(value, int | float) and not isinstance(value, bool):
             return float(value)
         if isinstance(value, list) and len(value) == 2:
-            ends = [number(v) for v in value]
-            return None if None in ends else (ends[0] + ends[1]) / 2  # type: ignore[operator]
+            low, high = (number(v) for v in value)
+            try:
+                return None if low is None or high is None else range_mean(low, high)
+            except ValueError:  # RangeFitError: the loader words what is wrong with it
+                return None
         return None
 
     likelihoods, ratings = mapping("likelihoods"), mapping("ratings")
