@@ -290,8 +290,10 @@ _ENTRY = re.compile(
 )
 
 
-#: how a loader's message about a whole field (one naming no entry) begins
-_FIELD = re.compile(r"(priors|title|question|marking|as_of) ")
+#: the whole fields a loader's message may name (``Imported.places`` keys them
+#: ``("field", name)``), and how such a message, naming no entry, begins
+WHOLE_FIELDS = ("priors", "title", "question", "marking", "as_of")
+_FIELD = re.compile(f"({'|'.join(WHOLE_FIELDS)}) ")
 
 
 def _place(

@@ -21,6 +21,7 @@ from analysis.casefile.schema import (
     check_text,
 )
 from analysis.interchange.common import (
+    WHOLE_FIELDS,
     Imported,
     Located,
     as_number,
@@ -59,8 +60,7 @@ META_ROWS = {
 }
 
 #: ``#`` rows -> the field a loader's message about the whole of it names
-_FIELDS = {"#title": "title", "#question": "question", "#marking": "marking",
-           "#as_of": "as_of", "#prior": "priors"}  # fmt: skip
+_FIELDS = {"#prior" if field == "priors" else f"#{field}": field for field in WHOLE_FIELDS}
 
 Row = tuple[int, list[Any]]  # (row number in the file, cell values)
 
